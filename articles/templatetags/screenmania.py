@@ -1,0 +1,61 @@
+from django import template
+from django.conf import settings
+from django.http import QueryDict
+from django.urls import translate_url
+from django.utils import formats, timezone, translation
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The same page in each interface language: plain links, no form, no cookie."""
+    request = context["request"]
+    current = translation.get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        links.append(
+            {
+                "code": code,
+                # Each language in its own words: a reader lost in the other
+                # language still recognises theirs.
+                "name": translation.get_language_info(code)["name_local"],
+                "url": translate_url(request.get_full_path(), code),
+                "is_current": code == current,
+            }
+        )
+    return links
+
+
+@register.filter
+def long_date(value):
+    """« 28 juillet 2023 », with French's ordinal « 1er » for the first of the month."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    formatted = formats.date_format(value, "j F Y")
+    if value.day == 1 and translation.get_language() == "fr":
+        formatted = "1er" + formatted[1:]
+    return formatted
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path=None):
+    """An absolute URL on the public origin (SITE_URL), never on the request's Host header."""
+    if path is None:
+        path = context["request"].get_full_path()
+    return settings.SITE_URL + path
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number):
+    """This page's path with ``page`` set and the search query kept; page 1 has no number."""
+    request = context["request"]
+    query = QueryDict(mutable=True)
+    if request.GET.get("q"):
+        query["q"] = request.GET["q"]
+    if page_number != 1:
+        query["page"] = page_number
+    encoded = query.urlencode()
+    return f"{request.path}?{encoded}" if encoded else request.path

@@ -1,0 +1,77 @@
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from .models import Article, Section
+
+
+class PublishedArticleMixin:
+    """Published articles only, with what a card shows, twelve to a page."""
+
+    paginate_by = 12
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class HomeView(PublishedArticleMixin, ListView):
+    template_name = "articles/home.html"
+
+    def get_queryset(self):
+        self.headline = Article.objects.published().for_listing().headline()
+        queryset = super().get_queryset()
+        if self.headline:
+            queryset = queryset.exclude(pk=self.headline.pk)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(headline=self.headline, **kwargs)
+
+
+class SectionView(PublishedArticleMixin, ListView):
+    template_name = "articles/section.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, **kwargs)
+
+
+class TagView(PublishedArticleMixin, ListView):
+    template_name = "articles/tag.html"
+    # A tag that only drafts carry must not reveal itself (nor an unreleased
+    # film's name) through its page.
+    allow_empty = False
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class SearchView(PublishedArticleMixin, ListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        if not self.query:
+            return Article.objects.none()
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+
+    def get_queryset(self):
+        return Article.objects.published().for_page()
+
+    def get_context_data(self, **kwargs):
+        related = Article.objects.published().related_to(self.object)
+        return super().get_context_data(related_articles=related, **kwargs)

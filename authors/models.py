@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from articles.rendering import render_markdown
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    bio = models.TextField(
+        _("biography"),
+        blank=True,
+        help_text=_("A few sentences in Markdown, shown in the author box and on the author page."),
+    )
+    bio_html = models.TextField(editable=False, blank=True)
+    signature = models.CharField(
+        _("signature line"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown under every article, e.g. “Article écrit avec passion par Marie”."),
+    )
+    avatar = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("avatar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+    )
+    website = models.URLField(_("website"), blank=True)
+    bluesky = models.URLField(_("Bluesky profile"), blank=True)
+    mastodon = models.URLField(_("Mastodon profile"), blank=True)
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render_markdown(self.bio)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "bio_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    def public_links(self):
+        """(label, url) for each profile the author chose to show."""
+        candidates = [
+            (_("Website"), self.website),
+            ("Bluesky", self.bluesky),
+            ("Mastodon", self.mastodon),
+        ]
+        return [(label, url) for label, url in candidates if url]

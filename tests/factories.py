@@ -1,0 +1,73 @@
+"""
+Small factories: sensible defaults, overridden by keyword.
+
+    article = make_article(title="Cannes", authors=[make_author()], tags=["festival"])
+"""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PillowImage
+
+from articles.models import Article, Authorship, Section
+from authors.models import Author
+from images.models import Image
+
+_sequence = itertools.count(1)
+
+
+def image_bytes(width=64, height=48, image_format="PNG", color=(200, 30, 60)):
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (width, height), color).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def make_image(**overrides):
+    n = next(_sequence)
+    fields = {
+        "file": SimpleUploadedFile(f"image-{n}.png", image_bytes(), content_type="image/png"),
+        "alt_text": f"Image de test {n}",
+        "caption": f"Légende {n}",
+        "credit": "Screenmania",
+    }
+    fields.update(overrides)
+    return Image.objects.create(**fields)
+
+
+def make_section(**overrides):
+    n = next(_sequence)
+    fields = {"name": f"Rubrique {n}", "slug": f"rubrique-{n}"}
+    fields.update(overrides)
+    return Section.objects.create(**fields)
+
+
+def make_author(**overrides):
+    n = next(_sequence)
+    fields = {"name": f"Autrice {n}", "slug": f"autrice-{n}", "bio": "Critique de cinéma."}
+    fields.update(overrides)
+    return Author.objects.create(**fields)
+
+
+def make_article(*, authors=None, tags=(), **overrides):
+    """A published article dated an hour ago, unless told otherwise."""
+    n = next(_sequence)
+    fields = {
+        "title": f"Article {n}",
+        "slug": f"article-{n}",
+        "standfirst": "Un chapô qui résume l'histoire.",
+        "body": "## Le contexte\n\nUn paragraphe de texte.",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=1),
+    }
+    fields.update(overrides)
+    if "section" not in fields:
+        fields["section"] = make_section()
+    article = Article.objects.create(**fields)
+    for position, author in enumerate(authors if authors is not None else [make_author()]):
+        Authorship.objects.create(article=article, author=author, position=position)
+    if tags:
+        article.tags.add(*tags)
+    return article

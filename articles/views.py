@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
@@ -41,16 +42,19 @@ class SectionView(PublishedArticleMixin, ListView):
 
 class TagView(PublishedArticleMixin, ListView):
     template_name = "articles/tag.html"
-    # A tag that only drafts carry must not reveal itself (nor an unreleased
-    # film's name) through its page.
-    allow_empty = False
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        # A tag that only drafts carry must not reveal itself (nor an unreleased
+        # film's name) through its page. The paginator has counted already, so
+        # this costs no query, unlike ListView.allow_empty.
+        if context["paginator"].count == 0:
+            raise Http404
+        return context
 
 
 class SearchView(PublishedArticleMixin, ListView):

@@ -1,0 +1,123 @@
+"""Home, section, tag, author and search pages: what they list, and how they paginate."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_article, make_author, make_image, make_section
+from tests.pages import soup, text
+
+pytestmark = pytest.mark.django_db
+
+
+def make_dated(count, **fields):
+    now = timezone.now()
+    return [
+        make_article(published_at=now - timedelta(hours=n + 1), **fields) for n in range(count)
+    ]
+
+
+def card_urls(page):
+    return [a["href"] for a in page.select(".card__title a")]
+
+
+def test_home_shows_the_headline_large_then_the_latest(client):
+    newest, older = make_dated(2)
+    headline = make_article(is_featured=True, published_at=timezone.now() - timedelta(days=3))
+    page = soup(client.get("/"))
+    assert card_urls(page)[0] == headline.get_absolute_url()
+    assert page.select_one(".headline .card--large .card__title a")["href"] == headline.get_absolute_url()
+    latest = [a["href"] for a in page.select(".latest .card__title a")]
+    assert latest[:2] == [newest.get_absolute_url(), older.get_absolute_url()]
+    assert headline.get_absolute_url() not in latest
+
+
+def test_home_without_headline_flag_puts_the_newest_first(client):
+    articles = make_dated(3)
+    page = soup(client.get("/"))
+    assert page.select_one(".headline .card__title a")["href"] == (
+        articles[0].get_absolute_url()
+    )
+
+
+def test_section_page_lists_its_articles_newest_first(client):
+    section = make_section(name="Séries", slug="series", description="Tout sur les séries.")
+    mine = make_dated(3, section=section)
+    make_article()  # another section
+    page = soup(client.get("/rubriques/series/"))
+    assert text(page.h1) == "Séries"
+    assert card_urls(page) == [article.get_absolute_url() for article in mine]
+    assert page.select_one('.site-nav a[aria-current="page"]')["href"] == "/rubriques/series/"
+
+
+def test_tag_page_lists_tagged_articles(client):
+    tagged = make_dated(2, tags=["Cannes"])
+    make_article(tags=["Venise"])
+    page = soup(client.get("/tags/cannes/"))
+    assert text(page.h1) == "Cannes"
+    assert card_urls(page) == [article.get_absolute_url() for article in tagged]
+
+
+def test_author_page_shows_avatar_bio_and_their_articles(client):
+    author = make_author(
+        name="Inès Roy", slug="ines-roy", bio="Elle a vu **tous** les films.", avatar=make_image()
+    )
+    theirs = make_dated(2, authors=[author])
+    make_article()
+    page = soup(client.get("/auteurs/ines-roy/"))
+    assert text(page.h1) == "Inès Roy"
+    assert page.select_one(".author-header__avatar")["width"] == "160"
+    assert page.select_one(".author-header__bio strong").string == "tous"
+    assert card_urls(page) == [article.get_absolute_url() for article in theirs]
+
+
+def test_unknown_section_tag_and_author_are_404(client):
+    for url in ["/rubriques/nope/", "/tags/nope/", "/auteurs/nope/", "/articles/nope/"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_pagination_has_rel_links_and_twelve_per_page(client, settings):
+    settings.SITE_URL = "https://screenmania.example"
+    section = make_section(slug="cinema")
+    articles = make_dated(30, section=section)
+    first = soup(client.get("/rubriques/cinema/"))
+    assert card_urls(first) == [a.get_absolute_url() for a in articles[:12]]
+    assert first.select_one('a[rel="next"]')["href"] == "/rubriques/cinema/?page=2"
+    assert first.select_one('a[rel="prev"]') is None
+    assert first.select_one('link[rel="next"]')["href"] == (
+        "https://screenmania.example/rubriques/cinema/?page=2"
+    )
+
+    second = soup(client.get("/rubriques/cinema/?page=2"))
+    assert card_urls(second) == [a.get_absolute_url() for a in articles[12:24]]
+    assert second.select_one('a[rel="prev"]')["href"] == "/rubriques/cinema/"
+    assert second.select_one('a[rel="next"]')["href"] == "/rubriques/cinema/?page=3"
+    assert second.select_one('link[rel="canonical"]')["href"].endswith("/rubriques/cinema/?page=2")
+    assert "Page 2 sur 3" in text(second.select_one(".pagination"))
+
+    last = soup(client.get("/rubriques/cinema/?page=3"))
+    assert len(card_urls(last)) == 6
+    assert last.select_one('a[rel="next"]') is None
+
+
+def test_page_out_of_range_or_malformed_is_404(client):
+    make_dated(3)
+    assert client.get("/?page=9").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+
+
+def test_search_finds_published_words_and_keeps_the_query_in_pages(client):
+    for _ in range(13):
+        make_article(body="Un festival de documentaires.")
+    make_article(title="Autre chose")
+    page = soup(client.get("/recherche/?q=documentaires"))
+    assert len(card_urls(page)) == 12
+    assert page.select_one('a[rel="next"]')["href"] == "/recherche/?q=documentaires&page=2"
+    assert page.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert page.select_one("#search-q")["value"] == "documentaires"
+
+
+def test_empty_site_home_says_so(client):
+    page = soup(client.get("/"))
+    assert page.select_one(".empty") is not None

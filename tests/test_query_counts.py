@@ -1,0 +1,69 @@
+"""Every reader page costs a small, fixed number of queries, whatever it shows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_image, make_section
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 6
+
+
+def build_site(articles, authors_each, tags_each, prefix=""):
+    section = make_section(slug=f"{prefix}cinema")
+    authors = [
+        make_author(slug=f"{prefix}plume-{n}", avatar=make_image()) for n in range(authors_each)
+    ]
+    made = [
+        make_article(
+            section=section,
+            authors=authors,
+            tags=[f"{prefix}tag-{n}" for n in range(tags_each)],
+            featured_image=make_image(),
+        )
+        for _ in range(articles)
+    ]
+    return made[0]
+
+
+PAGES = {
+    "home": lambda article: "/",
+    "article": lambda article: article.get_absolute_url(),
+    "section": lambda article: article.section.get_absolute_url(),
+    "tag": lambda article: reverse("articles:tag", args=[article.tags.all()[0].slug]),
+    "author": lambda article: article.authors.all()[0].get_absolute_url(),
+    "search": lambda article: "/recherche/?q=Article",
+}
+
+
+def count_queries(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_stays_within_budget(client, django_assert_max_num_queries, page):
+    article = build_site(articles=15, authors_each=3, tags_each=4)
+    url = PAGES[page](article)
+    # Once per process, Django caches content types (taggit's tag lookups need
+    # them): measure the steady state a reader meets, not the first hit.
+    client.get(url)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_cost_does_not_grow_with_content(client, page):
+    small_site = build_site(articles=2, authors_each=1, tags_each=1, prefix="small-")
+    small = count_queries(client, PAGES[page](small_site))
+    Article.objects.all().delete()
+    large_site = build_site(articles=14, authors_each=4, tags_each=5, prefix="large-")
+    large = count_queries(client, PAGES[page](large_site))
+    assert large == small

@@ -182,6 +182,10 @@ class Article(models.Model):
         self.reading_time = reading_time(self.body_html)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.published_at is not None:
+            # Editors schedule to the minute; microseconds would only leak into
+            # <time datetime> attributes and feeds.
+            self.published_at = self.published_at.replace(microsecond=0)
         if kwargs.get("update_fields") is not None:
             derived = {"title", "standfirst", "body_html", "reading_time", "published_at"}
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}

@@ -179,7 +179,9 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
+    # The header only makes the domain eligible; it enters browsers' preload
+    # lists when its owner submits it. Set DJANGO_HSTS_PRELOAD=0 to opt out.
+    SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # Only behind a TLS-terminating proxy that sets this header itself: anywhere

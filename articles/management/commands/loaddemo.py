@@ -1,0 +1,212 @@
+"""
+Fills the database with the demo magazine: sections, authors, articles, tags
+and their illustrations, drawn by images.demo_art.
+
+The content lives in articles/demo/: site.toml for the sections and authors,
+one Markdown file per article with a TOML header between +++ lines. Running
+the command again leaves whatever already exists as it is, so it never undoes
+an editor's change; it only redraws an illustration whose file has gone.
+"""
+
+import tomllib
+from collections import Counter
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from articles.models import Article, Authorship, Section
+from authors.models import Author
+from images import demo_art
+from images.models import Image
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+CREDIT = "Illustration Screenmania"
+
+
+def read_article(path):
+    """The header fields of one article file, plus its Markdown ``body``."""
+    text = path.read_text(encoding="utf-8")
+    parts = text.split("+++\n", 2)
+    if len(parts) != 3 or parts[0]:
+        raise CommandError(f"{path}: expected a TOML header between two +++ lines at the top.")
+    try:
+        fields = tomllib.loads(parts[1])
+    except tomllib.TOMLDecodeError as error:
+        raise CommandError(f"{path}: {error}") from error
+    fields["body"] = parts[2].strip() + "\n"
+    return fields
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo magazine: sections, authors, articles, tags and drawn illustrations. "
+        "Running it again adds nothing and changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        # The HTML stored at save time holds a few interface words (footnote
+        # links); the demo is a French magazine, whatever the shell's locale.
+        with translation.override(settings.LANGUAGE_CODE):
+            self.load(options["verbosity"])
+
+    def load(self, verbosity):
+        self.created = Counter()
+        self.redrawn = 0
+        site = tomllib.loads((DEMO_DIR / "site.toml").read_text(encoding="utf-8"))
+        sections = {data["slug"]: self.load_section(data) for data in site["sections"]}
+        authors = {data["slug"]: self.load_author(data) for data in site["authors"]}
+        articles = [read_article(path) for path in sorted((DEMO_DIR / "articles").glob("*.md"))]
+        for data in articles:
+            self.load_article(data, sections, authors)
+        if verbosity >= 1:
+            tags = {name.lower() for data in articles for name in data.get("tags", [])}
+            slugs = [data["slug"] for data in articles]
+            self.report(slugs, len(sections), len(authors), len(tags))
+
+    def load_section(self, data):
+        section, created = Section.objects.get_or_create(
+            slug=data["slug"],
+            defaults={
+                "name": data["name"],
+                "description": data.get("description", ""),
+                "position": data.get("position", 0),
+            },
+        )
+        self.created["sections"] += created
+        return section
+
+    def load_author(self, data):
+        slug, name = data["slug"], data["name"]
+        author = Author.objects.select_related("avatar").filter(slug=slug).first()
+        title = f"Démo : avatar {slug}"
+        if author is not None:
+            if author.avatar and author.avatar.title == title:
+                self.ensure_file(author.avatar, f"avatar-{slug}.jpg", lambda: demo_art.avatar(name))
+            return author
+        avatar = self.illustration(
+            title, f"avatar-{slug}.jpg", lambda: demo_art.avatar(name), caption=name
+        )
+        self.created["authors"] += 1
+        return Author.objects.create(
+            slug=slug,
+            name=name,
+            bio=data.get("bio", "").strip(),
+            signature=data.get("signature", ""),
+            website=data.get("website", ""),
+            avatar=avatar,
+        )
+
+    def load_article(self, data, sections, authors):
+        slug = data["slug"]
+        title = f"Démo : illustration {slug}"
+        filename = f"{slug}.jpg"
+
+        def draw():
+            return demo_art.featured_image(slug, data["motif"])
+
+        article = Article.objects.select_related("featured_image").filter(slug=slug).first()
+        if article is not None:
+            if article.featured_image and article.featured_image.title == title:
+                self.ensure_file(article.featured_image, filename, draw)
+            return
+        # All or nothing: a run stopped halfway leaves no article without its
+        # authors or tags, and the next run simply creates it.
+        with transaction.atomic():
+            article = Article.objects.create(
+                slug=slug,
+                title=data["title"],
+                standfirst=data["standfirst"].strip(),
+                body=data["body"],
+                section=sections[data["section"]],
+                status=data.get("status", Article.Status.PUBLISHED),
+                published_at=self.publication_date(data),
+                is_featured=data.get("featured", False),
+                featured_image=self.illustration(title, filename, draw, caption=data["caption"]),
+            )
+            for position, author_slug in enumerate(data["authors"]):
+                Authorship.objects.get_or_create(
+                    article=article, author=authors[author_slug], defaults={"position": position}
+                )
+            article.tags.add(*(self.tag(name) for name in data.get("tags", [])))
+        self.created["articles"] += 1
+
+    @staticmethod
+    def publication_date(data):
+        """``days_ago`` before today at ``time``, local time; a negative number schedules."""
+        if "days_ago" not in data:
+            return None
+        day = timezone.localdate() - timedelta(days=data["days_ago"])
+        return timezone.make_aware(datetime.combine(day, data.get("time", time(9))))
+
+    def tag(self, name):
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is not None:
+            return tag
+        # taggit keeps accents in the slugs it makes ("séries-françaises"),
+        # which the <slug:> converter of the tag URL does not match.
+        slug = base = slugify(name)
+        n = 1
+        while Tag.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        self.created["tags"] += 1
+        return Tag.objects.create(name=name, slug=slug)
+
+    def illustration(self, title, filename, draw, caption):
+        """The demo image called ``title``, created with a drawn file if it does not exist."""
+        image = Image.objects.filter(title=title).first()
+        if image is not None:
+            self.ensure_file(image, filename, draw)
+            return image
+        data, alt_text = draw()
+        image = Image(title=title, alt_text=alt_text, caption=caption, credit=CREDIT)
+        self.save_file(image, filename, data)
+        self.created["images"] += 1
+        return image
+
+    def ensure_file(self, image, filename, draw):
+        """Redraws the file of a demo image if it went missing (a fresh MEDIA_ROOT)."""
+        if image.file and image.file.storage.exists(image.file.name):
+            return
+        data, _alt_text = draw()
+        self.save_file(image, filename, data)
+        self.redrawn += 1
+
+    @staticmethod
+    def save_file(image, filename, data):
+        # A nameless ContentFile reads as "no file" to the ImageField, which
+        # would then store no width and height.
+        image.file.save(filename, ContentFile(data, name=filename), save=False)
+        image.save()
+
+    def report(self, slugs, sections, authors, tags):
+        demo = Article.objects.filter(slug__in=slugs)
+        now = timezone.now()
+        states = {
+            "published": demo.filter(status="published", published_at__lte=now).count(),
+            "scheduled": demo.filter(status="published", published_at__gt=now).count(),
+            "in review": demo.filter(status="review").count(),
+            "draft": demo.filter(status="draft").count(),
+        }
+        new = self.created
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo magazine: {len(slugs)} articles ({new['articles']} new; "
+                + ", ".join(f"{count} {state}" for state, count in states.items())
+                + ")"
+            )
+        )
+        images = f"{len(slugs) + authors} images ({new['images']} new"
+        images += f", {self.redrawn} redrawn)" if self.redrawn else ")"
+        self.stdout.write(
+            f"  {sections} sections ({new['sections']} new), {authors} authors "
+            f"({new['authors']} new), {images}, {tags} tags ({new['tags']} new)"
+        )
+        self.stdout.write(f"  Site: {settings.SITE_URL}/  Newsroom: {settings.SITE_URL}/admin/")

@@ -1,0 +1,77 @@
+"""
+Creates, or brings up to date, a newsroom login for trying the admin.
+
+The account is staff but not superuser: it holds every permission of the
+editorial apps and nothing else, which is what a real editor gets.
+"""
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.urls import reverse
+
+from authors.models import Author
+
+EDITORIAL_APPS = ["articles", "authors", "images", "taggit"]
+DEFAULT_USERNAME = "redaction"
+# The demo's editor-in-chief; on a site without the demo, no profile is linked.
+DEFAULT_AUTHOR_SLUG = "ines-marchand"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update a staff account with every permission of the editorial apps. "
+        "Username from SCREENMANIA_EDITOR_USERNAME (default 'redaction'); password from "
+        "SCREENMANIA_EDITOR_PASSWORD, else a new random one, printed."
+    )
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        username = os.environ.get("SCREENMANIA_EDITOR_USERNAME", "").strip() or DEFAULT_USERNAME
+        password = os.environ.get("SCREENMANIA_EDITOR_PASSWORD", "")
+        generated = not password
+        if generated:
+            password = secrets.token_urlsafe(12)
+
+        with transaction.atomic():
+            user, created = User.objects.get_or_create(**{User.USERNAME_FIELD: username})
+            if user.is_superuser:
+                # Quietly demoting an administrator would lock them out of the
+                # user management they rely on.
+                raise CommandError(
+                    f"'{username}' is a superuser: choose another SCREENMANIA_EDITOR_USERNAME."
+                )
+            user.is_staff = True
+            user.is_active = True
+            user.set_password(password)
+            user.save()
+            permissions = Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS)
+            user.user_permissions.add(*permissions)
+            author = self.link_author(user)
+
+        if options["verbosity"] < 1:
+            return
+        action = "Created" if created else "Updated"
+        self.stdout.write(self.style.SUCCESS(f"{action} the editor account '{username}'."))
+        if generated:
+            self.stdout.write(f"  Password: {password}")
+        else:
+            self.stdout.write("  Password: the one in SCREENMANIA_EDITOR_PASSWORD")
+        if author is not None:
+            self.stdout.write(f"  Writes as: {author.name}")
+        self.stdout.write(f"  Newsroom: {settings.SITE_URL}{reverse('admin:index')}")
+
+    @staticmethod
+    def link_author(user):
+        """The author profile of ``user``, linking the demo's one if both are free."""
+        existing = Author.objects.filter(user=user).first()
+        if existing is not None:
+            return existing
+        slug = os.environ.get("SCREENMANIA_EDITOR_AUTHOR", "").strip() or DEFAULT_AUTHOR_SLUG
+        updated = Author.objects.filter(slug=slug, user__isnull=True).update(user=user)
+        return Author.objects.get(slug=slug) if updated else None

@@ -1,0 +1,293 @@
+"""
+`loaddemo` fills an empty site with a browsable magazine, once; `ensure_editor`
+opens the newsroom to a staff account that is not a superuser.
+"""
+
+import io
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from PIL import Image as PillowImage
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, Authorship, Section
+from authors.models import Author
+from images.demo_art import AVATAR_SIZE, FEATURED_SIZE
+from images.models import Image
+
+# The demo articles readers must never see, with the state that hides each.
+UNPUBLISHED = {
+    "rentree-cinema-films-attendus": "draft",
+    "entretien-adele-rinaldi-station-vega": "review",
+    "les-hauts-fourneaux-saison-finale-critique": "scheduled",
+}
+
+
+def load_demo():
+    output = io.StringIO()
+    call_command("loaddemo", stdout=output)
+    return output.getvalue()
+
+
+def ensure_editor():
+    output = io.StringIO()
+    call_command("ensure_editor", stdout=output)
+    return output.getvalue()
+
+
+def snapshot(media_root):
+    """Everything the demo creates, as a reader or an editor would notice a change in it."""
+    return {
+        "sections": list(Section.objects.order_by("slug").values_list()),
+        "authors": list(Author.objects.order_by("slug").values_list()),
+        "articles": list(Article.objects.order_by("slug").values_list()),
+        "authorships": list(
+            Authorship.objects.order_by("article__slug", "position").values_list(
+                "article__slug", "author__slug", "position"
+            )
+        ),
+        "images": list(Image.objects.order_by("title").values_list()),
+        "tags": list(Tag.objects.order_by("slug").values_list()),
+        "tagged_items": TaggedItem.objects.count(),
+        "files": sorted(
+            (str(path.relative_to(media_root)), path.stat().st_mtime_ns)
+            for path in media_root.rglob("*")
+            if path.is_file()
+        ),
+    }
+
+
+def assert_picture(image, size):
+    assert image.file.storage.exists(image.file.name), image.file.name
+    with PillowImage.open(image.file.path) as picture:
+        picture.load()
+        assert picture.size == size
+        assert picture.format == "JPEG"
+    # As stored, not as Django recomputes them on load when they are missing.
+    assert Image.objects.values_list("width", "height").get(pk=image.pk) == size
+    assert image.alt_text.strip()
+    assert image.credit == "Illustration Screenmania"
+
+
+def test_running_the_demo_twice_creates_and_changes_nothing(db, media_root):
+    first_output = load_demo()
+    before = snapshot(media_root)
+
+    second_output = load_demo()
+
+    assert snapshot(media_root) == before
+    assert "0" not in re.findall(r"(\d+) new", first_output)
+    assert set(re.findall(r"(\d+) new", second_output)) == {"0"}
+
+
+def test_running_the_demo_again_redraws_a_lost_illustration(db):
+    load_demo()
+    image = Article.objects.get(slug="festival-port-lanvec-palmares").featured_image
+    image.file.storage.delete(image.file.name)
+
+    output = load_demo()
+
+    image.refresh_from_db()
+    assert_picture(image, FEATURED_SIZE)
+    assert "1 redrawn" in output
+    assert Image.objects.count() == Article.objects.count() + Author.objects.count()
+
+
+def test_demo_fills_the_home_sections_and_bylines(db):
+    load_demo()
+    published = Article.objects.published()
+
+    assert published.count() >= 12
+    assert Section.objects.filter(articles__in=published).distinct().count() >= 3
+    assert Author.objects.filter(articles__in=published).distinct().count() >= 3
+    assert published.filter(is_featured=True).exists()
+    # Bylines of two, to show « et ».
+    assert published.annotate(n=Count("authorships")).filter(n=2).exists()
+
+
+def test_every_published_demo_article_is_complete(db):
+    load_demo()
+    bodies = []
+
+    for article in Article.objects.published().select_related("featured_image"):
+        assert_picture(article.featured_image, FEATURED_SIZE)
+        assert article.featured_image.caption
+        assert article.standfirst
+        assert 300 <= len(article.body.split()) <= 900, article.slug
+        assert 2 <= article.tags.count() <= 5, article.slug
+        assert article.authors.exists()
+        html = BeautifulSoup(article.body_html, "html.parser")
+        assert html.find("h2"), article.slug
+        assert html.find("blockquote"), article.slug
+        bodies.append(html)
+
+    assert any(html.find(["ul", "ol"]) for html in bodies)
+    assert any(html.find("table") for html in bodies)
+    assert any(html.find(class_="footnote") for html in bodies)
+    assert any(html.find("a", href=re.compile(r"^/articles/[\w-]+/$")) for html in bodies)
+
+
+def test_demo_authors_have_an_avatar_a_bio_and_a_signature(db):
+    load_demo()
+
+    assert Author.objects.count() >= 4
+    for author in Author.objects.select_related("avatar"):
+        assert_picture(author.avatar, AVATAR_SIZE)
+        assert author.bio_html.startswith("<p>")
+        assert author.signature.startswith("Article écrit avec passion par")
+
+
+def test_demo_content_passes_model_validation(db):
+    """What SQLite lets through (a text too long, say), PostgreSQL and the admin would refuse."""
+    load_demo()
+
+    for model in (Section, Author, Article, Image):
+        for instance in model.objects.all():
+            instance.full_clean()
+
+
+def test_demo_shows_every_editorial_state_in_the_newsroom_only(db):
+    load_demo()
+    published = Article.objects.published()
+    states = {
+        article.slug: (
+            "scheduled" if article.status == "published" else article.status,
+            article.published_at,
+        )
+        for article in Article.objects.filter(slug__in=UNPUBLISHED)
+    }
+
+    assert {slug: state for slug, (state, _date) in states.items()} == UNPUBLISHED
+    assert states["les-hauts-fourneaux-saison-finale-critique"][1] is not None
+    assert not published.filter(slug__in=UNPUBLISHED).exists()
+
+
+def test_every_public_page_of_the_demo_responds(db, client):
+    load_demo()
+    published = Article.objects.published()
+    urls = ["/"]
+    urls += [article.get_absolute_url() for article in published]
+    urls += [section.get_absolute_url() for section in Section.objects.all()]
+    urls += [
+        f"/tags/{tag.slug}/"
+        for tag in Tag.objects.filter(taggit_taggeditem_items__object_id__in=published.values("pk"))
+        .distinct()
+        .order_by("slug")
+    ]
+    urls += [author.get_absolute_url() for author in Author.objects.all()]
+
+    statuses = {url: client.get(url).status_code for url in urls}
+
+    assert {url: status for url, status in statuses.items() if status != 200} == {}
+    assert len(urls) >= 1 + 12 + 4 + 10 + 4
+
+
+def test_unpublished_demo_articles_are_not_found(db, client):
+    load_demo()
+
+    for slug in UNPUBLISHED:
+        assert client.get(f"/articles/{slug}/").status_code == 404, slug
+    # Carried by the scheduled article only: the tag must not leak the title early.
+    assert client.get("/tags/les-hauts-fourneaux/").status_code == 404
+
+
+def test_unpublished_demo_articles_are_listed_nowhere(db, client):
+    load_demo()
+    listings = ["/", "/tags/critique/", "/tags/series-francaises/"]
+    listings += [section.get_absolute_url() for section in Section.objects.all()]
+    listings += [author.get_absolute_url() for author in Author.objects.all()]
+
+    for url in listings:
+        page = client.get(url).content.decode()
+        leaks = [slug for slug in UNPUBLISHED if f"/articles/{slug}/" in page]
+        assert leaks == [], url
+
+
+@pytest.fixture
+def editor_env(monkeypatch):
+    monkeypatch.delenv("SCREENMANIA_EDITOR_USERNAME", raising=False)
+    monkeypatch.delenv("SCREENMANIA_EDITOR_PASSWORD", raising=False)
+    monkeypatch.delenv("SCREENMANIA_EDITOR_AUTHOR", raising=False)
+    return monkeypatch
+
+
+def printed_password(output):
+    return re.search(r"Password: (\S+)", output).group(1)
+
+
+def test_editor_is_staff_without_being_superuser_and_reaches_the_admin(db, client, editor_env):
+    output = ensure_editor()
+    user = get_user_model().objects.get(username="redaction")
+
+    assert user.is_staff and user.is_active and not user.is_superuser
+    for permission in (
+        "articles.add_article",
+        "articles.change_article",
+        "articles.change_section",
+        "authors.change_author",
+        "images.add_image",
+        "taggit.change_tag",
+    ):
+        assert user.has_perm(permission), permission
+    assert not user.has_perm("auth.change_user")
+    assert "http://127.0.0.1:8000/admin/" in output
+    assert client.login(username="redaction", password=printed_password(output))
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/articles/article/").status_code == 200
+
+
+def test_editor_gets_a_new_random_password_on_each_run(db, client, editor_env):
+    first = printed_password(ensure_editor())
+    second = printed_password(ensure_editor())
+
+    assert first != second
+    assert get_user_model().objects.filter(username="redaction").count() == 1
+    assert not client.login(username="redaction", password=first)
+    assert client.login(username="redaction", password=second)
+
+
+def test_editor_takes_username_and_password_from_the_environment(db, client, editor_env):
+    editor_env.setenv("SCREENMANIA_EDITOR_USERNAME", "chloe")
+    editor_env.setenv("SCREENMANIA_EDITOR_PASSWORD", "bobine-35-mm-grain-fin")
+
+    output = ensure_editor()
+    ensure_editor()
+
+    assert "bobine-35-mm-grain-fin" not in output
+    assert get_user_model().objects.filter(username="chloe").count() == 1
+    assert not get_user_model().objects.filter(username="redaction").exists()
+    assert client.login(username="chloe", password="bobine-35-mm-grain-fin")
+
+
+def test_editor_writes_as_the_demo_editor_in_chief(db, editor_env):
+    load_demo()
+    ensure_editor()
+    ensure_editor()
+
+    user = get_user_model().objects.get(username="redaction")
+    assert user.author_profile.slug == "ines-marchand"
+
+
+def test_editor_leaves_an_author_already_linked_to_someone_else(db, editor_env):
+    load_demo()
+    someone = get_user_model().objects.create_user("ines", password="x")
+    Author.objects.filter(slug="ines-marchand").update(user=someone)
+
+    ensure_editor()
+
+    assert Author.objects.get(slug="ines-marchand").user == someone
+    assert not Author.objects.filter(user__username="redaction").exists()
+
+
+def test_editor_refuses_to_demote_a_superuser(db, editor_env):
+    get_user_model().objects.create_superuser("admin", password="x")
+    editor_env.setenv("SCREENMANIA_EDITOR_USERNAME", "admin")
+
+    with pytest.raises(CommandError, match="superuser"):
+        ensure_editor()
+
+    assert get_user_model().objects.get(username="admin").is_superuser

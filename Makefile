@@ -9,13 +9,16 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages migrate demo check-deploy bench clean help
+.PHONY: run test test-services lint format messages install services check-deploy bench clean help
 
 help:
-	@echo "make run      install, migrate, load the demo and serve http://$(HOST):$(PORT)"
-	@echo "make test     the whole test suite (SQLite, or DATABASE_URL if set)"
-	@echo "make lint     ruff, formatting, missing migrations, deploy checks"
-	@echo "make messages compile the translations (.po -> .mo)"
+	@echo "make run           install, migrate, load the demo and serve http://$(HOST):$(PORT)"
+	@echo "make test          the whole test suite (SQLite, or DATABASE_URL/REDIS_URL if set)"
+	@echo "make test-services start PostgreSQL, Redis, Chromium and the validators, then make test on them"
+	@echo "make lint          ruff, formatting, missing migrations, deploy checks"
+	@echo "make messages      compile the translations (.po -> .mo)"
+	@echo "make format        let ruff fix what it can and format the code"
+	@echo "make clean         remove the venv, compiled translations and caches"
 
 # The venv is rebuilt whenever a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -23,6 +26,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
+
+install: $(VENV)/.installed
 
 messages: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy --domain django --directory locale --statistics
@@ -38,6 +43,13 @@ run: $(VENV)/.installed messages
 test: $(VENV)/.installed messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Needs root on Debian 12: see scripts/services.sh.
+services:
+	bash scripts/services.sh all
+
+test-services: services
+	eval "$$(bash scripts/services.sh env)" && $(MAKE) test
+
 lint: export DJANGO_DEBUG ?= 1
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -50,6 +62,9 @@ check-deploy: $(VENV)/.installed
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n') \
 	DJANGO_ALLOWED_HOSTS=screenmania.example SITE_URL=https://screenmania.example \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+bench:
+	@echo "make bench: not yet. It will load pages against PostgreSQL and Redis (scripts/services.sh)."
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

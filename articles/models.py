@@ -92,7 +92,9 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         unique=True,
-        help_text=_("The end of the article's address. Changing it after publication breaks links."),
+        help_text=_(
+            "The end of the article's address. Changing it after publication breaks links."
+        ),
     )
     standfirst = models.TextField(
         _("standfirst"),
@@ -151,13 +153,17 @@ class Article(models.Model):
         _("title for search engines"),
         max_length=70,
         blank=True,
-        help_text=_("Replaces the title in the browser tab and search results. 70 characters at most."),
+        help_text=_(
+            "Replaces the title in the browser tab and search results. 70 characters at most."
+        ),
     )
     seo_description = models.CharField(
         _("description for search engines"),
         max_length=160,
         blank=True,
-        help_text=_("Replaces the standfirst in search results and social cards. 160 characters at most."),
+        help_text=_(
+            "Replaces the standfirst in search results and social cards. 160 characters at most."
+        ),
     )
 
     objects = ArticleQuerySet.as_manager()

@@ -37,6 +37,8 @@ def share_links(url, title):
             "https://www.linkedin.com/sharing/share-offsite/?" + _query(url=url),
         ),
         ShareLink("whatsapp", "WhatsApp", "https://wa.me/?" + _query(text=title_and_url)),
-        ShareLink("bluesky", "Bluesky", "https://bsky.app/intent/compose?" + _query(text=title_and_url)),
+        ShareLink(
+            "bluesky", "Bluesky", "https://bsky.app/intent/compose?" + _query(text=title_and_url)
+        ),
         ShareLink("email", _("E-mail"), "mailto:?" + _query(subject=title, body=url)),
     ]

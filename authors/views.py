@@ -10,7 +10,9 @@ class AuthorView(PublishedArticleMixin, ListView):
     template_name = "authors/author_detail.html"
 
     def get_queryset(self):
-        self.author = get_object_or_404(Author.objects.select_related("avatar"), slug=self.kwargs["slug"])
+        self.author = get_object_or_404(
+            Author.objects.select_related("avatar"), slug=self.kwargs["slug"]
+        )
         return super().get_queryset().filter(authors=self.author)
 
     def get_context_data(self, **kwargs):

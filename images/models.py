@@ -32,7 +32,9 @@ class Image(models.Model):
     is_decorative = models.BooleanField(
         _("decorative"),
         default=False,
-        help_text=_("Tick only if the image adds nothing to the text; screen readers will skip it."),
+        help_text=_(
+            "Tick only if the image adds nothing to the text; screen readers will skip it."
+        ),
     )
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     credit = models.CharField(
@@ -55,7 +57,8 @@ class Image(models.Model):
             raise ValidationError(
                 {
                     "alt_text": _(
-                        "Describe the image for readers who cannot see it, or mark it as decorative."
+                        "Describe the image for readers who cannot see it, "
+                        "or mark it as decorative."
                     )
                 }
             )

@@ -29,7 +29,7 @@ def env_list(name, default=""):
 DEBUG = env_flag("DJANGO_DEBUG")
 
 # A key that is in the source code is no secret: it is only good for a laptop.
-INSECURE_DEV_SECRET_KEY = "django-insecure-screenmania-laptop-only"
+INSECURE_DEV_SECRET_KEY = "django-insecure-screenmania-laptop-only"  # noqa: S105 (public on purpose)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or INSECURE_DEV_SECRET_KEY
 if not DEBUG and SECRET_KEY == INSECURE_DEV_SECRET_KEY:
     raise ImproperlyConfigured(

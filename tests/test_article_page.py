@@ -21,7 +21,9 @@ def article():
         standfirst="Une offre d’emploi qui tombe mal.",
         body="## Le contexte de la grève à Hollywood\n\nDu texte.\n\n> Une citation.",
         published_at=datetime(2023, 7, 28, 9, 30, tzinfo=PARIS),
-        featured_image=make_image(alt_text="Un plateau vide", caption="Le plateau", credit="Studio X"),
+        featured_image=make_image(
+            alt_text="Un plateau vide", caption="Le plateau", credit="Studio X"
+        ),
         authors=[
             make_author(name="Marie Durand", signature="Article écrit avec passion par Marie"),
             make_author(name="Paul Martin"),
@@ -56,7 +58,10 @@ def test_page_is_french_with_title_and_description(client, article, settings):
     page = soup(client.get(article.get_absolute_url()))
     assert page.html["lang"] == "fr"
     assert page.title.string.startswith("Une plateforme recrute une IA en pleine grève")
-    assert page.select_one('meta[name="description"]')["content"] == "Une offre d’emploi qui tombe mal."
+    assert (
+        page.select_one('meta[name="description"]')["content"]
+        == "Une offre d’emploi qui tombe mal."
+    )
     canonical = page.select_one('link[rel="canonical"]')["href"]
     assert canonical == "https://screenmania.example" + article.get_absolute_url()
 

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def make_dated(count, **fields):
     now = timezone.now()
-    return [
-        make_article(published_at=now - timedelta(hours=n + 1), **fields) for n in range(count)
-    ]
+    return [make_article(published_at=now - timedelta(hours=n + 1), **fields) for n in range(count)]
 
 
 def card_urls(page):
@@ -27,7 +25,10 @@ def test_home_shows_the_headline_large_then_the_latest(client):
     headline = make_article(is_featured=True, published_at=timezone.now() - timedelta(days=3))
     page = soup(client.get("/"))
     assert card_urls(page)[0] == headline.get_absolute_url()
-    assert page.select_one(".headline .card--large .card__title a")["href"] == headline.get_absolute_url()
+    assert (
+        page.select_one(".headline .card--large .card__title a")["href"]
+        == headline.get_absolute_url()
+    )
     latest = [a["href"] for a in page.select(".latest .card__title a")]
     assert latest[:2] == [newest.get_absolute_url(), older.get_absolute_url()]
     assert headline.get_absolute_url() not in latest
@@ -36,9 +37,7 @@ def test_home_shows_the_headline_large_then_the_latest(client):
 def test_home_without_headline_flag_puts_the_newest_first(client):
     articles = make_dated(3)
     page = soup(client.get("/"))
-    assert page.select_one(".headline .card__title a")["href"] == (
-        articles[0].get_absolute_url()
-    )
+    assert page.select_one(".headline .card__title a")["href"] == (articles[0].get_absolute_url())
 
 
 def test_section_page_lists_its_articles_newest_first(client):

@@ -39,11 +39,15 @@ def test_translations_keep_their_placeholders(messages):
 def test_compiled_catalogue_is_loaded():
     with translation.override("fr"):
         assert translation.gettext("Published on") == "Publié le"
-        assert translation.ngettext(
-            "Reading time: about %(minutes)s minute",
-            "Reading time: about %(minutes)s minutes",
-            2,
-        ) % {"minutes": 2} == "Temps de lecture\u00a0: 2 minutes environ"
+        assert (
+            translation.ngettext(
+                "Reading time: about %(minutes)s minute",
+                "Reading time: about %(minutes)s minutes",
+                2,
+            )
+            % {"minutes": 2}
+            == "Temps de lecture\u00a0: 2 minutes environ"
+        )
 
 
 def test_french_plural_treats_one_as_singular():

@@ -33,7 +33,8 @@ def site_url(settings):
 def share_hrefs(client, article):
     page = soup(client.get(article.get_absolute_url()))
     return {
-        a["class"][1].removeprefix("share__link--"): a["href"] for a in page.select(".share a.share__link")
+        a["class"][1].removeprefix("share__link--"): a["href"]
+        for a in page.select(".share a.share__link")
     }
 
 

@@ -1,0 +1,209 @@
+"""
+A reader in a real browser: Debian's Chromium, driven by playwright, on the demo content.
+
+The site is served by pytest-django's live server, which does not serve media
+files; this module is also the URLconf that adds them, as `make run` does.
+"""
+
+import os
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import re_path
+from django.views.static import serve
+from playwright.sync_api import sync_playwright
+
+from screenmania.urls import urlpatterns as site_urlpatterns
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    # This machine has no network but the loopback: without these, Chromium's
+    # own background connections fail by the dozen at every start.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def serve_media(request, path):
+    # MEDIA_ROOT is read on each request: every test has a folder of its own.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+urlpatterns = [
+    *site_urlpatterns,
+    re_path(r"^media/(?P<path>.+)$", serve_media),
+]
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db, settings):
+    """The demo content on a live server, whose address is the public origin."""
+    settings.ROOT_URLCONF = __name__
+    settings.SITE_URL = live_server.url
+    call_command("loaddemo", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def browser(chromium_path, monkeypatch):
+    """Chromium, started after the demo content is loaded (tests ask for ``demo_site`` first).
+
+    Playwright's sync API runs an event loop in this thread, so Django refuses
+    ORM calls made while the browser is open unless told they are safe. Such
+    calls are best avoided all the same: on PostgreSQL, a connection opened
+    then escapes the test database's teardown, which then cannot drop it.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def watch_requests(page, origin):
+    """Every URL the page loads from another origin, and every console error (CSP reports)."""
+    foreign, errors = [], []
+
+    def on_request(request):
+        if not request.url.startswith((origin + "/", "data:", "blob:")):
+            foreign.append(request.url)
+
+    def on_console(message):
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return foreign, errors
+
+
+def open_first_article(page, origin):
+    page.goto(origin + "/")
+    page.locator("main a[href*='/articles/']").first.click()
+    page.wait_for_url("**/articles/**")
+    page.wait_for_load_state("load")
+
+
+def top_of(page, selector):
+    locator = page.locator(selector).first
+    assert locator.is_visible(), f"{selector} is not visible"
+    return locator.bounding_box()["y"]
+
+
+def read_clipboard(page, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = page.evaluate("navigator.clipboard.readText()")
+        if text:
+            break
+        time.sleep(0.1)
+    return text
+
+
+def screenshot_dir(tmp_path):
+    """SCREENMANIA_SCREENSHOTS keeps the pictures somewhere to look at them; else a temp dir."""
+    directory = Path(os.environ.get("SCREENMANIA_SCREENSHOTS") or tmp_path)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def test_article_page_reads_top_to_bottom_and_copies_its_link(
+    chromium_path, demo_site, browser, tmp_path
+):
+    context = browser.new_context(viewport=LAPTOP, locale="fr-FR")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_site)
+    page = context.new_page()
+    foreign_requests, console_errors = watch_requests(page, demo_site)
+
+    open_first_article(page, demo_site)
+
+    anatomy = [
+        "main h1",
+        ".article-meta",
+        ".standfirst",
+        "figure.featured-image",
+        ".article-body",
+        ".article-tags",
+        ".author-box",
+        ".share",
+    ]
+    tops = [top_of(page, selector) for selector in anatomy]
+    assert tops == sorted(tops), dict(zip(anatomy, tops, strict=True))
+
+    meta = page.locator(".article-meta").first.inner_text()
+    assert "Temps de lecture" in meta
+    assert "Publié le" in meta
+    assert page.locator("figure.featured-image img").first.is_visible()
+    assert page.locator("figure.featured-image figcaption").first.inner_text().strip()
+    assert page.locator("figure.featured-image img").first.evaluate("img => img.naturalWidth") > 0
+    assert page.locator(".article-body h2").first.is_visible()
+    assert page.locator(".article-tags a").count() >= 1
+    assert page.locator(".share a").count() == 6
+
+    canonical = page.locator("link[rel=canonical]").get_attribute("href")
+    assert canonical == demo_site + urlsplit(page.url).path
+    copy_button = page.locator(".share button[data-copy-url]")
+    assert copy_button.is_visible(), "the copy-link button stays hidden: did the script run?"
+    copy_button.click()
+    assert read_clipboard(page) == canonical
+
+    directory = screenshot_dir(tmp_path)
+    for name, viewport in (("phone", PHONE), ("laptop", LAPTOP)):
+        page.set_viewport_size(viewport)
+        path = directory / f"article-{name}-{viewport['width']}x{viewport['height']}.png"
+        page.screenshot(path=path, full_page=True)
+        assert path.read_bytes().startswith(PNG_SIGNATURE)
+        assert path.stat().st_size > 10_000
+        # Nothing may stick out sideways: a phone reader would have to scroll to read.
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow}px wider than a {name} screen"
+
+    assert foreign_requests == []
+    assert console_errors == []
+    context.close()
+
+
+def test_reader_pages_have_no_serious_accessibility_violation(
+    chromium_path, axe_js, demo_site, browser
+):
+    # axe is injected as an inline script, which our own CSP rightly forbids.
+    context = browser.new_context(viewport=LAPTOP, bypass_csp=True)
+    page = context.new_page()
+    axe_source = axe_js.read_text()
+    problems = []
+    open_first_article(page, demo_site)
+    for url in (page.url, demo_site + "/"):
+        page.goto(url)
+        page.add_script_tag(content=axe_source)
+        violations = page.evaluate(
+            """async () => {
+                const results = await axe.run(document, {resultTypes: ["violations"]});
+                return results.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+                }));
+            }"""
+        )
+        problems += [
+            f"{url}: [{v['impact']}] {v['id']}: {v['help']} — {', '.join(v['targets'])}"
+            for v in violations
+            if v["impact"] in {"serious", "critical"}
+        ]
+    context.close()
+    assert not problems, "\n".join(problems)

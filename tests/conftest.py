@@ -1,0 +1,64 @@
+"""
+Every test starts with an empty cache and in French, whatever the test before it did.
+
+The checks that need a real tool (Chromium, the Nu Html Checker, axe-core) get
+its path from a fixture here; `bash scripts/services.sh all` installs them. On
+a laptop without them those tests are skipped with the reason; in CI (CI=true)
+a missing tool is a failure, so a green run always means the checks ran.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+TOOLS_DIR = Path(os.environ.get("SCREENMANIA_TOOLS_DIR", "/opt/screenmania-tools"))
+
+
+def in_ci():
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def require_file(path, what):
+    """The path of a tool the test needs, or a skip (a failure in CI) that says how to get it."""
+    path = Path(path)
+    if path.is_file():
+        return path
+    message = f"{what} not found at {path}: run `bash scripts/services.sh all`"
+    if in_ci():
+        pytest.fail(f"{message} (CI=true: this check may not be skipped)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, even when the cache is a shared Redis."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to /en/ leaves English active in this thread; the next test starts in French."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def chromium_path():
+    return require_file(os.environ.get("CHROMIUM", "/usr/bin/chromium"), "Debian's Chromium")
+
+
+@pytest.fixture
+def vnu_jar():
+    default = TOOLS_DIR / "node_modules/vnu-jar/build/dist/vnu.jar"
+    return require_file(os.environ.get("VNU_JAR", default), "The Nu Html Checker (vnu.jar)")
+
+
+@pytest.fixture
+def axe_js():
+    default = TOOLS_DIR / "node_modules/axe-core/axe.min.js"
+    return require_file(os.environ.get("AXE_JS", default), "axe-core (axe.min.js)")

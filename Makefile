@@ -30,9 +30,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 messages: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy --domain django --directory locale --statistics
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
 
 run: export DJANGO_DEBUG ?= 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) loaddemo

@@ -155,6 +155,14 @@ def test_reader_pages_are_cacheable_by_anyone(client, reader_urls, page):
     assert "csrfmiddlewaretoken" not in response.content.decode()
 
 
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_reader_pages_do_not_vary_by_the_browser_language(client, reader_urls, prefix):
+    """One cached copy per URL: the language is in the path, never in Accept-Language."""
+    response = client.get(prefix + reader_urls["article"], headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert "accept-language" not in response.get("Vary", "").lower()
+
+
 def test_language_comes_from_the_url_not_the_browser(client, reader_urls):
     response = client.get("/en" + reader_urls["home"])
     assert '<html lang="en"' in response.content.decode()

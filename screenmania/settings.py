@@ -123,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# What the newsroom writes in, whatever the interface language: English pages
+# mark articles' text with it so that screen readers pick the right voice.
+CONTENT_LANGUAGE = "fr"
 USE_I18N = True
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True

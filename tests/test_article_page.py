@@ -158,6 +158,17 @@ def test_english_interface_under_en_prefix(client, article):
     assert page.select_one('link[rel="canonical"]')["href"].endswith("/en" + french_url)
 
 
+def test_english_pages_mark_the_french_text_as_french(client, article):
+    """Screen readers switch voice for the article, not for the English interface around it."""
+    french_url = article.get_absolute_url()
+    english = soup(client.get("/en" + french_url))
+    for selector in ["h1", ".standfirst", ".article-body", "figcaption", ".author-box__bio"]:
+        assert english.select_one(selector)["lang"] == "fr", selector
+    assert english.select_one(".article-meta").get("lang") is None
+    french = soup(client.get(french_url))
+    assert french.select_one("h1").get("lang") is None, "French inside French needs no mark"
+
+
 def test_body_html_is_printed_not_rendered_per_request(client, article, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("Markdown rendered during a request")

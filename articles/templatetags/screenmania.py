@@ -3,6 +3,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.urls import translate_url
 from django.utils import formats, timezone, translation
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -59,3 +60,11 @@ def page_url(context, page_number):
         query["page"] = page_number
     encoded = query.urlencode()
     return f"{request.path}?{encoded}" if encoded else request.path
+
+
+@register.simple_tag
+def content_lang():
+    """A lang attribute for editorial text, needed only when the interface speaks another."""
+    if translation.get_language() == settings.CONTENT_LANGUAGE:
+        return ""
+    return format_html(' lang="{}"', settings.CONTENT_LANGUAGE)

@@ -130,7 +130,7 @@ class Command(BaseCommand):
                 is_featured=data.get("featured", False),
                 featured_image=self.illustration(title, filename, draw, caption=data["caption"]),
             )
-            for position, author_slug in enumerate(data["authors"]):
+            for position, author_slug in enumerate(data["authors"], start=1):
                 Authorship.objects.get_or_create(
                     article=article, author=authors[author_slug], defaults={"position": position}
                 )

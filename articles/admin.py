@@ -12,7 +12,11 @@ from taggit.models import Tag
 
 from images.admin import ADMIN_CSS, thumbnail
 
-from .models import Article, Authorship, Section
+from .admin_preview import PreviewAdminMixin
+from .admin_revisions import RevisionAdminMixin
+from .admin_writing import WritingAdminMixin
+from .forms import ArticleAdminForm
+from .models import Article, Authorship, Correction, EditorialAction, Section
 
 TAG_SUGGESTIONS_LIMIT = 10
 
@@ -75,8 +79,16 @@ class AuthorshipInline(admin.TabularInline):
     verbose_name_plural = _("byline")
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["text", "created_at"]
+    verbose_name_plural = _("corrections shown to readers")
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "title",
         "state",
@@ -95,7 +107,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     list_per_page = 50
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [AuthorshipInline]
+    inlines = [AuthorshipInline, CorrectionInline]
     autocomplete_fields = ["featured_image"]
     readonly_fields = ["reading_time_display", "featured_image_preview"]
     fieldsets = [
@@ -106,6 +118,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ),
         (_("Image"), {"fields": ["featured_image", "featured_image_preview"]}),
         (_("Tags"), {"fields": ["tags"]}),
+        (_("Transparency"), {"fields": ["ai_usage", "ai_usage_note"]}),
         (
             _("Advanced options"),
             {"classes": ["collapse"], "fields": ["seo_title", "seo_description"]},
@@ -164,11 +177,38 @@ class ArticleAdmin(admin.ModelAdmin):
             )
         return formfield
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_published:
+            # Only an article readers have seen can be "updated" for them.
+            main_options = fieldsets[0][1]
+            fieldsets = [
+                (
+                    fieldsets[0][0],
+                    {**main_options, "fields": [*main_options["fields"], "mark_as_update"]},
+                ),
+                *fieldsets[1:],
+            ]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        marked_as_update = form.cleaned_data.get("mark_as_update") and obj.is_published
+        if marked_as_update:
+            obj.revised_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        if marked_as_update:
+            EditorialAction.record(obj, request.user, EditorialAction.Kind.UPDATED)
+
     def view_on_site(self, article):
         return article.get_absolute_url()
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
+        if formset.model is Correction:
+            for correction in formset.new_objects:
+                EditorialAction.record(
+                    form.instance, request.user, EditorialAction.Kind.CORRECTED, correction.text
+                )
         if formset.model is Authorship:
             renumbered = []
             for number, authorship in enumerate(form.instance.authorships.all(), start=1):

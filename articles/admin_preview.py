@@ -1,0 +1,5 @@
+"""Preview from the admin, and shareable preview links. (Being written.)"""
+
+
+class PreviewAdminMixin:
+    pass

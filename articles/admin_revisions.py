@@ -1,0 +1,5 @@
+"""Revisions of an article: list, diff, restore. (Being written.)"""
+
+
+class RevisionAdminMixin:
+    pass

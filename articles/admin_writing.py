@@ -1,0 +1,5 @@
+"""Writing comfort in the article form: live preview, counters. (Being written.)"""
+
+
+class WritingAdminMixin:
+    pass

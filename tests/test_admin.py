@@ -266,7 +266,9 @@ def test_byline_comes_right_after_the_text(admin_client):
     byline = page.select_one("#authorships-group").sourceline
     assert page.select_one("[name=body]").sourceline < byline
     assert byline < page.select_one("[name=status]").sourceline
-    assert len(page.select("[data-inline-formset]")) == 1
+    assert len(page.select("#authorships-group")) == 1
+    corrections = page.select_one("#corrections-group").sourceline
+    assert page.select_one("[name=seo_description]").sourceline < corrections
 
 
 def test_author_and_image_autocompletes_answer(admin_client):

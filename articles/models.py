@@ -46,7 +46,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.for_listing().prefetch_related("tags")
+        return self.for_listing().prefetch_related("tags", "corrections")
 
     def headline(self):
         """The article at the top of the home page: the latest flagged one, else the latest."""

@@ -28,7 +28,7 @@ def test_update_shows_mis_a_jour_le_after_the_publication_date(client):
     article.revised_at = datetime(2023, 7, 30, 18, tzinfo=PARIS)
     article.save()
     meta = meta_of(client, article).select_one(".article-meta")
-    assert "Publié le 28 juillet 2023 · Mis à jour le 30 juillet 2023" in text(meta)
+    assert "Publié le 28 juillet 2023 Mis à jour le 30 juillet 2023" in text(meta)
     assert meta.select_one(".article-meta__updated time")["datetime"] == "2023-07-30T18:00:00+02:00"
     assert article.modified_at == article.revised_at
 
@@ -47,7 +47,7 @@ def test_corrections_are_listed_at_the_end_with_their_date(client):
         "1er mars 2024 : Le film dure 2 h 10, et non 2 h 30."
     )
     body = page.select_one(".article-body")
-    assert body.sourceline < corrections.sourceline < page.select_one(".article-tags").sourceline
+    assert body.sourceline < corrections.sourceline < page.select_one(".article-footer").sourceline
 
 
 def test_correction_text_is_escaped(client):

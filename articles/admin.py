@@ -1,17 +1,24 @@
+from functools import partial
+
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from taggit.models import Tag
 
 from images.admin import ADMIN_CSS, thumbnail
 
+from . import workflow
 from .admin_preview import PreviewAdminMixin
 from .admin_revisions import RevisionAdminMixin
 from .admin_writing import WritingAdminMixin
@@ -78,12 +85,113 @@ class AuthorshipInline(admin.TabularInline):
     verbose_name = _("author")
     verbose_name_plural = _("byline")
 
+    # The byline is part of the article: whoever may write the article may
+    # sign it, without a separate set of permissions on the link table.
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.has_perm("articles.add_article")
+        return workflow.can_view(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.has_perm("articles.add_article")
+        return workflow.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
 
 class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
     fields = ["text", "created_at"]
     verbose_name_plural = _("corrections shown to readers")
+
+
+NO_AUTHOR_PROFILE = _(
+    "Your login is not linked to an author profile, so an article you write could not be "
+    "found again once saved. Ask an editor to link your account to your author profile "
+    "(Authors, your name, “Login account”)."
+)
+
+
+class NewsroomRulesMixin:
+    """
+    The role rules of the article form, checked on the server: the admin hides
+    what a role may not do, and a forged request is refused all the same.
+    """
+
+    user = None
+    # Fields shown read-only to this user: a value posted for one was forged.
+    locked_fields = ()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        may_publish = workflow.can_publish(self.user)
+        for name in self.locked_fields:
+            if any(self.data.get(key) for key in (name, f"{name}_0", f"{name}_1")):
+                field = Article._meta.get_field(name)
+                self.add_error(
+                    None,
+                    _("Only an editor can change “%(field)s”.") % {"field": field.verbose_name},
+                )
+        if cleaned_data.get("status") == Article.Status.PUBLISHED and not may_publish:
+            self.add_error("status", _("Only an editor can publish or schedule an article."))
+        if (
+            self.instance.pk is None
+            and not workflow.can_edit_any(self.user)
+            and workflow.author_profile(self.user) is None
+        ):
+            self.add_error(None, NO_AUTHOR_PROFILE)
+        return cleaned_data
+
+
+# What a bulk action did; "left as it was" when an article was not in a state it applies to.
+SUBMITTED = ngettext_lazy(
+    "%(count)d article submitted for review.", "%(count)d articles submitted for review.", "count"
+)
+PUBLISHED = ngettext_lazy("%(count)d article published.", "%(count)d articles published.", "count")
+SCHEDULED = ngettext_lazy("%(count)d article scheduled.", "%(count)d articles scheduled.", "count")
+UNPUBLISHED = ngettext_lazy(
+    "%(count)d article unpublished: back to draft.",
+    "%(count)d articles unpublished: back to draft.",
+    "count",
+)
+NOT_DRAFTS = ngettext_lazy(
+    "%(count)d article left as it was: it was not a draft.",
+    "%(count)d articles left as they were: they were not drafts.",
+    "count",
+)
+ALREADY_ONLINE = ngettext_lazy(
+    "%(count)d article left as it was: it is already online.",
+    "%(count)d articles left as they were: they are already online.",
+    "count",
+)
+NOT_PUBLISHED = ngettext_lazy(
+    "%(count)d article left as it was: it was not published.",
+    "%(count)d articles left as they were: they were not published.",
+    "count",
+)
+
+
+class ArticleActionForm(helpers.ActionForm):
+    # Read by the "schedule" action only, and parsed there, so that a bad date
+    # is reported as such rather than as "no action selected".
+    publish_at = forms.CharField(
+        label=_("Publication date (Paris time) for “Schedule…”"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __iter__(self):
+        # The date box only where the schedule action is offered.
+        offered = {name for name, _label in self.fields["action"].choices}
+        for field in super().__iter__():
+            if field.name != "publish_at" or "schedule" in offered:
+                yield field
 
 
 @admin.register(Article)
@@ -110,6 +218,8 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     inlines = [AuthorshipInline, CorrectionInline]
     autocomplete_fields = ["featured_image"]
     readonly_fields = ["reading_time_display", "featured_image_preview"]
+    actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
+    action_form = ArticleActionForm
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "reading_time_display"]}),
         (
@@ -132,7 +242,85 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     def get_queryset(self, request):
         # for_listing() brings the section, the featured image and the authors
         # in byline order: what the changelist columns show, in fixed queries.
-        return super().get_queryset(request).for_listing()
+        articles = super().get_queryset(request).for_listing()
+        if workflow.can_edit_any(request.user):
+            return articles
+        # A contributor lists their own articles, in every state so that they
+        # can follow what became of those they submitted. Colleagues' drafts
+        # may hold an embargoed story; what is published is on the site.
+        return articles.filter(authorships__author__user=request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        # Looked up beyond a contributor's own articles, so that someone else's
+        # is refused by the permission checks (403) rather than called deleted.
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return self.model._default_manager.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or workflow.can_view(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_submit_permission(self, request):
+        return self.has_change_permission(request)
+
+    def has_publish_permission(self, request):
+        return self.has_change_permission(request) and workflow.can_publish(request.user)
+
+    def editor_only_fields(self, request, obj=None):
+        """What only those who may publish set: when readers see it, and the headline."""
+        if workflow.can_publish(request.user):
+            return []
+        locked = ["published_at", "is_featured"]
+        if obj is not None and obj.status == Article.Status.PUBLISHED:
+            # Someone editing every article without publishing keeps its status.
+            locked.append("status")
+        return locked
+
+    def get_readonly_fields(self, request, obj=None):
+        return [
+            *super().get_readonly_fields(request, obj),
+            *self.editor_only_fields(request, obj),
+        ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        rules = {"user": request.user, "locked_fields": self.editor_only_fields(request, obj)}
+        return type(form)(form.__name__, (NewsroomRulesMixin, form), rules)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not workflow.can_publish(request.user):
+            kwargs["choices"] = [
+                (status.value, status.label)
+                for status in (Article.Status.DRAFT, Article.Status.REVIEW)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def warn_without_author_profile(self, request):
+        if (
+            request.method == "GET"
+            and not workflow.can_edit_any(request.user)
+            and workflow.author_profile(request.user) is None
+        ):
+            self.message_user(request, NO_AUTHOR_PROFILE, messages.WARNING)
+
+    def changelist_view(self, request, extra_context=None):
+        self.warn_without_author_profile(request)
+        return super().changelist_view(request, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        self.warn_without_author_profile(request)
+        return super().add_view(request, form_url, extra_context)
 
     def get_urls(self):
         suggestions = path(
@@ -175,11 +363,13 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
                     ),
                 }
             )
+        if db_field.name == "published_at":
+            formfield.help_text = format_lazy("{} {}", formfield.help_text, _("Paris time."))
         return formfield
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is not None and obj.is_published:
+        if obj is not None and obj.is_published and self.has_change_permission(request, obj):
             # Only an article readers have seen can be "updated" for them.
             main_options = fieldsets[0][1]
             fieldsets = [
@@ -192,12 +382,80 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         return fieldsets
 
     def save_model(self, request, obj, form, change):
+        before = workflow.Snapshot.stored(obj)
         marked_as_update = form.cleaned_data.get("mark_as_update") and obj.is_published
         if marked_as_update:
             obj.revised_at = timezone.now()
         super().save_model(request, obj, form, change)
+        workflow.record_transition(obj, request.user, before)
         if marked_as_update:
             EditorialAction.record(obj, request.user, EditorialAction.Kind.UPDATED)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        profile = workflow.author_profile(request.user)
+        if profile is not None and not workflow.can_edit_any(request.user):
+            # A contributor's article is theirs through the byline: leaving
+            # them out of it would lock them out of their own draft.
+            article = form.instance
+            article.authorships.get_or_create(
+                author=profile, defaults={"position": article.authorships.count() + 1}
+            )
+
+    @admin.action(description=_("Submit for review"), permissions=["submit"])
+    def submit_for_review(self, request, queryset):
+        self.move(request, queryset, workflow.submit_for_review, SUBMITTED, NOT_DRAFTS)
+
+    @admin.action(description=_("Publish now"), permissions=["publish"])
+    def publish_now(self, request, queryset):
+        self.move(request, queryset, workflow.publish_now, PUBLISHED, ALREADY_ONLINE)
+
+    @admin.action(description=_("Schedule…"), permissions=["publish"])
+    def schedule(self, request, queryset):
+        values = request.POST.getlist("publish_at")
+        try:
+            value = values[int(request.POST.get("index", 0))].strip()
+        except (IndexError, ValueError):
+            value = ""
+        if not value:
+            self.message_user(
+                request,
+                _("Choose the publication date and time next to the action, then run it again."),
+                messages.ERROR,
+            )
+            return
+        try:
+            when = forms.DateTimeField().clean(value)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        if when <= timezone.now():
+            self.message_user(
+                request,
+                _("That date has passed: choose a future one, or use “Publish now”."),
+                messages.ERROR,
+            )
+            return
+        self.move(
+            request, queryset, partial(workflow.schedule, when=when), SCHEDULED, ALREADY_ONLINE
+        )
+
+    @admin.action(description=_("Unpublish"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self.move(request, queryset, workflow.unpublish, UNPUBLISHED, NOT_PUBLISHED)
+
+    def move(self, request, queryset, step, done_message, skipped_message):
+        """Apply ``step`` to each article, all or none, and say what happened."""
+        with transaction.atomic():
+            # Row by row, so that each move is saved as a revision and logged.
+            outcomes = [step(article, request.user) for article in queryset]
+        moved, skipped = outcomes.count(True), outcomes.count(False)
+        for count, message, level in [
+            (moved, done_message, messages.SUCCESS),
+            (skipped, skipped_message, messages.WARNING),
+        ]:
+            if count:
+                self.message_user(request, message % {"count": count}, level)
 
     def view_on_site(self, article):
         return article.get_absolute_url()
@@ -267,3 +525,33 @@ class SectionAdmin(admin.ModelAdmin):
     @admin.display(description=_("articles"), ordering="article_total")
     def article_count(self, section):
         return section.article_total
+
+
+@admin.register(EditorialAction)
+class EditorialActionAdmin(admin.ModelAdmin):
+    """The action log: read by editors, written only by the workflow itself."""
+
+    list_display = ["at", "user", "kind", "article_link", "detail"]
+    list_filter = ["kind", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["article", "user"]
+    search_fields = ["article__title", "detail"]
+    date_hierarchy = "at"
+    fields = ["at", "user", "kind", "article_link", "detail"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("article"), ordering="article__title")
+    def article_link(self, action):
+        url = reverse(
+            "admin:articles_article_change",
+            args=[action.article_id],
+            current_app=self.admin_site.name,
+        )
+        return format_html('<a href="{}">{}</a>', url, action.article)

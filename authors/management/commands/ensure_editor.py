@@ -1,8 +1,9 @@
 """
 Creates, or brings up to date, a newsroom login for trying the admin.
 
-The account is staff but not superuser: it holds every permission of the
-editorial apps and nothing else, which is what a real editor gets.
+The account is staff but not superuser and a member of the Éditeur group
+(created by the articles app's roles migration), so it can do exactly what a
+real editor can, and follows the role when its permissions change.
 """
 
 import os
@@ -10,13 +11,16 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
 from authors.models import Author
 
+# The role's name as the roles migration spells it.
+EDITOR_GROUP = "Éditeur"
+# Earlier versions granted these one by one; the group now carries them.
 EDITORIAL_APPS = ["articles", "authors", "images", "taggit"]
 DEFAULT_USERNAME = "redaction"
 # The demo's editor-in-chief; on a site without the demo, no profile is linked.
@@ -25,7 +29,7 @@ DEFAULT_AUTHOR_SLUG = "ines-marchand"
 
 class Command(BaseCommand):
     help = (
-        "Create or update a staff account with every permission of the editorial apps. "
+        "Create or update a staff account in the Éditeur group (not a superuser). "
         "Username from SCREENMANIA_EDITOR_USERNAME (default 'redaction'); password from "
         "SCREENMANIA_EDITOR_PASSWORD, else a new random one, printed."
     )
@@ -37,6 +41,13 @@ class Command(BaseCommand):
         generated = not password
         if generated:
             password = secrets.token_urlsafe(12)
+
+        try:
+            editors = Group.objects.get(name=EDITOR_GROUP)
+        except Group.DoesNotExist:
+            raise CommandError(
+                f"No '{EDITOR_GROUP}' group: run `manage.py migrate` first."
+            ) from None
 
         with transaction.atomic():
             user, created = User.objects.get_or_create(**{User.USERNAME_FIELD: username})
@@ -50,8 +61,10 @@ class Command(BaseCommand):
             user.is_active = True
             user.set_password(password)
             user.save()
-            permissions = Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS)
-            user.user_permissions.add(*permissions)
+            user.groups.add(editors)
+            user.user_permissions.remove(
+                *Permission.objects.filter(content_type__app_label__in=EDITORIAL_APPS)
+            )
             author = self.link_author(user)
 
         if options["verbosity"] < 1:

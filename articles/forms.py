@@ -1,7 +1,42 @@
+import re
+import uuid
+
 from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article
+
+DRAFT_KEY_RE = re.compile(r"[0-9a-f]{32}")
+
+MISSING_VERSION = _(
+    "This form does not say which version of the article it was opened with, so saving it "
+    "could overwrite a colleague's work. Copy your text, then reload the page."
+)
+
+
+class ConcurrentEdit(Exception):
+    """Someone saved the article after the form was validated and before it was saved."""
+
+
+class FormState:
+    """A hidden value about the form itself: never reported as a change to the article."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class VersionField(FormState, forms.IntegerField):
+    pass
+
+
+class DraftKeyField(FormState, forms.CharField):
+    pass
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -15,6 +50,12 @@ class ArticleAdminForm(forms.ModelForm):
             "the page then says « Mis à jour le … » with today's date. Leave it for typos."
         ),
     )
+    # The version the form was opened with. A bound form shows back the value
+    # it was posted with, so a refused form stays refused when posted again.
+    version = VersionField(required=False, min_value=1)
+    # Names this opening of the form in the browser's autosave; once it is
+    # saved, the browser is told to forget the draft stored under it.
+    draft_key = DraftKeyField(required=False)
 
     class Meta:
         model = Article
@@ -35,6 +76,23 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_description",
         ]
 
+    class Media:
+        css = {"all": ["admin-extra/writing.css"]}
+        js = ["admin-extra/writing.js", "admin-extra/autosave.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edit_conflict = False
+        if not self.is_bound:
+            self.fields["draft_key"].initial = uuid.uuid4().hex
+            if self.instance.pk is not None:
+                self.fields["version"].initial = self.instance.version
+
+    def clean_draft_key(self):
+        # Only ever used as a name; anything else is dropped rather than refused.
+        key = self.cleaned_data["draft_key"]
+        return key if DRAFT_KEY_RE.fullmatch(key) else ""
+
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("ai_usage") not in (None, Article.AIUsage.NONE) and not (
@@ -44,4 +102,67 @@ class ArticleAdminForm(forms.ModelForm):
                 "ai_usage_note",
                 _("Tell readers in one sentence how AI was used in making this article."),
             )
+        if self.instance.pk is not None and "version" not in self.errors:
+            self.check_version(cleaned_data.get("version"))
         return cleaned_data
+
+    def check_version(self, expected):
+        """Refuse the form when the article was saved since it was opened."""
+        if expected is None:
+            self.add_error(None, MISSING_VERSION)
+            return
+        current = (
+            Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        )
+        if current is not None and current != expected:
+            self.edit_conflict = True
+            self.add_error(None, self.conflict_message(theirs=current, yours=expected))
+
+    def conflict_message(self, *, theirs, yours):
+        message = gettext(
+            "Someone else saved this article while you were editing it (version %(theirs)s, "
+            "yours was based on %(yours)s). Your text is below, unsaved: copy what you need, "
+            "then reload to see their version."
+        ) % {"theirs": theirs, "yours": yours}
+        last = self.instance.history.select_related("history_user").first()
+        if last is None:
+            return message
+        when = date_format(timezone.localtime(last.history_date), "DATETIME_FORMAT")
+        user = last.history_user
+        if user is None:
+            saved = gettext("Last saved on %(date)s.") % {"date": when}
+        else:
+            name = user.get_full_name() or user.get_username()
+            saved = gettext("Last saved by %(user)s on %(date)s.") % {"user": name, "date": when}
+        return f"{message} {saved}"
+
+    def claim_version(self):
+        """
+        Compare-and-set at save time: move the stored version from the one this
+        form was opened with to the next, or raise ConcurrentEdit.
+
+        Validation alone leaves a gap between the check and the save in which a
+        colleague may save. The conditional UPDATE closes it: on PostgreSQL it
+        waits for a concurrent save to commit and then matches no row; on
+        SQLite writers are serialised. Call it inside the transaction that
+        saves the article, which then holds the row until it commits.
+        """
+        expected = self.cleaned_data.get("version")
+        if expected is None:
+            raise ConcurrentEdit
+        claimed = Article.objects.filter(pk=self.instance.pk, version=expected).update(
+            version=expected + 1
+        )
+        if not claimed:
+            raise ConcurrentEdit
+        # Article.save() adds one, landing on the version just claimed.
+        self.instance.version = expected
+
+    def save(self, commit=True):
+        if not commit or self.instance._state.adding:
+            # Without commit, whoever saves the instance claims the version
+            # first (WritingAdminMixin.save_model does in the admin).
+            return super().save(commit=commit)
+        with transaction.atomic():
+            self.claim_version()
+            return super().save(commit=True)

@@ -103,6 +103,11 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock instead of failing with "database is locked"
+    # when two editors save at the same moment.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

@@ -209,6 +209,7 @@ def test_editing_keeps_the_byline_order(admin_client):
         title=article.title,
         slug=article.slug,
         section=article.section.pk,
+        version=article.version,
         **{
             "authorships-TOTAL_FORMS": "3",
             "authorships-INITIAL_FORMS": "2",

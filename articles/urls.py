@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preview, views
 
 app_name = "articles"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("rubriques/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("recherche/", views.SearchView.as_view(), name="search"),
+    # A signed token, not the slug: the address of a draft is not guessable.
+    path("apercu/<str:token>/", preview.PreviewLinkView.as_view(), name="preview"),
 ]

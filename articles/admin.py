@@ -458,7 +458,9 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
                 self.message_user(request, message % {"count": count}, level)
 
     def view_on_site(self, article):
-        return article.get_absolute_url()
+        # Readers get a 404 for anything not yet live: « Prévisualiser » is
+        # the way to see it, and this button would only mislead.
+        return article.get_absolute_url() if article.is_published else None
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

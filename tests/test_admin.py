@@ -310,6 +310,14 @@ def test_view_on_site_links_to_the_article(admin_client):
     assert text(link) == "Voir sur le site"
 
 
+def test_no_view_on_site_for_an_article_readers_cannot_see(admin_client):
+    draft = make_article(status="draft")
+
+    page = soup(admin_client.get(reverse("admin:articles_article_change", args=[draft.pk])))
+
+    assert page.select_one("a.viewsitelink") is None
+
+
 def test_tag_suggestions_match_existing_tags_prefix_first(admin_client):
     make_article(tags=["festival de Cannes", "Cannes", "Venise", "Cannes Lions"])
 

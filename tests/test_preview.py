@@ -29,9 +29,10 @@ CONTRIBUTOR, EDITOR = "Contributeur", "Éditeur"
 
 
 def french(message, values=None):
-    """A message as a reader sees it, whether or not the French catalogue has it yet."""
+    """A message as a reader sees it, spaces folded as tests.pages.text() folds them."""
     with translation.override("fr"):
-        return gettext(message) if values is None else gettext(message) % values
+        translated = gettext(message) if values is None else gettext(message) % values
+    return " ".join(translated.split())
 
 
 def paris_date_and_time(moment):

@@ -144,8 +144,8 @@ def test_schedule_action_reads_paris_time(editor):
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
-        ("", "Choose the publication date"),
-        ("2020-01-01T12:00", "That date has passed"),
+        ("", "Choisissez la date et l’heure de publication"),
+        ("2020-01-01T12:00", "Cette date est passée"),
         ("2036-03-30T02:30", NOT_A_PARIS_TIME),
         ("demain", "Saisissez une date et une heure valides"),
     ],

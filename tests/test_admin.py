@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from tests.admin_forms import EMPTY_INLINES
 from tests.factories import make_article, make_author, make_image, make_section
 from tests.pages import soup, text
 
@@ -148,16 +149,9 @@ def article_form_data(**overrides):
         "featured_image": make_image().pk,
         "seo_title": "",
         "seo_description": "",
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0",
-        "authorships-MAX_NUM_FORMS": "1000",
         "ai_usage": "none",
         "ai_usage_note": "",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
+        **EMPTY_INLINES,
     }
     data.update(overrides)
     return data

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from articles.forms import ArticleAdminForm, ConcurrentEdit
 from articles.models import Article
+from tests.admin_forms import EMPTY_INLINES
 from tests.factories import make_article, make_section
 from tests.pages import soup, text
 
@@ -47,14 +48,7 @@ def open_form(client, article):
         "ai_usage_note": "",
         "seo_title": "",
         "seo_description": "",
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0",
-        "authorships-MAX_NUM_FORMS": "1000",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
+        **EMPTY_INLINES,
         **hidden,
     }
 
@@ -173,14 +167,7 @@ def new_article_fields():
         "ai_usage_note": "",
         "seo_title": "",
         "seo_description": "",
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0",
-        "authorships-MAX_NUM_FORMS": "1000",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
+        **EMPTY_INLINES,
     }
 
 

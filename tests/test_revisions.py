@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article, EditorialAction
 from articles.revisions import History
+from tests.admin_forms import EMPTY_INLINES
 from tests.factories import make_article, make_author
 from tests.pages import soup, text
 
@@ -39,14 +40,7 @@ def save_in_admin(client, article, **changes):
         "seo_title": article.seo_title,
         "seo_description": article.seo_description,
         "version": article.version,
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0",
-        "authorships-MAX_NUM_FORMS": "1000",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
+        **EMPTY_INLINES,
     }
     if article.published_at is not None:
         local = article.published_at.astimezone(PARIS)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, EditorialAction
+from tests.admin_forms import EMPTY_INLINES
 from tests.factories import make_article, make_author, make_section
 from tests.pages import soup, text
 
@@ -86,14 +87,7 @@ def form_data(article=None, **changes):
         "ai_usage_note": "",
         "seo_title": "",
         "seo_description": "",
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0",
-        "authorships-MAX_NUM_FORMS": "1000",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
+        **EMPTY_INLINES,
     }
     if article is None:
         data["section"] = make_section().pk

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from articles.models import Article, Correction, EditorialAction
+from tests.admin_forms import EMPTY_INLINES
 from tests.factories import make_article
 from tests.pages import soup, text
 
@@ -93,14 +94,7 @@ def post_article(admin_client, article, **changes):
         "seo_title": "",
         "seo_description": "",
         "version": article.version,
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "authorships-MIN_NUM_FORMS": "0",
-        "authorships-MAX_NUM_FORMS": "1000",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        "corrections-MIN_NUM_FORMS": "0",
-        "corrections-MAX_NUM_FORMS": "1000",
+        **EMPTY_INLINES,
     }
     data.update(changes)
     return admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from articles.admin_writing import PREVIEW_MAX_CHARS
 from articles.models import Article
 from articles.rendering import count_words
+from tests.admin_forms import EMPTY_INLINES
 from tests.factories import make_article, make_author
 from tests.pages import soup
 
@@ -216,10 +217,7 @@ def test_saved_form_tells_the_browser_to_forget_its_draft(admin_client):
         "seo_description": "",
         "version": article.version,
         "draft_key": key,
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
+        **EMPTY_INLINES,
     }
     assert admin_client.post(url, data).status_code == 302
 
@@ -246,10 +244,7 @@ def test_draft_key_is_never_recorded_as_a_change(admin_client):
         "seo_description": "",
         "version": page.select_one("input[name=version]")["value"],
         "draft_key": page.select_one("input[name=draft_key]")["value"],
-        "authorships-TOTAL_FORMS": "0",
-        "authorships-INITIAL_FORMS": "0",
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
+        **EMPTY_INLINES,
     }
     assert admin_client.post(url, data).status_code == 302
 

@@ -14,6 +14,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from tests.factories import ADMINISTRATOR, CONTRIBUTOR, EDITOR, make_member
+
 TOOLS_DIR = Path(os.environ.get("SCREENMANIA_TOOLS_DIR", "/opt/screenmania-tools"))
 
 
@@ -62,3 +64,18 @@ def vnu_jar():
 def axe_js():
     default = TOOLS_DIR / "node_modules/axe-core/axe.min.js"
     return require_file(os.environ.get("AXE_JS", default), "axe-core (axe.min.js)")
+
+
+@pytest.fixture
+def contributor(db):
+    return make_member(CONTRIBUTOR, "camille")
+
+
+@pytest.fixture
+def editor(db):
+    return make_member(EDITOR, "ines")
+
+
+@pytest.fixture
+def administrator(db):
+    return make_member(ADMINISTRATOR, "sacha")

@@ -8,7 +8,9 @@ import io
 import itertools
 from datetime import timedelta
 
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from PIL import Image as PillowImage
 
@@ -71,3 +73,22 @@ def make_article(*, authors=None, tags=(), **overrides):
     if tags:
         article.tags.add(*tags)
     return article
+
+
+# The newsroom's roles, as the data migration names their groups.
+CONTRIBUTOR, EDITOR, ADMINISTRATOR = "Contributeur", "Éditeur", "Administrateur"
+
+
+def make_member(role, username, *, profile=True):
+    """A staff login in the group of ``role``, signing as its own author profile."""
+    user = User.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    if profile:
+        make_author(name=username.capitalize(), user=user)
+    return user
+
+
+def logged_in(user, **client_options):
+    client = Client(**client_options)
+    client.force_login(user)
+    return client

@@ -20,12 +20,16 @@ from django.utils.translation import gettext, pgettext
 from articles.models import Article, PreviewLink
 from articles.preview import token_for
 from articles.templatetags.screenmania import long_date
-from tests.factories import make_article, make_author, make_image
+from tests.factories import (
+    EDITOR,
+    logged_in,
+    make_article,
+    make_author,
+    make_image,
+)
 from tests.pages import soup, text
 
 pytestmark = pytest.mark.django_db
-
-CONTRIBUTOR, EDITOR = "Contributeur", "Éditeur"
 
 
 def french(message, values=None):
@@ -40,29 +44,6 @@ def paris_date_and_time(moment):
     with translation.override("fr"):
         local = timezone.localtime(moment)
         return {"date": long_date(local), "time": formats.time_format(local, "TIME_FORMAT")}
-
-
-def member(role, username):
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    make_author(name=username.capitalize(), user=user)
-    return user
-
-
-def logged_in(user, **client_options):
-    client = Client(**client_options)
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def editor():
-    return member(EDITOR, "ines")
-
-
-@pytest.fixture
-def contributor():
-    return member(CONTRIBUTOR, "camille")
 
 
 @pytest.fixture

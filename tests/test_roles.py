@@ -9,15 +9,23 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, EditorialAction
 from tests.admin_forms import EMPTY_INLINES
-from tests.factories import make_article, make_author, make_section
+from tests.factories import (
+    ADMINISTRATOR,
+    CONTRIBUTOR,
+    EDITOR,
+    logged_in,
+    make_article,
+    make_author,
+    make_member,
+    make_section,
+)
 from tests.pages import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -26,38 +34,7 @@ PARIS = ZoneInfo("Europe/Paris")
 CHANGELIST = reverse("admin:articles_article_changelist")
 ADD = reverse("admin:articles_article_add")
 
-CONTRIBUTOR, EDITOR, ADMINISTRATOR = "Contributeur", "Éditeur", "Administrateur"
 PUBLISHING_ACTIONS = ["publish_now", "schedule", "unpublish"]
-
-
-def member(role, username, *, profile=True):
-    """A staff login in the group of ``role``, signing as its own author profile."""
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    if profile:
-        make_author(name=username.capitalize(), user=user)
-    return user
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def contributor():
-    return member(CONTRIBUTOR, "camille")
-
-
-@pytest.fixture
-def editor():
-    return member(EDITOR, "ines")
-
-
-@pytest.fixture
-def administrator():
-    return member(ADMINISTRATOR, "sacha")
 
 
 @pytest.fixture
@@ -182,7 +159,7 @@ def test_contributors_form_offers_draft_and_review_only_and_no_date(contributor)
 
 
 def test_contributor_without_author_profile_is_told_before_writing(contributor):
-    loner = member(CONTRIBUTOR, "dominique", profile=False)
+    loner = make_member(CONTRIBUTOR, "dominique", profile=False)
     client = logged_in(loner)
 
     warnings = soup(client.get(ADD)).select(".messagelist .warning")

@@ -10,18 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, EditorialAction
-from tests.factories import make_article, make_author, make_section
+from tests.factories import (
+    logged_in,
+    make_article,
+    make_author,
+    make_section,
+)
 from tests.pages import soup, text
 from tests.test_roles import (
     CHANGELIST,
-    CONTRIBUTOR,
-    EDITOR,
     change_url,
     draft_of,
     form_data,
     logged,
-    logged_in,
-    member,
     run_action,
 )
 
@@ -29,16 +30,6 @@ pytestmark = pytest.mark.django_db
 
 # Django's own message for a time a daylight-saving change skips or repeats.
 NOT_A_PARIS_TIME = "n’a pas pu être interprétée dans le fuseau horaire Europe/Paris"
-
-
-@pytest.fixture
-def editor():
-    return member(EDITOR, "ines")
-
-
-@pytest.fixture
-def contributor():
-    return member(CONTRIBUTOR, "camille")
 
 
 @pytest.fixture

@@ -493,3 +493,13 @@ def test_a_link_is_revoked_only_through_its_own_article(editor, draft):
     assert response.status_code == 404
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def test_preview_of_an_undated_draft_announces_no_publication_date(editor):
+    undated = make_article(status=Article.Status.DRAFT, published_at=None)
+
+    page = soup(logged_in(editor).get(reverse("admin:articles_article_preview", args=[undated.pk])))
+
+    meta = page.select_one(".article-meta")
+    assert meta.select_one("time") is None
+    assert "Publié le" not in text(meta)

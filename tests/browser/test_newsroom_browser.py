@@ -47,7 +47,9 @@ def log_in(page, origin, next_url):
     page.fill("#id_username", "redaction")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url(f"**{next_url}")
+    # The whole address: a "**" pattern would also match the login page's own
+    # ?next=, and return before the login has gone through.
+    page.wait_for_url(f"{origin}{next_url}")
 
 
 def watch(page):

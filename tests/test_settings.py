@@ -67,6 +67,18 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_served_site_defaults_to_production_and_refuses_the_public_key():
+    """Nothing set: the WSGI application is production, so the built-in key is refused."""
+    result = run_python("-c", "import screenmania.wsgi")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_management_commands_default_to_the_laptop_settings():
+    result = run_python("manage.py", "check")
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_settings_pass_the_deployment_checklist():
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr

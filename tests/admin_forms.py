@@ -12,3 +12,22 @@ EMPTY_INLINES = {
         ("MAX_NUM_FORMS", "1000"),
     ]
 }
+
+
+def article_fields(article, **changes):
+    """The article form's own fields as they stand for ``article``, with ``changes``."""
+    return {
+        "title": article.title,
+        "slug": article.slug,
+        "standfirst": article.standfirst,
+        "body": article.body,
+        "status": article.status,
+        "section": article.section.pk,
+        "tags": "",
+        "ai_usage": "none",
+        "ai_usage_note": "",
+        "seo_title": "",
+        "seo_description": "",
+        "version": article.version,
+        **changes,
+    }

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from articles.forms import ArticleAdminForm, ConcurrentEdit
 from articles.models import Article
-from tests.admin_forms import EMPTY_INLINES
+from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article, make_section
 from tests.pages import soup, text
 
@@ -260,22 +260,7 @@ def in_own_connection(function):
 
 
 def bound_form(article, **changes):
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "status": article.status,
-        "published_at": "",
-        "section": article.section.pk,
-        "tags": "",
-        "ai_usage": "none",
-        "ai_usage_note": "",
-        "seo_title": "",
-        "seo_description": "",
-        "version": article.version,
-        **changes,
-    }
+    data = article_fields(article, published_at="", **changes)
     return ArticleAdminForm(data, instance=Article.objects.get(pk=article.pk))
 
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from articles.models import Article, Correction, EditorialAction
-from tests.admin_forms import EMPTY_INLINES
+from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article
 from tests.pages import soup, text
 
@@ -79,24 +79,14 @@ def test_ai_declaration_is_shown_near_the_byline(client, usage, label):
 
 
 def post_article(admin_client, article, **changes):
+    local = article.published_at.astimezone(PARIS)
     data = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "status": article.status,
-        "published_at_0": article.published_at.astimezone(PARIS).strftime("%Y-%m-%d"),
-        "published_at_1": article.published_at.astimezone(PARIS).strftime("%H:%M:%S"),
-        "section": article.section.pk,
-        "tags": "",
-        "ai_usage": "none",
-        "ai_usage_note": "",
-        "seo_title": "",
-        "seo_description": "",
-        "version": article.version,
+        **article_fields(article),
+        "published_at_0": local.strftime("%Y-%m-%d"),
+        "published_at_1": local.strftime("%H:%M:%S"),
         **EMPTY_INLINES,
+        **changes,
     }
-    data.update(changes)
     return admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
 
 

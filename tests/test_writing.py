@@ -10,7 +10,7 @@ from django.urls import reverse
 from articles.admin_writing import PREVIEW_MAX_CHARS
 from articles.models import Article
 from articles.rendering import count_words
-from tests.admin_forms import EMPTY_INLINES
+from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article, make_author
 from tests.pages import soup
 
@@ -204,18 +204,7 @@ def test_saved_form_tells_the_browser_to_forget_its_draft(admin_client):
     page, _response = writing_page(admin_client, url)
     key = page.select_one("input[name=draft_key]")["value"]
     data = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": "Nouveau texte.",
-        "status": "draft",
-        "section": article.section.pk,
-        "tags": "",
-        "ai_usage": "none",
-        "ai_usage_note": "",
-        "seo_title": "",
-        "seo_description": "",
-        "version": article.version,
+        **article_fields(article, body="Nouveau texte.", status="draft"),
         "draft_key": key,
         **EMPTY_INLINES,
     }
@@ -231,18 +220,7 @@ def test_draft_key_is_never_recorded_as_a_change(admin_client):
     url = reverse("admin:articles_article_change", args=[article.pk])
     page, _response = writing_page(admin_client, url)
     data = {
-        "title": article.title,
-        "slug": article.slug,
-        "standfirst": article.standfirst,
-        "body": article.body,
-        "status": "draft",
-        "section": article.section.pk,
-        "tags": "",
-        "ai_usage": "none",
-        "ai_usage_note": "",
-        "seo_title": "",
-        "seo_description": "",
-        "version": page.select_one("input[name=version]")["value"],
+        **article_fields(article, version=page.select_one("input[name=version]")["value"]),
         "draft_key": page.select_one("input[name=draft_key]")["value"],
         **EMPTY_INLINES,
     }

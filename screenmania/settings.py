@@ -143,6 +143,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Django serves MEDIA_ROOT itself (images/views.py, with year-long caching for
+# renditions) unless a web server, a CDN or object storage does: set DJANGO_SERVE_MEDIA=0.
+SERVE_MEDIA = env_flag("DJANGO_SERVE_MEDIA", default=True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -159,6 +162,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Rendition shapes and widths (images/renditions.py). The widths follow the layout: the
+# article column is 42rem (672 px, 1344 at 2x), cards a full phone width down to a third
+# of 72rem, avatars 96 and 160 px. After changing them, run ``manage.py renditions``.
+IMAGE_RENDITIONS = {
+    "full": {"widths": [360, 480, 720, 960, 1344]},
+    "wide": {"widths": [360, 480, 720, 960, 1344], "ratio": (16, 9)},
+    "square": {"widths": [96, 192, 320], "ratio": (1, 1)},
+}
 
 TAGGIT_CASE_INSENSITIVE = True
 # Tag URLs in plain ASCII: « grève » is at /tags/greve/, easy to type and to share.

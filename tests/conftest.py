@@ -42,6 +42,33 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def shared_renditions(tmp_path_factory):
+    return tmp_path_factory.mktemp("renditions")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path, shared_renditions):
+    """
+    Uploads go to a directory of the test's own, never to the checkout. Renditions are
+    named after their content, so the same name always holds the same bytes: tests
+    share one directory of them, and the demo's illustrations are drawn once per run
+    rather than once per test. Tests about drawing or pruning take ``own_renditions``.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    (settings.MEDIA_ROOT / "renditions").symlink_to(shared_renditions, target_is_directory=True)
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def own_renditions(media_root):
+    """An empty renditions directory for this test alone."""
+    (media_root / "renditions").unlink()
+    (media_root / "renditions").mkdir()
+    return media_root / "renditions"
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """A request to /en/ leaves English active in this thread; the next test starts in French."""

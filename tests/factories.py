@@ -37,6 +37,7 @@ def make_image(**overrides):
         "alt_text": f"Image de test {n}",
         "caption": f"Légende {n}",
         "credit": "Screenmania",
+        "licence": "Création Screenmania",
     }
     fields.update(overrides)
     return Image.objects.create(**fields)

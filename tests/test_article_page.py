@@ -132,7 +132,10 @@ def test_author_box_shows_avatar_signature_bio_and_link(client):
     )
     article = make_article(authors=[author])
     box = soup(client.get(article.get_absolute_url())).select_one(".author-box")
-    assert box.select_one("img")["src"] == avatar.file.url
+    portrait = box.select_one("img")
+    # The square crop of the library image, not the 64×48 original.
+    assert portrait["src"].startswith("/media/renditions/")
+    assert portrait["width"] == portrait["height"] == "48"
     assert "Article écrit avec passion par Marie" in text(box)
     assert box.select_one(".author-box__bio em").string == "fan"
     assert box.select_one('a[rel="author"]')["href"] == author.get_absolute_url()

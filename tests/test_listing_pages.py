@@ -66,7 +66,10 @@ def test_author_page_shows_avatar_bio_and_their_articles(client):
     make_article()
     page = soup(client.get("/auteurs/ines-roy/"))
     assert text(page.h1) == "Inès Roy"
-    assert page.select_one(".author-header__avatar")["width"] == "160"
+    portrait = page.select_one(".author-header__avatar")
+    assert portrait["src"].startswith("/media/renditions/")
+    assert portrait["width"] == portrait["height"]
+    assert portrait["fetchpriority"] == "high"
     assert page.select_one(".author-header__bio strong").string == "tous"
     assert card_urls(page) == [article.get_absolute_url() for article in theirs]
 

@@ -1,0 +1,37 @@
+from django import template
+from django.conf import settings
+from django.utils import translation
+
+register = template.Library()
+
+# What the CSS gives each shape, for the browser to pick a width before layout.
+SIZES = {
+    # The article column: 42rem, or the phone's width less the page's padding.
+    "column": "(min-width: 44rem) 42rem, calc(100vw - 2rem)",
+    # Cards: one column on phones, two from 40rem, three from 64rem in a 72rem page.
+    "card": "(min-width: 72rem) 22rem, (min-width: 64rem) 31vw, (min-width: 40rem) 48vw, "
+    "calc(100vw - 2rem)",
+    # The headline card: full width, then three fifths of the page.
+    "headline": "(min-width: 72rem) 42rem, (min-width: 40rem) 58vw, calc(100vw - 2rem)",
+    "avatar": "96px",
+    "avatar-large": "160px",
+}
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image, shape="full", sizes="column", alt=None, priority=False, css_class=""):
+    """
+    A responsive ``<picture>`` of ``image``: AVIF and WebP sources, a JPEG fallback,
+    width and height for the layout, lazy unless ``priority`` (the one image above the
+    fold, fetched first). ``alt`` overrides the image's own (``""`` for a link's image
+    that repeats the link's text).
+    """
+    return {
+        "picture": image.picture(shape),
+        "sizes": SIZES.get(sizes, sizes),
+        "alt": image.alt if alt is None else alt,
+        "priority": priority,
+        "css_class": css_class,
+        "lang": translation.get_language() != settings.CONTENT_LANGUAGE
+        and settings.CONTENT_LANGUAGE,
+    }

@@ -5,10 +5,13 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from images.models import Image
+
 from .models import Article
+from .rendering import image_references
 
 DRAFT_KEY_RE = re.compile(r"[0-9a-f]{32}")
 
@@ -92,6 +95,27 @@ class ArticleAdminForm(forms.ModelForm):
         # Only ever used as a name; anything else is dropped rather than refused.
         key = self.cleaned_data["draft_key"]
         return key if DRAFT_KEY_RE.fullmatch(key) else ""
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        referenced = image_references(body)
+        missing = sorted(
+            set(referenced)
+            - set(Image.objects.filter(pk__in=referenced).values_list("pk", flat=True))
+        )
+        if missing:
+            raise forms.ValidationError(
+                ngettext(
+                    "The text shows image no. %(numbers)s, which is not in the media library: "
+                    "check the number, or insert the image with the toolbar's Image button.",
+                    "The text shows images no. %(numbers)s, which are not in the media library: "
+                    "check the numbers, or insert the images with the toolbar's Image button.",
+                    len(missing),
+                )
+                % {"numbers": ", ".join(map(str, missing))},
+                code="unknown_image",
+            )
+        return body
 
     def clean(self):
         cleaned_data = super().clean()

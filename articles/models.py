@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from .rendering import french_typography, reading_time, render_markdown
+from .rendering import french_typography, image_references, reading_time, render_markdown
 from .sharing import share_links
 
 
@@ -246,6 +246,7 @@ class Article(models.Model):
             }
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
+        BodyImage.link(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -305,6 +306,41 @@ class Authorship(models.Model):
 
     def __str__(self):
         return str(self.author)
+
+
+class BodyImage(models.Model):
+    """
+    A library image shown in an article's text. Kept in step with the body at every save,
+    so that the image cannot be deleted while the article shows it, and the article's
+    text is redrawn when the image's caption or renditions change.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="body_images")
+    image = models.ForeignKey("images.Image", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("image in the text")
+        verbose_name_plural = _("images in the text")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="unique_image_per_body")
+        ]
+
+    def __str__(self):
+        return str(self.article)
+
+    @classmethod
+    def link(cls, article):
+        from images.models import Image
+
+        wanted = set(
+            Image.objects.filter(pk__in=image_references(article.body)).values_list("pk", flat=True)
+        )
+        linked = set(cls.objects.filter(article=article).values_list("image_id", flat=True))
+        if linked - wanted:
+            cls.objects.filter(article=article, image_id__in=linked - wanted).delete()
+        cls.objects.bulk_create(
+            [cls(article=article, image_id=image_id) for image_id in wanted - linked]
+        )
 
 
 class Correction(models.Model):

@@ -10,8 +10,10 @@ Order matters:
    colons and apostrophes inside attributes (``href``, ``src``, ``title``) and markup intact.
 3. Headings are demoted so the body never holds an ``h1`` (the page has its own) and get ids
    derived from their text, accents folded, numbered ``-1``, ``-2`` when repeated.
-4. The serialised HTML goes through nh3 with an explicit allow-list. Sanitising comes last so
-   that nothing an earlier step did, nor raw HTML an editor typed, escapes it.
+4. The serialised HTML goes through nh3 with an explicit allow-list, so that nothing an
+   earlier step did, nor raw HTML an editor typed, escapes it.
+5. Library images (``![alt](image:42)``) become responsive pictures (images/embedding.py):
+   after sanitising, because that markup is ours, built from the library's fields.
 
 ``french_typography`` applies step 2 to plain text (titles, standfirsts) and
 ``reading_time`` estimates minutes from the stored HTML.
@@ -29,6 +31,9 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, remove_fnrefs, render_inner_html, strip_tags
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
+
+from images.embedding import SCHEME as IMAGE_SCHEME
+from images.embedding import embed_images, referenced_ids
 
 # Brysbaert's 2019 meta-analysis of reading rates puts adults' silent reading of non-fiction
 # at about 238 words a minute, measured mostly in English. French words run a little longer,
@@ -466,6 +471,9 @@ def _filter_attribute(tag, attribute, value):
         # nh3 already checks schemes; this repeats the check the way a browser reads the
         # value, with every space and control character removed, in case parsers disagree.
         normalised = _IGNORED_IN_URL_RE.sub("", html.unescape(value)).lower()
+        if normalised.startswith(f"{IMAGE_SCHEME}:") and (tag, attribute) != ("img", "src"):
+            # A library reference means something only as an image's address.
+            return None
         return None if _DANGEROUS_SCHEME_RE.match(normalised) else value
     if attribute in {"width", "height", "start"}:
         return value if value.isascii() and value.isdigit() else None
@@ -482,7 +490,7 @@ _CLEANER = nh3.Cleaner(
         "div": {"footnote"},
         "a": {"footnote-ref", "footnote-backref"},
     },
-    url_schemes={"http", "https", "mailto"},
+    url_schemes={"http", "https", "mailto", IMAGE_SCHEME},
     link_rel="noopener noreferrer",
     strip_comments=True,
 )
@@ -492,6 +500,15 @@ def render_markdown(source):
     """Sanitised HTML for an editor's Markdown, ready to be stored and printed as is."""
     if not source:
         return ""
+    return embed_images(_sanitised(source))
+
+
+def image_references(source):
+    """The library numbers ``![…](image:N)`` in an editor's Markdown refers to."""
+    return referenced_ids(_sanitised(source)) if source else []
+
+
+def _sanitised(source):
     return _CLEANER.clean(_markdown().convert(source))
 
 

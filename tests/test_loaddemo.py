@@ -14,7 +14,7 @@ from django.db.models import Count
 from PIL import Image as PillowImage
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, Authorship, Section
+from articles.models import Article, Authorship, BodyImage, Section
 from authors.models import Author
 from images.demo_art import AVATAR_SIZE, FEATURED_SIZE
 from images.models import Image
@@ -94,7 +94,8 @@ def test_running_the_demo_again_redraws_a_lost_illustration(db):
     image.refresh_from_db()
     assert_picture(image, FEATURED_SIZE)
     assert "1 redrawn" in output
-    assert Image.objects.count() == Article.objects.count() + Author.objects.count()
+    illustrations = Article.objects.count() + Author.objects.count() + BodyImage.objects.count()
+    assert Image.objects.count() == illustrations
 
 
 def test_demo_fills_the_home_sections_and_bylines(db):

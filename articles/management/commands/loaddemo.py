@@ -8,6 +8,7 @@ the command again leaves whatever already exists as it is, so it never undoes
 an editor's change; it only redraws an illustration whose file has gone.
 """
 
+import re
 import tomllib
 from collections import Counter
 from datetime import datetime, time, timedelta
@@ -28,6 +29,10 @@ from images.models import Image
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 CREDIT = "Illustration Screenmania"
+LICENCE = "Création originale Screenmania, libre de droits pour le site"
+# In a demo article, ``![…](image:demo:key)`` embeds the illustration its header lists
+# under ``[[body_images]]`` with that key; loading swaps in the library's number.
+DEMO_IMAGE_RE = re.compile(r"\(image:demo:([a-z0-9-]+)")
 
 
 def read_article(path):
@@ -123,7 +128,7 @@ class Command(BaseCommand):
                 slug=slug,
                 title=data["title"],
                 standfirst=data["standfirst"].strip(),
-                body=data["body"],
+                body=self.body_with_images(slug, data),
                 section=sections[data["section"]],
                 status=data.get("status", Article.Status.PUBLISHED),
                 published_at=self.publication_date(data),
@@ -136,6 +141,23 @@ class Command(BaseCommand):
                 )
             article.tags.add(*(self.tag(name) for name in data.get("tags", [])))
         self.created["articles"] += 1
+
+    def body_with_images(self, slug, data):
+        """The body, its demo image references turned into library numbers."""
+        images = {}
+        for entry in data.get("body_images", []):
+            key = entry["key"]
+
+            def draw(key=key, motif=entry["motif"]):
+                return demo_art.featured_image(f"{slug}/{key}", motif)
+
+            images[key] = self.illustration(
+                f"Démo : {slug}, {key}", f"{slug}-{key}.jpg", draw, caption=entry["caption"]
+            )
+        try:
+            return DEMO_IMAGE_RE.sub(lambda m: f"(image:{images[m.group(1)].pk}", data["body"])
+        except KeyError as error:
+            raise CommandError(f"{slug}: no body image with the key {error}.") from error
 
     @staticmethod
     def publication_date(data):
@@ -166,7 +188,9 @@ class Command(BaseCommand):
             self.ensure_file(image, filename, draw)
             return image
         data, alt_text = draw()
-        image = Image(title=title, alt_text=alt_text, caption=caption, credit=CREDIT)
+        image = Image(
+            title=title, alt_text=alt_text, caption=caption, credit=CREDIT, licence=LICENCE
+        )
         self.save_file(image, filename, data)
         self.created["images"] += 1
         return image
@@ -181,9 +205,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def save_file(image, filename, data):
-        # A nameless ContentFile reads as "no file" to the ImageField, which
-        # would then store no width and height.
-        image.file.save(filename, ContentFile(data, name=filename), save=False)
+        # Assigned, not saved straight to storage, so that the image goes through the
+        # same cleaning as an upload; a nameless ContentFile would read as no file.
+        image.file = ContentFile(data, name=filename)
         image.save()
 
     def report(self, slugs, sections, authors, tags):

@@ -80,6 +80,8 @@ def test_links_work_without_javascript_and_copy_button_needs_it(client):
 def test_no_third_party_script_on_the_page(client):
     article = make_article()
     page = soup(client.get(article.get_absolute_url()))
-    sources = [script.get("src", "") for script in page.select("script")]
+    # JSON-LD blocks are data, not script.
+    scripts = page.select("script:not([type='application/ld+json'])")
+    sources = [script.get("src", "") for script in scripts]
     assert sources and all(src.startswith("/static/") for src in sources)
     assert not page.select("iframe, img[src^='http']")

@@ -18,6 +18,7 @@ help:
 	@echo "make lint          ruff, formatting, missing migrations, deploy checks"
 	@echo "make messages      compile the translations (.po -> .mo)"
 	@echo "make format        let ruff fix what it can and format the code"
+	@echo "make bench         measurements (bench/README.md): page weight on a phone and a laptop"
 	@echo "make clean         remove the venv, compiled translations and caches"
 
 # The venv is rebuilt whenever a requirements file changes.
@@ -37,6 +38,7 @@ run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) loaddemo
+	$(MANAGE) renditions
 	$(MANAGE) ensure_editor
 	@echo "Screenmania: http://$(HOST):$(PORT)/  (newsroom: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -64,8 +66,13 @@ check-deploy: $(VENV)/.installed
 	DJANGO_ALLOWED_HOSTS=screenmania.example SITE_URL=https://screenmania.example \
 	$(MANAGE) check --deploy --fail-level WARNING
 
-bench:
-	@echo "make bench: not yet. It will load pages against PostgreSQL and Redis (scripts/services.sh)."
+# Measurements, one target per script in bench/, each writing its report next to it.
+# Needs Debian's Chromium (bash scripts/services.sh chromium).
+.PHONY: bench-page-weight
+bench: bench-page-weight
+
+bench-page-weight: $(VENV)/.installed messages
+	$(PY) bench/page_weight.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -167,8 +167,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # article column is 42rem (672 px, 1344 at 2x), cards a full phone width down to a third
 # of 72rem, avatars 96 and 160 px. After changing them, run ``manage.py renditions``.
 IMAGE_RENDITIONS = {
-    "full": {"widths": [360, 480, 720, 960, 1344]},
-    "wide": {"widths": [360, 480, 720, 960, 1344], "ratio": (16, 9)},
+    "full": {"widths": [360, 480, 768, 1024, 1344]},
+    "wide": {"widths": [360, 480, 768, 1024, 1344], "ratio": (16, 9)},
     "square": {"widths": [96, 192, 320], "ratio": (1, 1)},
 }
 

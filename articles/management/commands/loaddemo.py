@@ -73,7 +73,8 @@ class Command(BaseCommand):
         if verbosity >= 1:
             tags = {name.lower() for data in articles for name in data.get("tags", [])}
             slugs = [data["slug"] for data in articles]
-            self.report(slugs, len(sections), len(authors), len(tags))
+            body_images = sum(len(data.get("body_images", [])) for data in articles)
+            self.report(slugs, len(sections), len(authors), len(tags), body_images)
 
     def load_section(self, data):
         section, created = Section.objects.get_or_create(
@@ -210,7 +211,7 @@ class Command(BaseCommand):
         image.file = ContentFile(data, name=filename)
         image.save()
 
-    def report(self, slugs, sections, authors, tags):
+    def report(self, slugs, sections, authors, tags, body_images):
         demo = Article.objects.filter(slug__in=slugs)
         now = timezone.now()
         states = {
@@ -227,7 +228,7 @@ class Command(BaseCommand):
                 + ")"
             )
         )
-        images = f"{len(slugs) + authors} images ({new['images']} new"
+        images = f"{len(slugs) + authors + body_images} images ({new['images']} new"
         images += f", {self.redrawn} redrawn)" if self.redrawn else ")"
         self.stdout.write(
             f"  {sections} sections ({new['sections']} new), {authors} authors "

@@ -125,6 +125,12 @@ class Image(models.Model):
         return self.title or self.alt_text or self.file.name
 
     def save(self, *args, **kwargs):
+        # Imported here: the typography lives with the Markdown pipeline, which itself
+        # draws library images into article bodies.
+        from articles.rendering import french_typography
+
+        self.caption = french_typography(self.caption)
+        self.credit = french_typography(self.credit)
         if self.file and not self.file._committed:
             cleaned = processing.clean_original(self.file, self.file.name)
             self.file = ContentFile(cleaned.content, name=cleaned.name)

@@ -194,12 +194,22 @@ class Image(models.Model):
         later uses the library the same way).
         """
         found = []
-        for relation in self._meta.related_objects:
-            if relation.on_delete is not models.PROTECT:
-                continue
+        for relation in self.protecting_relations():
             manager = relation.related_model._default_manager
             found.extend(manager.filter(**{relation.field.name: self}))
         return found
+
+    @classmethod
+    def protecting_relations(cls):
+        """The relations that keep an image from being deleted, one per way of using it."""
+        # Hidden ones included: the foreign keys that use images say related_name="+".
+        return [
+            relation
+            for relation in cls._meta.get_fields(include_hidden=True)
+            if relation.auto_created
+            and not relation.concrete
+            and getattr(relation, "on_delete", None) is models.PROTECT
+        ]
 
     @property
     def alt(self):

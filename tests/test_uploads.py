@@ -60,6 +60,7 @@ def post_image(client, file, **fields):
         "alt_text": "Une actrice sur les marches du Palais",
         "caption": "Sur les marches, le soir de l'ouverture",
         "credit": "AFP",
+        "licence": "Dossier de presse, libre pour la critique",
         **fields,
     }
     return client.post(ADD_URL, data)

@@ -150,6 +150,7 @@ def test_change_form_has_toolbar_preview_counters_and_cheat_sheet(admin_client):
         "list",
         "link",
         "footnote",
+        "image",
     ]
     assert all(button["type"] == "button" for button in toolbar.select("button"))
     assert tools.select_one("#writing-preview .article-body") is not None

@@ -174,6 +174,18 @@
         textarea.setSelectionRange(from, from + placeholder.length);
     }
 
+    function insertBlock(textarea, block) {
+        // A paragraph of its own, which is what makes a library image a figure
+        // with its caption: an empty line on each side, unless one is there.
+        const {selectionEnd: end, value} = textarea;
+        const before = value.slice(0, end);
+        const after = value.slice(end);
+        const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+        const tail = after === "" || after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
+        const caret = lead.length + block.length;
+        replaceRange(textarea, end, end, lead + block + tail, caret, caret);
+    }
+
     function apply(textarea, action, placeholder) {
         if (action === "bold") {
             wrap(textarea, "**", placeholder);
@@ -195,6 +207,8 @@
                 apply(textarea, button.dataset.markdown, button.dataset.placeholder || "");
             }
         });
+        // The Image button's dialog (image-picker.js) hands over what to insert.
+        textarea.addEventListener("writing:insert-block", (event) => insertBlock(textarea, event.detail.text));
         const shortcuts = {b: "bold", i: "italic", k: "link"};
         textarea.addEventListener("keydown", (event) => {
             const action = shortcuts[event.key.toLowerCase()];

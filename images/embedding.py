@@ -25,7 +25,11 @@ _IMG = rf"<img(?:{_ATTRIBUTE})*\s*/?>"
 _ALONE_RE = re.compile(rf"<p>\s*(?P<img>{_IMG})\s*</p>")
 _IMG_RE = re.compile(_IMG)
 _ATTRIBUTES_RE = re.compile(r'\s+([a-z-]+)="([^"]*)"')
-_REFERENCE_RE = re.compile(rf"^{SCHEME}:(\d+)$")
+# Schemes are case-insensitive: IMAGE:42 is image:42, as the sanitiser reads it.
+_REFERENCE_RE = re.compile(rf"^{SCHEME}:(\d+)$", re.IGNORECASE)
+# The largest key a BigAutoField holds: a longer number, typed by mistake, must not reach a
+# query, where SQLite raises OverflowError and PostgreSQL an out-of-range error.
+_LARGEST_ID = 2**63 - 1
 
 
 def referenced_ids(sanitised_html):
@@ -40,18 +44,20 @@ def referenced_ids(sanitised_html):
 
 def embed_images(sanitised_html):
     """``sanitised_html`` with every ``image:N`` reference drawn as a responsive picture."""
-    ids = referenced_ids(sanitised_html)
-    if not ids:
+    if f"{SCHEME}:" not in sanitised_html.lower():
         return sanitised_html
     from .models import Image
 
-    images = Image.objects.in_bulk(ids)
+    images = Image.objects.in_bulk(referenced_ids(sanitised_html))
 
+    # _render() answers "" for a reference to draw as nothing, None for any other image.
     def figure(match):
-        return _render(match.group("img"), images, block=True) or match.group()
+        drawn = _render(match.group("img"), images, block=True)
+        return match.group() if drawn is None else drawn
 
     def inline(match):
-        return _render(match.group(), images, block=False) or match.group()
+        drawn = _render(match.group(), images, block=False)
+        return match.group() if drawn is None else drawn
 
     return _IMG_RE.sub(inline, _ALONE_RE.sub(figure, sanitised_html))
 
@@ -59,7 +65,8 @@ def embed_images(sanitised_html):
 def _render(tag, images, block):
     number = _reference(tag)
     if number is None:
-        return None
+        # A mistyped address (image:12#, image:12a) would show as a broken image.
+        return "" if _is_library_address(tag) else None
     image = images.get(number)
     if image is None:
         # The form refuses unknown numbers; this covers a body saved some other way.
@@ -75,7 +82,13 @@ def _render(tag, images, block):
 
 def _reference(tag):
     match = _REFERENCE_RE.match(_attributes(tag).get("src", ""))
-    return int(match.group(1)) if match else None
+    if match is None or int(match.group(1)) > _LARGEST_ID:
+        return None
+    return int(match.group(1))
+
+
+def _is_library_address(tag):
+    return _attributes(tag).get("src", "").lower().startswith(f"{SCHEME}:")
 
 
 def _attributes(tag):

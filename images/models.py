@@ -143,7 +143,7 @@ class Image(models.Model):
     def refresh_renditions(self, force=False):
         """
         Draws what is missing when the original, the focal point or the settings changed
-        (or always, with ``force``, which also redraws deleted files). True if it drew.
+        (and, with ``force``, files deleted from the storage). True if anything changed.
         """
         if not self.file or not self.width or not self.height:
             return False
@@ -152,7 +152,10 @@ class Image(models.Model):
                 self.file_digest = hashlib.file_digest(original, "sha256").hexdigest()
         if not force and self.renditions.get("signature") == renditions.signature(self):
             return False
-        self.renditions = renditions.generate(self)
+        listing, drawn = renditions.generate(self)
+        if listing == self.renditions and not drawn:
+            return False
+        self.renditions = listing
         Image.objects.filter(pk=self.pk).update(
             renditions=self.renditions, file_digest=self.file_digest
         )

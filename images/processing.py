@@ -9,14 +9,17 @@ import io
 from pathlib import PurePath
 
 from PIL import Image as PillowImage
-from PIL import ImageOps, ImageSequence
+from PIL import ImageCms, ImageOps, ImageSequence, JpegImagePlugin
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "AVIF": "avif"}
 
-# Quality for the stored original: high enough that renditions drawn from it lose
-# nothing visible, since it replaces what the editor uploaded.
+# Quality for the stored original, which replaces what the editor uploaded: high enough
+# that renditions drawn from it lose nothing visible. A JPEG keeps its own quantisation
+# tables instead (see _jpeg_options), so it comes out at its own quality and size.
 _ORIGINAL_OPTIONS = {
-    "JPEG": {"quality": 92},
+    "JPEG": {},
     "WEBP": {"quality": 92},
     "AVIF": {"quality": 85},
     "PNG": {},
@@ -59,6 +62,8 @@ def clean_original(file, name):
             # picture: the first is the photo, and browsers only show that one.
             image_format, animated = "JPEG", False
         options = dict(_ORIGINAL_OPTIONS[image_format])
+        if image_format == "JPEG":
+            options.update(_jpeg_options(source))
         if icc_profile := source.info.get("icc_profile"):
             options["icc_profile"] = icc_profile
         output = io.BytesIO()
@@ -93,6 +98,20 @@ def clean_original(file, name):
     return CleanedImage(output.getvalue(), f"{stem}.{EXTENSIONS[image_format]}", *size)
 
 
+def _jpeg_options(source):
+    """Re-encoding options that keep a JPEG at the quality its author exported it at."""
+    options = {"optimize": True, "progressive": bool(source.info.get("progressive"))}
+    tables = getattr(source, "quantization", None)
+    if tables:
+        options["qtables"] = tables
+        sampling = JpegImagePlugin.get_sampling(source)
+        if sampling != -1:
+            options["subsampling"] = sampling
+    else:
+        options["quality"] = 92
+    return options
+
+
 def open_for_renditions(file):
     """The stored original as RGB or RGBA pixels: first frame, upright, CMYK converted."""
     file.seek(0)
@@ -106,9 +125,30 @@ def open_for_renditions(file):
         # A palette, greyscale or RGB PNG may name one colour transparent (tRNS) rather
         # than carry an alpha channel.
         has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
-        image = image.convert("RGBA" if has_alpha else "RGB")
+        mode = "RGBA" if has_alpha else "RGB"
+        image = _to_srgb(image, source.info.get("icc_profile"), mode) or image.convert(mode)
         image.load()
+    # Renditions carry no profile: browsers read untagged pixels as sRGB, which they are.
+    image.info.pop("icc_profile", None)
     return image
+
+
+def _to_srgb(image, icc_profile, mode):
+    """
+    ``image`` converted from its embedded colour profile to sRGB, or None without a
+    usable one. A Display P3 photo or a CMYK print file keeps its colours on screen
+    this way; converting the numbers alone makes the first dull and the second garish.
+    """
+    if not icc_profile or image.mode not in {"RGB", "RGBA", "CMYK"}:
+        return None
+    try:
+        embedded = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        output_mode = mode if image.mode != "CMYK" else "RGB"
+        converted = ImageCms.profileToProfile(image, embedded, _SRGB, outputMode=output_mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        # A damaged or exotic profile: the plain conversion is better than no image.
+        return None
+    return converted.convert(mode) if converted.mode != mode else converted
 
 
 def crop_box(width, height, ratio, focal_point=None):

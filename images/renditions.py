@@ -74,21 +74,16 @@ def signature(image):
 
 def generate(image, storage=None):
     """
-    Writes the files ``image`` is missing and returns the listing to store on it:
-    {"signature": …, "shapes": {shape: {encoding: [[width, height, name], …]}}}.
+    Writes the files ``image`` is missing and returns the listing to store on it,
+    {"signature": …, "shapes": {shape: {encoding: [[width, height, name], …]}}},
+    and how many files it drew.
     """
     storage = storage or default_storage
-    shapes = {}
-    missing = []
-    for shape, sizes in plan(image).items():
-        shape_encodings = ["jpeg"] if shape == SOCIAL_CARD else encodings()
-        shapes[shape] = {encoding: [] for encoding in shape_encodings}
-        for width, height, box in sizes:
-            for encoding in shape_encodings:
-                name = _name(image, shape, width, height, box, encoding)
-                if not storage.exists(name):
-                    missing.append((name, box, (width, height), encoding))
-                shapes[shape][encoding].append([width, height, name])
+    missing = [
+        (name, box, (width, height), encoding)
+        for _shape, encoding, width, height, box, name in _files(image)
+        if not storage.exists(name)
+    ]
     if missing:
         with image.file.open("rb") as original:
             pixels = processing.open_for_renditions(original)
@@ -100,6 +95,14 @@ def generate(image, storage=None):
             )
             for (name, *_job), data in zip(missing, encoded, strict=True):
                 storage.save(name, ContentFile(data))
+    return listing_for(image), len(missing)
+
+
+def listing_for(image):
+    """The listing ``generate()`` returns, worked out without drawing or storing anything."""
+    shapes = {}
+    for shape, encoding, width, height, _box, name in _files(image):
+        shapes.setdefault(shape, {}).setdefault(encoding, []).append([width, height, name])
     return {"signature": signature(image), "shapes": shapes}
 
 
@@ -111,6 +114,16 @@ def listed_names(listing):
         for files in by_encoding.values()
         for _width, _height, name in files
     }
+
+
+def _files(image):
+    """(shape, encoding, width, height, box, name) of every file ``image`` should have."""
+    for shape, sizes in plan(image).items():
+        shape_encodings = ["jpeg"] if shape == SOCIAL_CARD else encodings()
+        for width, height, box in sizes:
+            for encoding in shape_encodings:
+                name = _name(image, shape, width, height, box, encoding)
+                yield shape, encoding, width, height, box, name
 
 
 def _widths(box, widths):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image as PillowImage
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "AVIF"}
+# MPO is how many cameras write a JPEG (the photo, then a preview): stored as a JPEG.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "GIF", "WEBP", "AVIF"}
 
 UNREADABLE_MESSAGE = gettext_lazy(
     "This file could not be read as an image: it is damaged, incomplete or not an "

@@ -48,16 +48,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, redraw_missing, keep_orphans, min_age, dry_run, **options):
         refreshed = 0
+        # A dry run counts orphans against what images would list once brought up to
+        # date: after a change of widths, the files of the old ones are what goes.
+        would_list = set()
         for image in Image.objects.order_by("pk").iterator(chunk_size=200):
             if dry_run:
-                stale = image.renditions.get("signature") != renditions.signature(image)
+                stale, names = self.would_draw(image, redraw_missing)
                 refreshed += stale
+                would_list |= names
                 continue
             if image.refresh_renditions(force=redraw_missing):
                 refreshed += 1
                 # Article bodies hold their figures' markup: redraw them too.
                 image_changed.send(sender=Image, image=image)
-        orphans = set() if keep_orphans else self.orphans(timedelta(minutes=min_age))
+        if keep_orphans:
+            orphans = set()
+        else:
+            orphans = self.orphans(timedelta(minutes=min_age), would_list if dry_run else None)
         if not dry_run:
             for name in sorted(orphans):
                 default_storage.delete(name)
@@ -69,12 +76,27 @@ class Command(BaseCommand):
             )
         )
 
-    def orphans(self, min_age):
+    def would_draw(self, image, redraw_missing):
+        """Whether a real run would draw files for ``image``, and the names it would list."""
+        current = renditions.listed_names(image.renditions)
+        if not image.file or not image.width or not image.height:
+            return False, current
+        if not image.file_digest:
+            # Saved before renditions existed: its names wait on a digest of the file.
+            return True, current
+        expected = renditions.listing_for(image)
+        names = renditions.listed_names(expected)
+        if image.renditions.get("signature") != expected["signature"]:
+            return True, names
+        return redraw_missing and not all(map(default_storage.exists, names)), names
+
+    def orphans(self, min_age, listed=None):
         if not default_storage.exists(renditions.PREFIX):
             return set()
-        listed = set()
-        for listing in Image.objects.values_list("renditions", flat=True).iterator(2000):
-            listed |= renditions.listed_names(listing)
+        if listed is None:
+            listed = set()
+            for listing in Image.objects.values_list("renditions", flat=True).iterator(2000):
+                listed |= renditions.listed_names(listing)
         cutoff = timezone.now() - min_age
         return {
             name

@@ -3,6 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from articles import sitemaps
 
 admin.site.site_header = _("Screenmania newsroom")
 admin.site.site_title = _("Screenmania newsroom")
@@ -10,6 +13,15 @@ admin.site.index_title = _("Write, review and publish")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For crawlers, once for the whole site: outside i18n_patterns, so not repeated under /en/.
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
+    path("sitemap.xml", sitemaps.index, name="sitemap_index"),
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="news_sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
 ]
 
 # French at the root, English under /en/: the language is in the URL, never in

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs and starts what the full test suite needs beyond the venv, on
-# Debian 12 as root: PostgreSQL, Redis, Chromium, the Nu Html Checker and
-# axe-core. Safe to run again: what is there already is only checked.
+# Debian 12 as root: PostgreSQL, Redis, Chromium, the Nu Html Checker,
+# axe-core and the sitemaps.org schema. Safe to run again: what is there
+# already is only checked.
 #
-#   bash scripts/services.sh all          # or: postgres redis chromium vnu axe
-#   eval "$(bash scripts/services.sh env)"  # DATABASE_URL, REDIS_URL, VNU_JAR, AXE_JS
+#   bash scripts/services.sh all          # or: postgres redis chromium vnu axe sitemap
+#   eval "$(bash scripts/services.sh env)"  # DATABASE_URL, REDIS_URL, VNU_JAR, AXE_JS, SITEMAP_XSD
 #
 # Progress goes to stderr; only `env` writes to stdout.
 set -euo pipefail
@@ -13,6 +14,8 @@ TOOLS_DIR=${SCREENMANIA_TOOLS_DIR:-/opt/screenmania-tools}
 # Pinned so that a validator release cannot turn CI red overnight.
 VNU_JAR_VERSION=26.9.27
 AXE_CORE_VERSION=4.14.1
+# sitemap.js, for the sitemaps.org schema it ships (schema/sitemap.xsd).
+SITEMAP_JS_VERSION=9.0.1
 
 PG_VERSION=15
 PG_CLUSTER=main
@@ -26,6 +29,7 @@ CHROMIUM=/usr/bin/chromium
 
 VNU_JAR=$TOOLS_DIR/node_modules/vnu-jar/build/dist/vnu.jar
 AXE_JS=$TOOLS_DIR/node_modules/axe-core/axe.min.js
+SITEMAP_XSD=$TOOLS_DIR/node_modules/sitemap/schema/sitemap.xsd
 
 log() { printf '[services] %s\n' "$*" >&2; }
 die() {
@@ -159,11 +163,17 @@ axe() {
     log "axe-core ready: $AXE_JS"
 }
 
+sitemap() {
+    npm_tool "sitemap@$SITEMAP_JS_VERSION" "$SITEMAP_XSD"
+    log "sitemaps.org schema ready: $SITEMAP_XSD"
+}
+
 env() {
     printf 'export DATABASE_URL=%q\n' "$(database_url)"
     printf 'export REDIS_URL=%q\n' "redis://127.0.0.1:$REDIS_PORT/0"
     printf 'export VNU_JAR=%q\n' "$VNU_JAR"
     printf 'export AXE_JS=%q\n' "$AXE_JS"
+    printf 'export SITEMAP_XSD=%q\n' "$SITEMAP_XSD"
 }
 
 usage() {
@@ -175,7 +185,8 @@ usage: $0 COMMAND...
   chromium   install Debian's Chromium ($CHROMIUM)
   vnu        install the Nu Html Checker into $TOOLS_DIR
   axe        install axe-core into $TOOLS_DIR
-  env        print export lines for DATABASE_URL, REDIS_URL, VNU_JAR, AXE_JS
+  sitemap    install sitemap.js (its sitemaps.org schema) into $TOOLS_DIR
+  env        print export lines for DATABASE_URL, REDIS_URL, VNU_JAR, AXE_JS, SITEMAP_XSD
 EOF
     exit 2
 }
@@ -183,8 +194,8 @@ EOF
 [[ $# -gt 0 ]] || usage
 for command in "$@"; do
     case $command in
-    all) postgres && redis && chromium && vnu && axe ;;
-    postgres | redis | chromium | vnu | axe | env) "$command" ;;
+    all) postgres && redis && chromium && vnu && axe && sitemap ;;
+    postgres | redis | chromium | vnu | axe | sitemap | env) "$command" ;;
     -h | --help | help) usage ;;
     *)
         log "unknown command: $command"

@@ -94,6 +94,13 @@ def axe_js():
 
 
 @pytest.fixture
+def sitemap_xsd():
+    """The sitemaps.org schema for a urlset, as sitemap.js ships it."""
+    default = TOOLS_DIR / "node_modules/sitemap/schema/sitemap.xsd"
+    return require_file(os.environ.get("SITEMAP_XSD", default), "The sitemaps.org schema")
+
+
+@pytest.fixture
 def contributor(db):
     return make_member(CONTRIBUTOR, "camille")
 

@@ -1,0 +1,193 @@
+"""
+Sitemaps for search engines: an index at /sitemap.xml listing one sitemap per kind of
+page (articles with their images, sections, tags, authors), each split into pages, and
+a Google News sitemap of the last two days.
+
+Only what a reader may see, at its canonical French address on SITE_URL: the English
+pages under /en/ repeat the same articles, and the Host header of a request is never
+trusted for an address search engines will keep.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import http_date
+from taggit.models import Tag
+
+from authors.models import Author
+
+from .models import Article, Section
+from .structured_data import absolute
+
+# Article.modified_at, as the database computes it.
+MODIFIED_AT = Coalesce("revised_at", "published_at")
+NEWS_WINDOW = timedelta(hours=48)
+
+
+class PublicSitemap(Sitemap):
+    """URLs on SITE_URL, in French, with extra details for the template per item."""
+
+    # Well under the protocol's 50,000 URLs and 50 MB, so a page stays quick to build.
+    limit = 10_000
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        origin = urlsplit(settings.SITE_URL)
+        # French pages have no language prefix: reverse() must not add the one of
+        # whatever language the request happened to activate.
+        with translation.override(settings.LANGUAGE_CODE):
+            urls = super().get_urls(
+                page, site=SimpleNamespace(domain=origin.netloc), protocol=origin.scheme
+            )
+        for url in urls:
+            url.update(self.details(url["item"]))
+        return urls
+
+    def details(self, item):
+        return {}
+
+    def lastmod(self, item):
+        return item.lastmod
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default, which loads every item to compare.
+        return self.items().aggregate(latest=Max("lastmod"))["latest"]
+
+
+class ArticleSitemap(PublicSitemap):
+    def items(self):
+        # Oldest first: a new article lands on the last page, so the others stay as
+        # crawled. The text is not needed, and 10,000 of them would be heavy.
+        return (
+            Article.objects.published()
+            .select_related("featured_image")
+            .defer("body", "body_html")
+            .annotate(lastmod=MODIFIED_AT)
+            .order_by("published_at", "pk")
+        )
+
+    def details(self, article):
+        image = article.featured_image
+        return {"images": [absolute(image.social_card.src)] if image else []}
+
+
+class SectionSitemap(PublicSitemap):
+    def items(self):
+        return _dated_by_articles(Section.objects.all(), "articles").order_by("position", "slug")
+
+
+class TagSitemap(PublicSitemap):
+    def items(self):
+        return _dated_by_articles(Tag.objects.all(), "article").order_by("slug")
+
+    def location(self, tag):
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+
+class AuthorSitemap(PublicSitemap):
+    def items(self):
+        return _dated_by_articles(Author.objects.all(), "articles").order_by("slug")
+
+
+class NewsSitemap(PublicSitemap):
+    """Google News reads only articles of the last two days, a thousand at most per sitemap."""
+
+    limit = 1000
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+            .defer("body", "body_html")
+            .annotate(lastmod=MODIFIED_AT)
+            .order_by("-published_at", "-pk")
+        )
+
+    def details(self, article):
+        return {
+            "news": {
+                "name": settings.SITE_NAME,
+                "language": settings.CONTENT_LANGUAGE,
+                "date": article.published_at,
+                "title": article.title,
+            }
+        }
+
+
+def _dated_by_articles(queryset, lookup):
+    """
+    ``queryset`` annotated with the last update of its published articles, reached
+    through ``lookup``; rows with none are left out, as their pages are empty, or
+    missing for readers in the case of a tag only drafts carry.
+    """
+    published = Q(
+        **{
+            f"{lookup}__status": Article.Status.PUBLISHED,
+            f"{lookup}__published_at__lte": timezone.now(),
+        }
+    )
+    latest = Max(Coalesce(f"{lookup}__revised_at", f"{lookup}__published_at"), filter=published)
+    return queryset.annotate(lastmod=latest).filter(lastmod__isnull=False)
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+NEWS_SITEMAPS = {"news": NewsSitemap}
+
+
+@sitemap_views.x_robots_tag
+def index(request):
+    """The sitemap index: every page of every sitemap that has something to list."""
+    entries = []
+    latest = None
+    with translation.override(settings.LANGUAGE_CODE):
+        sitemaps = [
+            (reverse("sitemap", kwargs={"section": name}), sitemap)
+            for name, sitemap in SITEMAPS.items()
+        ]
+        sitemaps.append((reverse("news_sitemap"), NewsSitemap))
+    for path, sitemap_class in sitemaps:
+        sitemap = sitemap_class()
+        paginator = sitemap.paginator
+        if not paginator.count:
+            # The schema wants at least one URL per sitemap: an empty one is left out.
+            continue
+        lastmod = sitemap.get_latest_lastmod()
+        latest = lastmod if latest is None else max(latest, lastmod)
+        url = absolute(path)
+        entries += [
+            {"location": url if page == 1 else f"{url}?p={page}", "lastmod": lastmod}
+            for page in paginator.page_range
+        ]
+    headers = {"Last-Modified": http_date(latest.timestamp())} if latest else None
+    return TemplateResponse(
+        request,
+        "sitemaps/index.xml",
+        {"sitemaps": entries},
+        content_type="application/xml",
+        headers=headers,
+    )
+
+
+def sitemap(request, section):
+    return sitemap_views.sitemap(
+        request, SITEMAPS, section=section, template_name="sitemaps/urlset.xml"
+    )
+
+
+def news_sitemap(request):
+    return sitemap_views.sitemap(
+        request, NEWS_SITEMAPS, section="news", template_name="sitemaps/news.xml"
+    )

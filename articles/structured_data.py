@@ -1,28 +1,65 @@
 """
-Schema.org descriptions of public pages, as JSON-LD for search engines.
+How public pages describe themselves to search engines (schema.org, as JSON-LD) and to
+social networks (the OpenGraph card).
 
 Every URL is absolute on SITE_URL, as the page's canonical link is: never the Host
-header of whoever asked.
+header of whoever asked. Dates carry their offset, in the newsroom's time zone.
 """
 
+import html
+
 from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
 # The IPTC code for media made by a generative model, as schema.org spells it.
 AI_GENERATED_SOURCE = "https://schema.org/TrainedAlgorithmicMediaDigitalSource"
+
+# Drawn by scripts/draw_brand_images.py; tests/test_social_cards.py checks these sizes
+# against the files, so that no page declares a size the image does not have.
+PUBLISHER_LOGO = ("img/publisher-logo.png", 600, 60)
+DEFAULT_CARD = ("img/social-card.png", 1200, 630)
+
+# OpenGraph names a locale, language and territory, where the site has languages only.
+OPEN_GRAPH_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
 def absolute(url):
     return settings.SITE_URL + url if url.startswith("/") else url
 
 
-def image_object(image):
-    """The social-card crop of ``image`` (what search engines show), with its provenance."""
+def iso_datetime(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def social_card(image=None):
+    """What a link preview shows: the 1200×630 crop of ``image``, else the site's own card."""
+    if image is None:
+        path, width, height = DEFAULT_CARD
+        # The card shows the site's name and nothing else.
+        alt = settings.SITE_NAME
+        return {"url": absolute(static(path)), "width": width, "height": height, "alt": alt}
     card = image.social_card
-    data = {
-        "@type": "ImageObject",
+    return {
         "url": absolute(card.src),
         "width": card.width,
         "height": card.height,
+        # A decorative image has nothing to say, and an empty alt is what says so.
+        "alt": "" if image.is_decorative else image.alt_text,
+    }
+
+
+def image_object(image):
+    """The social-card crop of ``image`` (what search engines show), with its provenance."""
+    card = social_card(image)
+    data = {
+        "@type": "ImageObject",
+        "url": card["url"],
+        "width": card["width"],
+        "height": card["height"],
     }
     optional = {
         "caption": image.caption,
@@ -34,22 +71,124 @@ def image_object(image):
     return data
 
 
+def _static_image_object(declared):
+    path, width, height = declared
+    return {"@type": "ImageObject", "url": absolute(static(path)), "width": width, "height": height}
+
+
+def publisher():
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": settings.SITE_URL + "/",
+        "logo": _static_image_object(PUBLISHER_LOGO),
+    }
+
+
+def breadcrumb_list(trail):
+    """``trail`` is [(name, path)] from the home page down to the page itself."""
+    return {
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": absolute(path)}
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def _home_crumb():
+    return (gettext("Home"), reverse("articles:home"))
+
+
 def news_article(article):
+    page_url = article.absolute_url
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
         "description": article.meta_description,
-        "url": article.absolute_url,
-        "mainEntityOfPage": article.absolute_url,
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": article.modified_at.isoformat() if article.modified_at else None,
+        "url": page_url,
+        # The page around the article, which carries the breadcrumb trail: one JSON-LD
+        # block per page, whose main entity is the article.
+        "mainEntityOfPage": {
+            "@type": "WebPage",
+            "@id": page_url,
+            "breadcrumb": breadcrumb_list(
+                [
+                    _home_crumb(),
+                    (article.section.name, article.section.get_absolute_url()),
+                    (article.title, article.get_absolute_url()),
+                ]
+            ),
+        },
+        "inLanguage": settings.CONTENT_LANGUAGE,
+        "datePublished": iso_datetime(article.published_at),
+        "dateModified": iso_datetime(article.modified_at),
         "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()] or None,
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
             for author in article.authors.all()
         ],
+        "publisher": publisher(),
+        # Search engines want an image for every article; the site's card stands in.
+        "image": [
+            image_object(article.featured_image)
+            if article.featured_image
+            else _static_image_object(DEFAULT_CARD)
+        ],
     }
-    if article.featured_image:
-        data["image"] = [image_object(article.featured_image)]
     return {key: value for key, value in data.items() if value is not None}
+
+
+def website():
+    """The home page: the site, its publisher, and how to search it."""
+    search_url = absolute(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "url": absolute(reverse("articles:home")),
+        "inLanguage": settings.CONTENT_LANGUAGE,
+        "publisher": publisher(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": f"{search_url}?q={{search_term_string}}",
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def collection_page(name, path):
+    """A list of articles (a section, a tag) and where it sits under the home page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "url": absolute(path),
+        "breadcrumb": breadcrumb_list([_home_crumb(), (name, path)]),
+    }
+
+
+def profile_page(author):
+    """An author page: a ProfilePage about a Person, as search engines expect for bylines."""
+    url = absolute(author.get_absolute_url())
+    person = {
+        "@type": "Person",
+        "name": author.name,
+        "url": url,
+        # Plain text: the bio is Markdown, rendered and sanitised at save time.
+        "description": " ".join(html.unescape(strip_tags(author.bio_html)).split()),
+        "image": absolute(author.avatar.picture("square").src) if author.avatar else "",
+        "sameAs": [link for _label, link in author.public_links()],
+    }
+    return {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": url,
+        "mainEntity": {key: value for key, value in person.items() if value},
+    }
+
+
+def open_graph_locale(language):
+    return OPEN_GRAPH_LOCALES.get(language, OPEN_GRAPH_LOCALES[settings.LANGUAGE_CODE])

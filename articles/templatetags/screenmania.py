@@ -1,12 +1,14 @@
+import html
 import json
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
-from django.urls import translate_url
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.urls import reverse, translate_url
 from django.utils import formats, timezone, translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import structured_data
@@ -32,6 +34,41 @@ def language_links(context):
             }
         )
     return links
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """
+    ``<link rel="alternate" hreflang>`` to this page in every interface language. Each
+    language's page is canonical for itself (its interface differs, even where the
+    article's text does not) and names the others, as search engines ask of translations;
+    x-default is the French page, the site's own language.
+    """
+    # The block holds HTML, where & is written &amp;: the URL is what it says.
+    canonical = html.unescape(repeat_block(context, "canonical").strip())
+    urls = {code: translate_url(canonical, code) for code, _name in settings.LANGUAGES}
+    if len(set(urls.values())) < len(urls):
+        # A page with no counterpart, like a 404: no alternate is better than a false one.
+        return ""
+    urls["x-default"] = urls[settings.LANGUAGE_CODE]
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        urls.items(),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def repeat_block(context, name):
+    """
+    What the page's block ``name`` printed, printed again: the description and the
+    canonical URL each come from one block, which the social tags repeat, so that a page
+    overriding ``description`` changes its card too. Works in base.html, not in includes
+    (they render apart from the blocks).
+    """
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    return block.render(context) if block else ""
 
 
 @register.filter
@@ -95,3 +132,36 @@ def json_ld(data):
 @register.simple_tag
 def article_structured_data(article):
     return json_ld(structured_data.news_article(article))
+
+
+@register.simple_tag
+def og_locale(of_content=False):
+    """The card's locale: the articles' language for an article, else the interface's."""
+    language = settings.CONTENT_LANGUAGE if of_content else translation.get_language()
+    return structured_data.open_graph_locale(language)
+
+
+@register.simple_tag(name="social_card")
+def social_card_tag(image=None):
+    return structured_data.social_card(image)
+
+
+@register.simple_tag
+def website_structured_data():
+    return json_ld(structured_data.website())
+
+
+@register.simple_tag
+def section_structured_data(section):
+    return json_ld(structured_data.collection_page(section.name, section.get_absolute_url()))
+
+
+@register.simple_tag
+def tag_structured_data(tag):
+    path = reverse("articles:tag", kwargs={"slug": tag.slug})
+    return json_ld(structured_data.collection_page(tag.name, path))
+
+
+@register.simple_tag
+def author_structured_data(author):
+    return json_ld(structured_data.profile_page(author))

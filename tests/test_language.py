@@ -1,0 +1,141 @@
+"""
+Every page says which language it speaks; the switch between French and English is a
+plain link to the same page under the other prefix; search engines are told about both
+versions; and switching costs the reader no cookie and no form.
+"""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from tests.factories import make_article, make_author, make_section
+from tests.pages import soup, text
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://screenmania.example"
+PAGES = ["home", "home page 2", "article", "section", "tag", "author", "search page 2"]
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    settings.SITE_URL = SITE
+
+
+@pytest.fixture
+def urls():
+    """French addresses of every kind of reader page; lists long enough for a page 2."""
+    author = make_author(slug="marie-durand")
+    section = make_section(name="Cinéma", slug="cinema")
+    articles = [
+        make_article(title=f"Festival {n}", section=section, authors=[author], tags=["cannes"])
+        for n in range(14)
+    ]
+    return {
+        "home": "/",
+        "home page 2": "/?page=2",
+        "article": articles[0].get_absolute_url(),
+        "section": section.get_absolute_url(),
+        "tag": reverse("articles:tag", kwargs={"slug": "cannes"}),
+        "author": author.get_absolute_url(),
+        "search page 2": reverse("articles:search") + "?q=Festival&page=2",
+    }
+
+
+def card_links(page):
+    return [link["href"] for link in page.select(".card__title a")]
+
+
+def switch_links(page):
+    nav = page.select_one("nav .language-switch")
+    return {link["hreflang"]: link for link in nav.select("a")}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_declares_its_language(client, urls, page):
+    assert soup(client.get(urls[page])).html["lang"] == "fr"
+    assert soup(client.get("/en" + urls[page])).html["lang"] == "en"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_switch_leads_to_the_same_page_in_the_other_language(client, urls, page):
+    french_url = urls[page]
+    french = soup(client.get(french_url))
+
+    english_url = switch_links(french)["en"]["href"]
+    assert english_url == "/en" + french_url
+    english = soup(client.get(english_url))
+    assert english.html["lang"] == "en"
+    assert card_links(english) == ["/en" + href for href in card_links(french)]
+    assert switch_links(english)["fr"]["href"] == french_url
+
+
+def test_switched_article_is_the_same_article(client, urls):
+    french = soup(client.get(urls["article"]))
+    english = soup(client.get(switch_links(french)["en"]["href"]))
+    assert text(english.h1) == text(french.h1) == "Festival 0"
+
+
+def test_switch_is_plain_links_marked_with_their_language(client, urls):
+    page = soup(client.get(urls["article"]))
+    nav = page.select_one("nav .language-switch").find_parent("nav")
+
+    assert nav.select("form, button, input, select") == []
+    links = switch_links(page)
+    assert set(links) == {"fr", "en"}
+    for code, link in links.items():
+        assert link["lang"] == code
+    assert text(links["fr"]) == "Français"
+    assert text(links["en"]) == "English"
+    assert links["fr"]["aria-current"] == "true"
+    assert links["en"].get("aria-current") is None
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_no_page_sets_a_cookie_or_carries_a_csrf_token(client, urls, page, prefix):
+    response = client.get(prefix + urls[page])
+
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "Set-Cookie" not in response.headers
+    content = response.content.decode()
+    assert "csrfmiddlewaretoken" not in content
+    assert "csrftoken" not in content
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_both_versions_name_each_other_for_search_engines(client, urls, page):
+    french_url, english_url = urls[page], "/en" + urls[page]
+    # A later page of a list names its number; page 1 is the bare address.
+    expected = {"fr": SITE + french_url, "en": SITE + english_url, "x-default": SITE + french_url}
+
+    for url in [french_url, english_url]:
+        page_html = soup(client.get(url))
+        alternates = {
+            link["hreflang"]: link["href"]
+            for link in page_html.select('link[rel="alternate"][hreflang]')
+        }
+        assert alternates == expected, url
+        # Each version is canonical for itself: its interface differs.
+        assert page_html.select_one('link[rel="canonical"]')["href"] == SITE + url
+
+    for href in expected.values():
+        assert client.get(href.removeprefix(SITE)).status_code == 200
+
+
+def test_alternates_follow_the_canonical_address_not_tracking_parameters(client, urls):
+    page = soup(client.get(urls["section"] + "?utm_source=newsletter&page=1"))
+
+    alternates = {
+        link["hreflang"]: link["href"] for link in page.select('link[rel="alternate"][hreflang]')
+    }
+    assert alternates["en"] == SITE + "/en" + urls["section"]
+
+
+def test_a_missing_page_names_no_alternate(client):
+    response = client.get("/cette-page-n-existe-pas/")
+
+    assert response.status_code == 404
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select('link[rel="alternate"][hreflang]') == []

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from . import search
 from .rendering import french_typography, image_references, reading_time, render_markdown
 from .sharing import share_links
 
@@ -40,8 +42,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a card shows: section, featured image and authors in order."""
-        return self.select_related("section", "featured_image").prefetch_related(
-            Prefetch("authors", queryset=_ordered_authors())
+        # The search vector is for the database's eyes only: no page reads it back.
+        return (
+            self.select_related("section", "featured_image")
+            .defer("search_vector")
+            .prefetch_related(Prefetch("authors", queryset=_ordered_authors()))
         )
 
     def for_page(self):
@@ -63,15 +68,12 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def search(self, query):
-        """Every word of ``query`` in the title, standfirst or body (a simple fallback search)."""
-        queryset = self
-        for word in query.split()[:10]:
-            queryset = queryset.filter(
-                models.Q(title__icontains=word)
-                | models.Q(standfirst__icontains=word)
-                | models.Q(body__icontains=word)
-            )
-        return queryset
+        """
+        Articles matching ``query`` (words, "a phrase", -excluded, or), best match first:
+        title above standfirst above body, then the newest. French words match whatever
+        their accents and inflection: « cinema » finds « Cinémas ».
+        """
+        return search.find(self, query)
 
 
 def _ordered_authors():
@@ -185,6 +187,9 @@ class Article(models.Model):
             "One sentence for readers, e.g. “Interview transcribed with AI, checked by the author.”"
         ),
     )
+    # PostgreSQL's full-text index, written by save(); SQLite keeps its own in a separate
+    # table, and leaves this empty.
+    search_vector = SearchVectorField(null=True, editable=False)
     # Optimistic locking: each save increments it, and a form saved over a
     # newer version than the one it was opened with is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -201,7 +206,14 @@ class Article(models.Model):
     # Every save is a revision. Derived fields are left out: restoring a
     # revision saves it again, which renders them afresh.
     history = HistoricalRecords(
-        excluded_fields=["body_html", "reading_time", "updated_at", "created_at", "version"],
+        excluded_fields=[
+            "body_html",
+            "reading_time",
+            "updated_at",
+            "created_at",
+            "version",
+            "search_vector",
+        ],
         cascade_delete_history=True,
     )
 
@@ -247,6 +259,7 @@ class Article(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
         BodyImage.link(self)
+        search.index(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})

@@ -1,7 +1,9 @@
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from images.signals import image_changed
 
+from . import search
 from .models import Article
 from .rendering import render_markdown
 
@@ -15,3 +17,10 @@ def redraw_bodies_showing(sender, image, **kwargs):
     """
     for article in Article.objects.filter(body_images__image=image).only("pk", "body"):
         Article.objects.filter(pk=article.pk).update(body_html=render_markdown(article.body))
+
+
+@receiver(post_delete, sender=Article)
+def unindex_deleted(sender, instance, using, **kwargs):
+    # A signal rather than Article.delete(): the admin's bulk delete and any
+    # queryset.delete() skip the model method but still send it.
+    search.unindex(instance.pk, using)

@@ -4,6 +4,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from .models import Article, Section
+from .search import with_excerpts
 
 
 class PublishedArticleMixin:
@@ -65,6 +66,12 @@ class SearchView(PublishedArticleMixin, ListView):
         if not self.query:
             return Article.objects.none()
         return super().get_queryset().search(self.query)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, articles, is_paginated = super().paginate_queryset(queryset, page_size)
+        # Only the page shown gets excerpts: each one reads an article's whole text.
+        page.object_list = with_excerpts(articles, self.query)
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, **kwargs)

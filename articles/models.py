@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,11 +60,28 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article, limit=3):
         """Articles sharing the most tags with ``article``, then the most recent."""
+        from taggit.models import TaggedItem
+
         tag_ids = [tag.pk for tag in article.tags.all()]
+        # A correlated count rather than a join and GROUP BY: grouping would carry every
+        # column of every published article, bodies included, through the sort.
+        shared_tags = (
+            TaggedItem.objects.filter(
+                content_type__app_label="articles",
+                content_type__model="article",
+                object_id=models.OuterRef("pk"),
+                tag_id__in=tag_ids,
+            )
+            .order_by()
+            .values("object_id")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
         return (
             self.exclude(pk=article.pk)
             .select_related("section", "featured_image")
-            .annotate(shared_tags=models.Count("tags", filter=models.Q(tags__in=tag_ids)))
+            .defer("body", "body_html", "search_vector")
+            .annotate(shared_tags=Coalesce(models.Subquery(shared_tags), 0))
             .order_by("-shared_tags", "-published_at", "-id")[:limit]
         )
 

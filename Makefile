@@ -9,10 +9,11 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services lint format messages install services check-deploy bench clean help
+.PHONY: run serve test test-services lint format messages install services check-deploy bench clean help
 
 help:
 	@echo "make run           install, migrate, load the demo and serve http://$(HOST):$(PORT)"
+	@echo "make serve         the production configuration (gunicorn, whitenoise, no debug) on http://$(HOST):$(PORT)"
 	@echo "make test          the whole test suite (SQLite, or DATABASE_URL/REDIS_URL if set)"
 	@echo "make test-services start PostgreSQL, Redis, Chromium and the validators, then make test on them"
 	@echo "make lint          ruff, formatting, missing migrations, deploy checks"
@@ -42,6 +43,24 @@ run: $(VENV)/.installed messages
 	$(MANAGE) ensure_editor
 	@echo "Screenmania: http://$(HOST):$(PORT)/  (newsroom: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The production configuration on this machine: DEBUG off, hashed and compressed
+# static files, gunicorn. Plain HTTP on the loopback, so no HTTPS redirect; the
+# secret key is made once and kept in .secret_key (ignored by git).
+serve: export DJANGO_DEBUG = 0
+serve: export DJANGO_SECURE_SSL_REDIRECT ?= 0
+serve: export DJANGO_ALLOWED_HOSTS ?= $(HOST),localhost
+serve: export SITE_URL ?= http://$(HOST):$(PORT)
+serve: export PORT := $(PORT)
+serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
+serve: $(VENV)/.installed messages .secret_key
+	DJANGO_SECRET_KEY=$$(cat .secret_key) $(MANAGE) migrate --no-input
+	DJANGO_SECRET_KEY=$$(cat .secret_key) $(MANAGE) collectstatic --no-input --verbosity 0
+	@echo "Screenmania (production configuration): http://$(HOST):$(PORT)/"
+	DJANGO_SECRET_KEY=$$(cat .secret_key) $(BIN)/gunicorn -c screenmania/gunicorn.conf.py
+
+.secret_key:
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 test: $(VENV)/.installed messages
 	$(BIN)/pytest $(PYTEST_ARGS)

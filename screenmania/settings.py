@@ -5,6 +5,7 @@ The defaults suit a laptop: SQLite, a local memory cache and media on disk,
 nothing to install. Production sets the variables listed in README.md.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -113,11 +114,39 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "screenmania",
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "screenmania"),
+            # A Redis that stops answering must cost a reader half a second at
+            # most, once: the page cache then stays away from it for a while.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local memory is per process: `make serve` runs one process (with threads)
+    # when there is no Redis, so that every request sees every invalidation.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+
+# Anonymous reader pages are kept whole in the cache and rebuilt exactly when
+# something they show changes (screenmania/pagecache.py). DJANGO_PAGE_CACHE=0
+# turns it off, e.g. to measure uncached pages.
+PAGE_CACHE_ENABLED = env_flag("DJANGO_PAGE_CACHE", default=True)
+# How long an untouched page stays in our cache and a CDN's, in seconds. Changes
+# invalidate at once; this only bounds memory and what a missed purge can cost.
+PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", 60 * 60))
+# How long browsers keep a public page before revalidating it with its ETag.
+PAGE_BROWSER_MAX_AGE = int(os.environ.get("DJANGO_PAGE_BROWSER_MAX_AGE", 60))
+# A CDN may serve a page this long past its expiry while it fetches a new one.
+PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_STALE_WHILE_REVALIDATE", 30))
+# Where to send purges when content changes: an HTTP endpoint that takes
+# {"tags": [...]} (Cloudflare's cache-tag purge shape; a small proxy adapts it
+# to Fastly or Varnish). Empty: no CDN, nothing sent.
+CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "").strip()
+CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "").strip()
+CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "2"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,14 +170,24 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Django serves MEDIA_ROOT itself (images/views.py, with year-long caching for
 # renditions) unless a web server, a CDN or object storage does: set DJANGO_SERVE_MEDIA=0.
 SERVE_MEDIA = env_flag("DJANGO_SERVE_MEDIA", default=True)
 
+# Media go through the "default" storage only (never a path on disk), so that an
+# S3-compatible store is configuration: DJANGO_MEDIA_STORAGE names the backend
+# (e.g. storages.backends.s3.S3Storage, after `pip install django-storages[s3]`)
+# and DJANGO_MEDIA_STORAGE_OPTIONS its options as JSON. MEDIA_URL then points at
+# the bucket or its CDN, and DJANGO_SERVE_MEDIA=0.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("DJANGO_MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

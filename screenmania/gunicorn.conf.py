@@ -1,0 +1,42 @@
+"""
+Gunicorn's configuration for production: ``gunicorn -c screenmania/gunicorn.conf.py``.
+
+Every value can be overridden from the environment, the usual way for gunicorn
+(WEB_CONCURRENCY, GUNICORN_THREADS, PORT...), so that one file serves a laptop
+(`make serve`), the benchmarks and a real server.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "screenmania.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+
+cores = multiprocessing.cpu_count()
+if os.environ.get("REDIS_URL"):
+    # Sync workers, gunicorn's advice for CPU-bound pages: two per core plus one,
+    # so that a worker waiting on the database leaves the cores busy.
+    workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cores + 1))
+    threads = int(os.environ.get("GUNICORN_THREADS", 1))
+else:
+    # Without Redis the cache is local memory, which is per process: one process
+    # with threads keeps the page cache exact (an edit is seen by every request).
+    workers = int(os.environ.get("WEB_CONCURRENCY", 1))
+    threads = int(os.environ.get("GUNICORN_THREADS", 2 * cores + 1))
+
+# Slow clients are a CDN's or a proxy's job; a request stuck this long is a bug.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+keepalive = 5
+# Recycles workers now and then, so that a slow leak cannot grow without bound;
+# the jitter keeps them from restarting all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
+max_requests_jitter = max_requests // 10
+# The application is imported once and forked: workers share its memory pages.
+preload_app = True
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Only a proxy on this machine may say which scheme and client the request had.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before sessions and authentication: a cached page for an anonymous reader
+    # is answered here, with no per-user work done.
+    "screenmania.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "screenmania.middleware.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -21,6 +21,7 @@ from taggit.models import Tag
 
 from authors.models import Author
 from images.renditions import SOCIAL_CARD
+from screenmania.pagecache import ALL_CONTENT_KEYS, public_page
 
 from .models import Article, Section
 from .structured_data import absolute
@@ -121,6 +122,10 @@ class LatestArticlesFeed(Feed):
     # Atom needs an author for entries that have none of their own.
     author_name = settings.SITE_NAME
     item_guid_is_permalink = False
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        return public_page(response, ALL_CONTENT_KEYS)
 
     def articles(self, obj):
         return Article.objects.all()

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from screenmania.pagecache import key_for
+
 from . import search
 from .rendering import french_typography, image_references, reading_time, render_markdown
 from .sharing import share_links
@@ -53,6 +55,15 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
         return self.for_listing().prefetch_related("tags", "corrections")
+
+    def next_publication_time(self):
+        """When the next scheduled article goes live, or None: lists of articles change then."""
+        return (
+            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def headline(self):
         """The article at the top of the home page: the latest flagged one, else the latest."""
@@ -281,6 +292,33 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # As loaded, before any edit: unpublishing must still refresh what readers saw.
+        article.loaded_status = article.__dict__.get("status")
+        return article
+
+    def cache_keys(self):
+        """
+        The page cache's keys for what a card or the page of this article shows
+        (screenmania/pagecache.py), from what for_listing() and for_page() loaded.
+        """
+        keys = {key_for(self), f"section-{self.section_id}"}
+        if self.featured_image_id:
+            keys.add(f"image-{self.featured_image_id}")
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        for author in prefetched.get("authors", ()):
+            keys |= {key_for(author), *([f"image-{author.avatar_id}"] if author.avatar_id else [])}
+        keys |= {key_for(tag) for tag in prefetched.get("tags", ())}
+        return keys
+
+    @property
+    def lists_change(self):
+        """Whether saving it changes what lists of articles show: it is, or was, published."""
+        published = self.Status.PUBLISHED
+        return self.status == published or getattr(self, "loaded_status", None) == published
 
     @property
     def is_published(self):

@@ -1,10 +1,13 @@
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
+from images.models import Image
 from images.signals import image_changed
+from screenmania import pagecache
 
 from . import search
-from .models import Article
+from .models import Article, Authorship, Correction, Section
 from .rendering import render_markdown
 
 
@@ -17,6 +20,8 @@ def redraw_bodies_showing(sender, image, **kwargs):
     """
     for article in Article.objects.filter(body_images__image=image).only("pk", "body"):
         Article.objects.filter(pk=article.pk).update(body_html=render_markdown(article.body))
+        # Feeds carry the bodies; every other page shows the article's own key.
+        pagecache.invalidate({pagecache.key_for(article), "articles"})
 
 
 @receiver(post_delete, sender=Article)
@@ -24,3 +29,51 @@ def unindex_deleted(sender, instance, using, **kwargs):
     # A signal rather than Article.delete(): the admin's bulk delete and any
     # queryset.delete() skip the model method but still send it.
     search.unindex(instance.pk, using)
+
+
+# The page cache (screenmania/pagecache.py): what each change makes stale. Signals
+# rather than save() methods, because the admin's bulk actions, taggit and
+# queryset.delete() skip those but still send them.
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_delete, sender=Article)
+def refresh_article_pages(sender, instance, **kwargs):
+    keys = {pagecache.key_for(instance)}
+    if instance.lists_change:
+        # Lists, feeds and sitemaps, and the related articles of every page.
+        keys.add("articles")
+    pagecache.invalidate(keys)
+    # What the database now holds, for this instance's next save.
+    instance.loaded_status = instance.status
+
+
+@receiver(post_save, sender=Authorship)
+@receiver(post_delete, sender=Authorship)
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+def refresh_pages_of_article(sender, instance, **kwargs):
+    # A byline moves the article between author pages, and shows on every card.
+    pagecache.invalidate({f"article-{instance.article_id}", "articles"})
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def refresh_pages_of_retagged_article(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        pagecache.invalidate({pagecache.key_for(instance), "articles"})
+
+
+@receiver(post_save, sender=Section)
+@receiver(post_delete, sender=Section)
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+def refresh_pages_showing(sender, instance, **kwargs):
+    # "sections" is on every page (the navigation); "tags" on feeds and sitemaps.
+    pagecache.invalidate({pagecache.key_for(instance), f"{instance._meta.model_name}s"})
+
+
+@receiver(image_changed)
+@receiver(post_delete, sender=Image)
+def refresh_pages_showing_image(sender, image=None, instance=None, **kwargs):
+    # Cards, featured images, avatars, and the image entries of feeds and sitemaps.
+    pagecache.invalidate({pagecache.key_for(image or instance), "images"})

@@ -24,6 +24,7 @@ from django.utils.http import http_date
 from taggit.models import Tag
 
 from authors.models import Author
+from screenmania.pagecache import ALL_CONTENT_KEYS, public_page
 
 from .models import Article, Section
 from .structured_data import absolute
@@ -172,22 +173,38 @@ def index(request):
             for page in paginator.page_range
         ]
     headers = {"Last-Modified": http_date(latest.timestamp())} if latest else None
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "sitemaps/index.xml",
         {"sitemaps": entries},
         content_type="application/xml",
         headers=headers,
     )
+    # The news sitemap drops out of the index when its last article grows too old.
+    return public_page(response, ALL_CONTENT_KEYS, expires_at=_news_window_moves())
 
 
 def sitemap(request, section):
-    return sitemap_views.sitemap(
+    response = sitemap_views.sitemap(
         request, SITEMAPS, section=section, template_name="sitemaps/urlset.xml"
     )
+    return public_page(response, ALL_CONTENT_KEYS)
 
 
 def news_sitemap(request):
-    return sitemap_views.sitemap(
+    response = sitemap_views.sitemap(
         request, NEWS_SITEMAPS, section="news", template_name="sitemaps/news.xml"
     )
+    return public_page(response, ALL_CONTENT_KEYS, expires_at=_news_window_moves())
+
+
+def _news_window_moves():
+    """When the oldest article of the news sitemap leaves it, or None if it is empty."""
+    oldest = (
+        Article.objects.published()
+        .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return oldest + NEWS_WINDOW if oldest else None

@@ -3,17 +3,41 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from screenmania.pagecache import key_for, public_page
+
 from .models import Article, Section
 from .search import with_excerpts
 
 
-class PublishedArticleMixin:
+class PublicPageMixin:
+    """
+    A page that is the same for every anonymous reader: the page cache and CDNs
+    keep it until something in ``cache_keys()`` changes (screenmania/pagecache.py).
+    """
+
+    def cache_keys(self, context):
+        raise NotImplementedError
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return public_page(response, self.cache_keys(context))
+
+
+class PublishedArticleMixin(PublicPageMixin):
     """Published articles only, with what a card shows, twelve to a page."""
 
     paginate_by = 12
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def cache_keys(self, context):
+        # "articles": which articles are published, and in which order, decides
+        # what the list holds; each card adds what it shows.
+        keys = {"articles"}
+        for article in context["object_list"]:
+            keys |= article.cache_keys()
+        return keys
 
 
 class HomeView(PublishedArticleMixin, ListView):
@@ -29,6 +53,10 @@ class HomeView(PublishedArticleMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(headline=self.headline, **kwargs)
 
+    def cache_keys(self, context):
+        keys = super().cache_keys(context)
+        return keys | self.headline.cache_keys() if self.headline else keys
+
 
 class SectionView(PublishedArticleMixin, ListView):
     template_name = "articles/section.html"
@@ -39,6 +67,9 @@ class SectionView(PublishedArticleMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(section=self.section, **kwargs)
+
+    def cache_keys(self, context):
+        return super().cache_keys(context) | {key_for(self.section)}
 
 
 class TagView(PublishedArticleMixin, ListView):
@@ -56,6 +87,9 @@ class TagView(PublishedArticleMixin, ListView):
         if context["paginator"].count == 0:
             raise Http404
         return context
+
+    def cache_keys(self, context):
+        return super().cache_keys(context) | {key_for(self.tag)}
 
 
 class SearchView(PublishedArticleMixin, ListView):
@@ -77,7 +111,7 @@ class SearchView(PublishedArticleMixin, ListView):
         return super().get_context_data(query=self.query, **kwargs)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(PublicPageMixin, DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
@@ -86,3 +120,10 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         related = Article.objects.published().related_to(self.object)
         return super().get_context_data(related_articles=related, **kwargs)
+
+    def cache_keys(self, context):
+        # The related articles are picked among all published ones: "articles".
+        keys = {"articles", *self.object.cache_keys()}
+        for article in context["related_articles"]:
+            keys |= article.cache_keys()
+        return keys

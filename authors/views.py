@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.views import PublishedArticleMixin
+from screenmania.pagecache import key_for
 
 from .models import Author
 
@@ -17,3 +18,7 @@ class AuthorView(PublishedArticleMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
+
+    def cache_keys(self, context):
+        keys = super().cache_keys(context) | {key_for(self.author)}
+        return keys | {f"image-{self.author.avatar_id}"} if self.author.avatar_id else keys

@@ -42,6 +42,12 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def page_cache_off(settings):
+    """Every request builds its page: for tests that count what building one costs."""
+    settings.PAGE_CACHE_ENABLED = False
+
+
 @pytest.fixture(scope="session")
 def shared_renditions(tmp_path_factory):
     return tmp_path_factory.mktemp("renditions")

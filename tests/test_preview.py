@@ -269,6 +269,7 @@ def test_preview_link_to_a_published_article_shows_the_public_page(editor):
     assert str(preview.select_one("article.article")) == str(public.select_one("article.article"))
 
 
+@pytest.mark.usefixtures("page_cache_off")
 def test_preview_link_page_costs_one_query_more_than_the_public_page():
     """The link's row; the article itself is read with the public page's queries."""
     article = make_article(

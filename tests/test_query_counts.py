@@ -8,7 +8,9 @@ from django.urls import reverse
 from articles.models import Article
 from tests.factories import make_article, make_author, make_image, make_section
 
-pytestmark = pytest.mark.django_db
+# What building a page costs: the page cache would answer the second request
+# with none (tests/test_page_cache.py counts that).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
 
 MAX_QUERIES = 6
 

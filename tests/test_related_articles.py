@@ -71,6 +71,7 @@ def candidates(count, tags):
         make_article(tags=tags, authors=authors, featured_image=make_image())
 
 
+@pytest.mark.usefixtures("page_cache_off")
 def test_cost_does_not_grow_with_the_candidates(client):
     tags = ["cannes", "palme", "jury", "festival"]
     few = make_article(tags=tags)

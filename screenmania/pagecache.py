@@ -1,0 +1,432 @@
+"""
+Whole pages for anonymous readers, served from the cache and never stale.
+
+A view whose page may be shared by every anonymous reader says so, and names
+what the page shows, with ``public_page(response, keys)``: keys such as
+``article-12``, ``section-3``, ``tag-5``, ``author-2``, ``image-7``, and
+``articles`` for anything that lists articles (which ones are published, in
+which order). The same keys go out as ``Surrogate-Key`` and ``Cache-Tag`` so
+that a CDN can purge by them, and the models' signals call ``invalidate(keys)``
+when something a page shows changes.
+
+Exactness rests on one counter and a version per key, in the shared cache:
+
+- ``invalidate`` increments the counter and stamps each key with its value,
+  once at once and once more when the transaction commits;
+- a page remembers the counter as it was *before* it read anything;
+- a page is stale when any of its keys was stamped after that.
+
+A reader who rendered a page from data an editor was committing at the same
+moment therefore stores a page that is already stale: the stamp at commit is
+later than the counter the reader started from. Time is the one change that
+sends no signal: a page also expires when the next scheduled article is due.
+
+With Redis, every server and worker shares the entries and the versions. With
+local memory they are per process, which is why ``make serve`` runs one process
+without Redis (screenmania/gunicorn.conf.py). When the cache fails (Redis
+down), pages are served uncached, invalidations wait in the process that
+could not send them, and both resume when the cache answers again.
+"""
+
+import hashlib
+import json
+import logging
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "default"
+PREFIX = "pagecache"
+COUNTER = f"{PREFIX}:counter"
+# Where the next scheduled publication time is kept, stamped like a page.
+NEXT_PUBLICATION = f"{PREFIX}:next-publication"
+# Every page carries it: a purge of this key empties a CDN of our pages.
+SITE_KEY = "site"
+# What a feed or a sitemap shows of every article it lists: too many to name one
+# by one in a header, so any change to any of them makes it stale.
+ALL_CONTENT_KEYS = frozenset({"articles", "authors", "tags", "images"})
+# After a cache error, the cache is left alone this long before it is tried again,
+# so that a Redis that is down costs one timeout, not one per request.
+RETRY_AFTER_SECONDS = 5
+# Answers are never copied from the cache into a response (the outer middleware
+# adds them to every response, cached or not) nor stored (they are per request).
+PER_REQUEST_HEADERS = {"set-cookie", "date", "content-length"}
+
+
+def key_for(instance):
+    """The surrogate key naming one object: ``article-12``, ``tag-5``."""
+    return f"{instance._meta.model_name}-{instance.pk}"
+
+
+def public_page(response, keys, expires_at=None):
+    """
+    Mark ``response`` as the same for every anonymous reader, showing ``keys``.
+
+    The page cache stores it and a CDN may; without this mark, a response is
+    neither stored nor given shared-cache headers. ``expires_at`` (a datetime)
+    is for a page that changes with time alone, like a window of recent articles.
+    """
+    response.surrogate_keys = {SITE_KEY, "sections", *keys}
+    response.expires_at = expires_at.timestamp() if expires_at else None
+    return response
+
+
+# -- The cache, and what to do when it fails ----------------------------------------
+
+
+class _Health:
+    """Whether the cache answered lately; shared by the threads of a process."""
+
+    def __init__(self):
+        self.down_until = 0.0
+        self.pending = set()
+        self.lock = threading.Lock()
+
+    def usable(self):
+        if time.monotonic() < self.down_until:
+            return False
+        with self.lock:
+            pending, self.pending = self.pending, set()
+        if pending:
+            # Invalidations that failed while the cache was down are sent first:
+            # until they are, its entries cannot be trusted.
+            try:
+                _stamp(pending)
+            except Exception:
+                with self.lock:
+                    self.pending |= pending
+                self.failed()
+                return False
+        return True
+
+    def failed(self):
+        self.down_until = time.monotonic() + RETRY_AFTER_SECONDS
+
+
+health = _Health()
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+def _version_key(key):
+    return f"{PREFIX}:v:{key}"
+
+
+def _counter():
+    """The counter's value; a fresh cache starts it from the clock, above any past value."""
+    cache = _cache()
+    value = cache.get(COUNTER)
+    if value is None:
+        cache.add(COUNTER, time.time_ns() // 1000, timeout=None)
+        value = cache.get(COUNTER)
+    return value
+
+
+def _stamp(keys):
+    cache = _cache()
+    cache.add(COUNTER, time.time_ns() // 1000, timeout=None)
+    stamp = cache.incr(COUNTER)
+    cache.set_many({_version_key(key): stamp for key in keys}, timeout=None)
+    if "articles" in keys:
+        cache.delete(NEXT_PUBLICATION)
+
+
+def invalidate(keys):
+    """
+    Pages showing any of ``keys`` are stale, here and on the CDN.
+
+    Stamped at once (a page rebuilt from now on may still read the old data, in
+    the transaction's lifetime) and again on commit (so that such a page is stale
+    too). The CDN is purged once, after the commit.
+    """
+    keys = set(keys)
+    if not keys:
+        return
+    _stamp_or_defer(keys)
+
+    def after_commit():
+        _stamp_or_defer(keys)
+        purge_cdn(keys)
+
+    transaction.on_commit(after_commit)
+
+
+def _stamp_or_defer(keys):
+    try:
+        _stamp(keys)
+    except Exception:
+        logger.warning("Page cache unreachable: invalidation of %s deferred", sorted(keys))
+        with health.lock:
+            health.pending |= keys
+        health.failed()
+
+
+def purge_cdn(keys):
+    """Ask the CDN to drop every page tagged with one of ``keys`` (CDN_PURGE_URL)."""
+    if not settings.CDN_PURGE_URL:
+        return
+    body = json.dumps({"tags": sorted(keys)}).encode()
+    request = urllib.request.Request(  # noqa: S310 (a URL from the settings, http or https)
+        settings.CDN_PURGE_URL,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    if settings.CDN_PURGE_TOKEN:
+        request.add_header("Authorization", f"Bearer {settings.CDN_PURGE_TOKEN}")
+    try:
+        with urllib.request.urlopen(request, timeout=settings.CDN_PURGE_TIMEOUT) as answer:  # noqa: S310
+            answer.read()
+    except OSError as error:
+        # The save has happened: the CDN keeps the page until s-maxage at worst.
+        logger.error("CDN purge of %s failed: %s", sorted(keys), error)
+
+
+# -- Entries ---------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    counter: int
+    keys: frozenset
+    status: int
+    headers: list
+    content: bytes
+    etag: str
+    last_modified: int
+    expires: float
+
+    def response(self, request):
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+def _release():
+    """
+    A digest of the code and templates being served: a deployment starts with an
+    empty page cache, whatever Redis kept, since pages name hashed static files.
+    """
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    patterns = ["*/*.py", "*/templatetags/*.py", "templates/**/*", "*/templates/**/*"]
+    patterns += ["locale/**/*.po", "staticfiles/staticfiles.json"]
+    for pattern in patterns:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and ".venv" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = _release()
+
+
+def _entry_key(request):
+    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    address = f"{request.path}?{query}".encode()
+    return f"{PREFIX}:{RELEASE}:page:{hashlib.sha256(address).hexdigest()}"
+
+
+def _is_fresh(entry, now):
+    if entry.expires <= now:
+        return False
+    version_keys = [_version_key(key) for key in entry.keys]
+    versions = _cache().get_many(version_keys)
+    # A version the cache lost (evicted) could have been anything: stale.
+    return len(versions) == len(version_keys) and max(versions.values()) <= entry.counter
+
+
+def _next_publication(counter):
+    """When the next scheduled article goes live (a timestamp), or None."""
+    from articles.models import Article
+
+    cache = _cache()
+    known = cache.get_many([NEXT_PUBLICATION, _version_key("articles")])
+    stored = known.get(NEXT_PUBLICATION)
+    stamp = known.get(_version_key("articles"), 0)
+    if stored is not None and stored["counter"] >= stamp:
+        return stored["at"]
+    at = Article.objects.next_publication_time()
+    timestamp = at.timestamp() if at else None
+    cache.set(NEXT_PUBLICATION, {"counter": counter, "at": timestamp}, timeout=None)
+    return timestamp
+
+
+# -- The middleware --------------------------------------------------------------------
+
+
+def _is_anonymous(request):
+    # Only the cookie's presence is looked at: reading the session would be a
+    # database query, and a reader without one cannot be anyone in particular.
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+class PageCacheMiddleware:
+    """
+    Answers anonymous GET and HEAD requests for public pages from the cache, before
+    any session, user or locale work; stores such pages when they were built; and
+    gives every page its cache headers for browsers and CDNs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cacheable_request = (
+            settings.PAGE_CACHE_ENABLED
+            and request.method in ("GET", "HEAD")
+            and _is_anonymous(request)
+        )
+        # Django's clock, not time.time(): scheduling is reckoned with it.
+        now = timezone.now().timestamp()
+        if cacheable_request and health.usable():
+            response = self._lookup(request, now)
+            if response is not None:
+                return response
+            counter = self._counter()
+        else:
+            counter = None
+
+        response = self.get_response(request)
+
+        if not hasattr(response, "surrogate_keys"):
+            return response
+        if not self._is_shareable(request, response):
+            # Built for someone in particular: no cache may keep it.
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        expires = self._expires(now, counter)
+        if response.expires_at:
+            expires = min(expires, response.expires_at)
+        self._add_headers(response, now, expires)
+        if counter is not None and settings.PAGE_CACHE_ENABLED:
+            self._store(request, response, counter, expires)
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
+        )
+
+    def _counter(self):
+        try:
+            return _counter()
+        except Exception:
+            logger.warning("Page cache unreachable: serving uncached", exc_info=True)
+            health.failed()
+            return None
+
+    def _lookup(self, request, now):
+        try:
+            entry = _cache().get(_entry_key(request))
+            if entry is None or not _is_fresh(entry, now):
+                return None
+        except Exception:
+            logger.warning("Page cache unreachable: serving uncached", exc_info=True)
+            health.failed()
+            return None
+        response = entry.response(request)
+        self._patch_cache_control(response, now, entry.expires)
+        return get_conditional_response(
+            request,
+            etag=entry.etag,
+            last_modified=entry.last_modified,
+            response=response,
+        )
+
+    def _is_shareable(self, request, response):
+        vary = {header.strip().lower() for header in cc_delim_re.split(response.get("Vary", ""))}
+        cache_control = response.get("Cache-Control", "")
+        return (
+            _is_anonymous(request)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "cookie" not in vary
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    def _expires(self, now, counter):
+        expires = now + settings.PAGE_CACHE_TIMEOUT
+        if counter is None:
+            return expires
+        try:
+            next_publication = _next_publication(counter)
+        except Exception:
+            logger.warning("Page cache unreachable", exc_info=True)
+            health.failed()
+            return expires
+        if next_publication is not None:
+            expires = min(expires, next_publication)
+        return expires
+
+    def _patch_cache_control(self, response, now, expires):
+        shared_max_age = max(0, int(expires - now))
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(settings.PAGE_BROWSER_MAX_AGE, shared_max_age),
+            s_maxage=shared_max_age,
+            stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
+        )
+
+    def _add_headers(self, response, now, expires):
+        keys = sorted(response.surrogate_keys)
+        response["Surrogate-Key"] = " ".join(keys)
+        response["Cache-Tag"] = ",".join(keys)
+        if not response.has_header("ETag"):
+            response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(now)
+        self._patch_cache_control(response, now, expires)
+
+    def _store(self, request, response, counter, expires):
+        timeout = int(expires - timezone.now().timestamp())
+        if timeout <= 0:
+            return
+        entry = Entry(
+            counter=counter,
+            keys=frozenset(response.surrogate_keys),
+            status=response.status_code,
+            headers=[
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in PER_REQUEST_HEADERS and name.lower() != "cache-control"
+            ],
+            content=response.content,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            expires=expires,
+        )
+        try:
+            cache = _cache()
+            # Keys no change has stamped yet start at this page's counter: the page
+            # is fresh for them until one does. ``add`` never overwrites a stamp made
+            # meanwhile; the read first spares a round trip per key once they exist.
+            version_keys = [_version_key(key) for key in entry.keys]
+            for version_key in set(version_keys) - cache.get_many(version_keys).keys():
+                cache.add(version_key, counter, timeout=None)
+            cache.set(_entry_key(request), entry, timeout=timeout)
+        except Exception:
+            logger.warning("Page cache unreachable: page not stored", exc_info=True)
+            health.failed()

@@ -1,0 +1,552 @@
+"""
+The page cache: anonymous readers get stored pages, which are never stale.
+
+Each test first has a page stored (a second request costs no query), then makes
+one kind of change the way the newsroom makes it, and reads the page again.
+"""
+
+import json
+import os
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Correction
+from tests.factories import (
+    EDITOR,
+    logged_in,
+    make_article,
+    make_author,
+    make_image,
+    make_member,
+    make_section,
+)
+from tests.pages import soup, text
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "home": "/",
+    "article": "/articles/tournage/",
+    "section": "/rubriques/cinema/",
+    "tag": "/tags/cannes/",
+    "author": "/auteurs/marie/",
+    "search": "/recherche/?q=tournage",
+    "feed": "/feed/",
+    "atom feed": "/tags/cannes/feed/atom/",
+    "sitemap index": "/sitemap.xml",
+    "sitemap": "/sitemap-articles.xml",
+    "news sitemap": "/sitemap-news.xml",
+    "english home": "/en/",
+}
+
+
+@pytest.fixture
+def site():
+    """One article on every kind of page, by Marie, in Cinéma, tagged Cannes."""
+    section = make_section(name="Cinéma", slug="cinema")
+    author = make_author(name="Marie Curieuse", slug="marie", avatar=make_image())
+    article = make_article(
+        title="Le tournage secret",
+        slug="tournage",
+        section=section,
+        authors=[author],
+        tags=["Cannes"],
+        featured_image=make_image(alt_text="Un plateau de tournage"),
+    )
+    return article
+
+
+def queries_for(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, len(queries)
+
+
+def stored(client, url):
+    """Asks twice: the second answer must come from the cache, with no query."""
+    first = client.get(url)
+    assert first.status_code == 200, url
+    second, count = queries_for(client, url)
+    assert count == 0, f"{url} was built again ({count} queries)"
+    assert second.content == first.content
+    return second
+
+
+def titles(response):
+    return [text(a) for a in soup(response).select(".card__title a")]
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_every_public_page_is_served_from_the_cache(client, site, page):
+    response = stored(client, PAGES[page])
+    assert "public" in response["Cache-Control"]
+    assert "site" in response["Surrogate-Key"].split()
+
+
+def test_a_page_is_kept_per_address_query_included(client, site):
+    make_article(title="Un autre tournage", section=site.section)
+    stored(client, "/recherche/?q=tournage")
+    other = client.get("/recherche/?q=secret")
+    assert [text(a) for a in soup(other).select(".card__title a")] == ["Le tournage secret"]
+
+
+# -- Every kind of change ----------------------------------------------------------------
+
+
+def test_publishing_shows_the_article_on_every_cached_list(client, site):
+    lists = ["/", "/rubriques/cinema/", "/tags/cannes/", "/auteurs/marie/"]
+    for url in lists:
+        stored(client, url)
+    feed, sitemap = stored(client, "/feed/"), stored(client, "/sitemap-articles.xml")
+
+    draft = make_article(
+        title="La suite du tournage",
+        slug="suite-du-tournage",
+        section=site.section,
+        authors=list(site.authors.all()),
+        tags=["Cannes"],
+        status=Article.Status.DRAFT,
+        published_at=None,
+    )
+    for url in lists:
+        assert "La suite du tournage" not in titles(client.get(url)), url
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+
+    for url in lists:
+        assert titles(client.get(url))[0] == "La suite du tournage", url
+    assert client.get("/feed/").content != feed.content
+    assert b"suite-du-tournage" in client.get("/sitemap-articles.xml").content
+    assert client.get("/sitemap-articles.xml").content != sitemap.content
+
+
+def test_editing_shows_on_the_article_and_on_every_card(client, site):
+    stored(client, site.get_absolute_url())
+    stored(client, "/")
+    site.title = "Le tournage dévoilé"
+    site.save()
+    assert text(soup(client.get(site.get_absolute_url())).h1) == "Le tournage dévoilé"
+    assert titles(client.get("/")) == ["Le tournage dévoilé"]
+
+
+def test_unpublishing_takes_the_article_off_every_cached_page(client, site):
+    pages = ["/", "/rubriques/cinema/", "/auteurs/marie/", site.get_absolute_url(), "/feed/"]
+    for url in pages:
+        stored(client, url)
+    site.status = Article.Status.DRAFT
+    site.save()
+    assert client.get(site.get_absolute_url()).status_code == 404
+    assert titles(client.get("/")) == []
+    assert b"tournage" not in client.get("/feed/").content
+    # Its tag now belongs to a draft only: the page is gone too.
+    assert client.get("/tags/cannes/").status_code == 404
+
+
+def test_deleting_takes_the_article_off(client, site):
+    stored(client, "/")
+    Article.objects.filter(pk=site.pk).delete()
+    assert titles(client.get("/")) == []
+
+
+def test_a_scheduled_article_appears_on_the_cached_home_page_at_its_time(client, site):
+    due = (timezone.now() + timedelta(hours=3)).replace(microsecond=0)
+    make_article(title="L'avant-première", section=site.section, published_at=due)
+    before = stored(client, "/")
+    assert titles(before) == ["Le tournage secret"]
+    # Shared caches are told to keep it no longer than that either.
+    s_maxage = int(before["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert s_maxage <= 3 * 3600
+
+    with mock.patch("django.utils.timezone.now", return_value=due - timedelta(seconds=1)):
+        assert titles(client.get("/")) == ["Le tournage secret"]
+    with mock.patch("django.utils.timezone.now", return_value=due):
+        assert titles(client.get("/")) == ["L’avant-première", "Le tournage secret"]
+
+
+def test_renaming_the_author_changes_every_byline(client, site):
+    stored(client, site.get_absolute_url())
+    stored(client, "/")
+    stored(client, "/auteurs/marie/")
+    author = site.authors.get()
+    author.name = "Marie Savante"
+    author.save()
+    for url in [site.get_absolute_url(), "/", "/auteurs/marie/"]:
+        assert "Marie Savante" in text(soup(client.get(url)).main), url
+
+
+def test_a_new_byline_moves_the_article_between_author_pages(client, site):
+    other = make_author(name="Paul", slug="paul")
+    assert client.get("/auteurs/paul/").status_code == 200
+    stored(client, "/auteurs/paul/")
+    site.authorships.create(author=other, position=1)
+    assert titles(client.get("/auteurs/paul/")) == ["Le tournage secret"]
+
+
+def test_renaming_a_section_changes_the_navigation_of_every_page(client, site):
+    other = make_article(title="Sans rapport", section=make_section(slug="series"))
+    stored(client, other.get_absolute_url())
+    section = site.section
+    section.name = "Grand écran"
+    section.save()
+    navigation = soup(client.get(other.get_absolute_url())).select("nav a")
+    assert "Grand écran" in [text(link) for link in navigation]
+
+
+def test_retagging_and_renaming_tags(client, site):
+    stored(client, "/tags/cannes/")
+    stored(client, site.get_absolute_url())
+    site.tags.add("Palme")
+    assert "Palme" in text(soup(client.get(site.get_absolute_url())).main)
+    tag = Tag.objects.get(slug="cannes")
+    tag.name = "Festival de Cannes"
+    tag.save()
+    assert "Festival de Cannes" in text(soup(client.get("/tags/cannes/")).h1)
+
+
+def test_editing_an_image_changes_the_pages_showing_it(client, site):
+    def featured(url):
+        return soup(client.get(url)).select_one("main img")
+
+    card = featured("/")["src"]
+    stored(client, site.get_absolute_url())
+    stored(client, "/")
+    image = site.featured_image
+    image.alt_text = "Une caméra sous la pluie"
+    # A new focal point: new crops for the cards, under new names.
+    image.focal_x, image.focal_y = 0.1, 0.1
+    image.save()
+    assert featured(site.get_absolute_url())["alt"] == "Une caméra sous la pluie"
+    assert featured("/")["src"] != card
+
+
+def test_a_correction_shows_at_once(client, site):
+    stored(client, site.get_absolute_url())
+    Correction.objects.create(article=site, text="Le film sort en mars, pas en avril.")
+    assert "pas en avril" in text(soup(client.get(site.get_absolute_url())).main)
+
+
+def test_a_draft_edit_leaves_the_lists_in_the_cache(client, site):
+    draft = make_article(title="Brouillon", status=Article.Status.DRAFT, published_at=None)
+    stored(client, "/")
+    draft.title = "Brouillon retouché"
+    draft.save()
+    assert queries_for(client, "/")[1] == 0
+
+
+# -- Who gets what -----------------------------------------------------------------------
+
+
+def test_an_editor_sees_the_page_fresh_after_saving_in_the_admin(client, site):
+    editor = make_member(EDITOR, "edith")
+    stored(client, site.get_absolute_url())
+    newsroom = logged_in(editor)
+    site.title = "Titre corrigé par Edith"
+    site.save()
+    for reader in (newsroom, client):
+        assert text(soup(reader.get(site.get_absolute_url())).h1) == "Titre corrigé par Edith"
+
+
+def test_logged_in_users_are_never_served_nor_served_from_the_cache(client, site):
+    editor = make_member(EDITOR, "edith")
+    newsroom = logged_in(editor)
+    url = site.get_absolute_url()
+
+    anonymous = stored(client, url)
+    built, count = queries_for(newsroom, url)
+    assert count > 0, "a logged-in user must not be served a page stored for readers"
+    assert "private" in built["Cache-Control"] and "no-store" in built["Cache-Control"]
+    assert "Surrogate-Key" not in built
+
+    # What the logged-in user got is not stored for the next reader either.
+    newsroom.get("/rubriques/cinema/")
+    assert queries_for(Client(), "/rubriques/cinema/")[1] > 0
+    assert queries_for(Client(), url) == (mock.ANY, 0)
+    assert Client().get(url).content == anonymous.content
+
+
+def test_personal_pages_are_private(client, site):
+    editor = make_member(EDITOR, "edith")
+    newsroom = logged_in(editor)
+    for url in [reverse("admin:index"), reverse("admin:articles_article_changelist")]:
+        cache_control = newsroom.get(url)["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control, url
+    login = client.get(reverse("admin:login"))
+    assert "public" not in login.get("Cache-Control", "")
+
+
+# -- Headers for browsers and CDNs ------------------------------------------------------
+
+
+def test_public_pages_tell_cdns_what_they_show(client, site):
+    response = client.get(site.get_absolute_url())
+    keys = set(response["Surrogate-Key"].split())
+    author = site.authors.get()
+    tag = site.tags.get()
+    assert {
+        f"article-{site.pk}",
+        f"section-{site.section_id}",
+        f"author-{author.pk}",
+        f"tag-{tag.pk}",
+        f"image-{site.featured_image_id}",
+        f"image-{author.avatar_id}",
+        "articles",
+        "sections",
+        "site",
+    } <= keys
+    assert set(response["Cache-Tag"].split(",")) == keys
+    cache_control = {
+        part.strip().split("=")[0]: part.strip().split("=")[-1]
+        for part in response["Cache-Control"].split(",")
+    }
+    assert "public" in cache_control
+    assert int(cache_control["s-maxage"]) > 0
+    assert int(cache_control["stale-while-revalidate"]) > 0
+    assert int(cache_control["max-age"]) <= int(cache_control["s-maxage"])
+
+
+def test_list_pages_name_every_card(client, site):
+    other = make_article(title="Autre", section=site.section, authors=list(site.authors.all()))
+    keys = set(client.get("/rubriques/cinema/")["Surrogate-Key"].split())
+    assert {f"article-{site.pk}", f"article-{other.pk}", f"section-{site.section_id}"} <= keys
+
+
+@pytest.mark.parametrize("from_cache", [False, True], ids=["built", "from cache"])
+def test_unchanged_pages_answer_304(client, site, from_cache):
+    url = site.get_absolute_url()
+    if from_cache:
+        stored(client, url)
+    response = client.get(url)
+    etag, last_modified = response["ETag"], response["Last-Modified"]
+
+    not_modified = client.get(url, headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    assert not_modified["ETag"] == etag
+    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
+
+    site.title = "Nouveau titre"
+    site.save()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+
+
+def test_errors_and_previews_are_not_stored(client, site):
+    for _ in range(2):
+        missing, count = queries_for(client, "/articles/inconnu/")
+        assert missing.status_code == 404
+        assert count > 0
+
+
+def test_the_cache_can_be_turned_off(client, site, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    client.get("/")
+    response, count = queries_for(client, "/")
+    assert count > 0
+    # The headers still let a CDN keep it.
+    assert "s-maxage" in response["Cache-Control"]
+
+
+# -- Purging a CDN -----------------------------------------------------------------------
+
+
+class PurgeRecorder(BaseHTTPRequestHandler):
+    calls = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).calls.append(
+            {
+                "path": self.path,
+                "authorization": self.headers.get("Authorization"),
+                "type": self.headers.get("Content-Type"),
+                "tags": json.loads(body)["tags"],
+            }
+        )
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def purge_server(settings):
+    PurgeRecorder.calls = []
+    server = HTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.CDN_PURGE_URL = f"http://127.0.0.1:{server.server_port}/purge/zone"
+    settings.CDN_PURGE_TOKEN = "token-de-test"
+    yield PurgeRecorder.calls
+    server.shutdown()
+    server.server_close()
+
+
+def test_changes_purge_the_cdn_after_commit(site, purge_server, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        site.title = "Titre purgé"
+        site.save()
+    assert purge_server == [], "nothing is purged before the commit"
+    for callback in callbacks:
+        callback()
+    tags = set().union(*(call["tags"] for call in purge_server))
+    assert {f"article-{site.pk}", "articles"} <= tags
+    assert all(call["path"] == "/purge/zone" for call in purge_server)
+    assert all(call["authorization"] == "Bearer token-de-test" for call in purge_server)
+    assert all(call["type"] == "application/json" for call in purge_server)
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda site: site.authors.get().save(), "author"),
+        (lambda site: site.section.save(), "section"),
+        (lambda site: site.tags.get().save(), "tag"),
+        (lambda site: site.featured_image.save(), "image"),
+    ],
+    ids=["author", "section", "tag", "image"],
+)
+def test_each_kind_of_change_purges_its_key(
+    site, purge_server, django_capture_on_commit_callbacks, change, expected
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        change(site)
+    tags = set().union(*(call["tags"] for call in purge_server))
+    assert any(tag.startswith(f"{expected}-") for tag in tags), tags
+    assert f"{expected}s" in tags
+
+
+def test_an_unreachable_cdn_does_not_fail_the_save(
+    site, settings, django_capture_on_commit_callbacks
+):
+    settings.CDN_PURGE_URL = "http://127.0.0.1:9/purge"  # the discard port: nothing listens
+    with django_capture_on_commit_callbacks(execute=True):
+        site.title = "Sauvé malgré tout"
+        site.save()
+    site.refresh_from_db()
+    assert site.title == "Sauvé malgré tout"
+
+
+# -- Races and failures ------------------------------------------------------------------
+
+
+def test_a_page_built_while_an_edit_commits_is_not_kept(client, site, monkeypatch):
+    """
+    A reader's page read the article just before an editor's save: it must not be
+    served to the next reader, though it was stored after the save.
+    """
+    from articles import views
+
+    render = views.ArticleDetailView.render_to_response
+
+    def render_then_edit(view, context, **kwargs):
+        response = render(view, context, **kwargs)
+        if not Article.objects.filter(title="Titre du rédacteur").exists():
+            Article.objects.filter(pk=site.pk).update(title="Titre du rédacteur")
+            Article.objects.get(pk=site.pk).save()
+        return response
+
+    monkeypatch.setattr(views.ArticleDetailView, "render_to_response", render_then_edit)
+    old = client.get(site.get_absolute_url())
+    assert text(soup(old).h1) == "Le tournage secret"
+    assert text(soup(client.get(site.get_absolute_url())).h1) == "Titre du rédacteur"
+
+
+@pytest.fixture
+def own_redis(settings, tmp_path):
+    """A Redis server of the test's own, to stop and start."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    from screenmania import pagecache
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        message = "redis-server not found: run `bash scripts/services.sh redis`"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"{message} (CI=true: this check may not be skipped)", pytrace=False)
+        pytest.skip(message)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 (a fixed binary, our arguments)
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    usual_caches = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(pagecache, "health", pagecache._Health())
+    yield server
+    # Back to the usual cache before this one goes: the suite's own fixtures clear it.
+    settings.CACHES = usual_caches
+    monkeypatch.undo()
+    server.kill()
+    server.wait()
+
+
+def test_pages_are_served_while_redis_is_down_and_cached_again_after(client, site, own_redis):
+    import signal
+    import time
+
+    from screenmania import pagecache
+
+    url = site.get_absolute_url()
+    stored(client, url)
+
+    # Redis hangs: readers wait half a second once, then are served uncached.
+    own_redis.send_signal(signal.SIGSTOP)
+    started = time.monotonic()
+    response, count = queries_for(client, url)
+    assert response.status_code == 200 and count > 0
+    assert time.monotonic() - started < 2
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert time.monotonic() - started < 3
+
+    # An edit while it hangs: saved, and its invalidation kept for later.
+    site.title = "Édité pendant la panne"
+    site.save()
+    assert text(soup(client.get(url)).h1) == "Édité pendant la panne"
+
+    # Redis answers again, with the old page still in it: the page is not served.
+    own_redis.send_signal(signal.SIGCONT)
+    pagecache.health.down_until = 0  # the retry delay, elapsed
+    assert text(soup(client.get(url)).h1) == "Édité pendant la panne"
+    assert queries_for(client, url)[1] == 0, "cached again once Redis is back"
+
+    # Redis gone altogether: pages are still served.
+    own_redis.kill()
+    own_redis.wait()
+    pagecache.health.down_until = 0
+    assert client.get(url).status_code == 200
+    assert client.get("/").status_code == 200

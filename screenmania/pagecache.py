@@ -219,18 +219,24 @@ class Entry:
 
 def _release():
     """
-    A digest of the code and templates being served: a deployment starts with an
-    empty page cache, whatever Redis kept, since pages name hashed static files.
+    A digest of the code, templates and static manifest being served: a deployment
+    starts with an empty page cache, whatever Redis kept, since pages name hashed
+    static files that the new release may not have.
     """
-    digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
-    patterns = ["*/*.py", "*/templatetags/*.py", "templates/**/*", "*/templates/**/*"]
-    patterns += ["locale/**/*.po", "staticfiles/staticfiles.json"]
-    for pattern in patterns:
-        for path in sorted(root.glob(pattern)):
-            if path.is_file() and ".venv" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
+    files = [
+        path
+        for pattern in ["*/*.py", "*/templatetags/*.py", "templates/**/*", "*/templates/**/*"]
+        for path in root.glob(pattern)
+        if path.is_file() and ".venv" not in path.parts
+    ]
+    files += list(root.glob("locale/*/LC_MESSAGES/*.po"))
+    files += [Path(settings.STATIC_ROOT) / "staticfiles.json"]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        if path.is_file():
+            digest.update(str(path).encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -3,7 +3,9 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from . import processing, renditions
@@ -218,3 +220,25 @@ class Image(models.Model):
     def alt(self):
         """The alt attribute: empty, on purpose, for a decorative image."""
         return "" if self.is_decorative else self.alt_text
+
+
+@receiver(post_delete, sender=Image)
+def delete_original(sender, instance, using, **kwargs):
+    """
+    Removes a deleted image's original from the storage. A signal rather than
+    Image.delete(): the admin's bulk delete and any queryset.delete() skip the model
+    method but still send it. Renditions stay: another upload of the same original
+    shares them, and ``manage.py renditions`` sweeps those no image lists.
+    """
+    if not instance.file:
+        return
+    storage, name = instance.file.storage, instance.file.name
+
+    def delete():
+        # A storage that overwrites on save (django-storages' S3 default) may have
+        # given a later upload the same name.
+        if not Image.objects.using(using).filter(file=name).exists():
+            storage.delete(name)
+
+    # Once committed: a deletion rolled back keeps its file.
+    transaction.on_commit(delete, using=using)

@@ -12,6 +12,9 @@ File names are derived from the original's digest and everything that shapes the
 a year, and saving an image again reuses every file already there. What exists is listed
 in ``Image.renditions``, so a page builds its ``srcset`` from the row it already loaded,
 without asking the storage or Pillow anything.
+
+Files are read and written through the image field's storage only, never a path on disk:
+with an S3-compatible store, renditions sit in the bucket beside the originals.
 """
 
 import hashlib
@@ -21,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from PIL import features
 
 from . import processing
@@ -72,17 +74,18 @@ def signature(image):
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def generate(image, storage=None):
+def generate(image):
     """
     Writes the files ``image`` is missing and returns the listing to store on it,
     {"signature": …, "shapes": {shape: {encoding: [[width, height, name], …]}}},
     and how many files it drew.
     """
-    storage = storage or default_storage
+    storage = image.file.storage
+    stored = stored_names(storage, folder(image))
     missing = [
         (name, box, (width, height), encoding)
         for _shape, encoding, width, height, box, name in _files(image)
-        if not storage.exists(name)
+        if name not in stored
     ]
     if missing:
         with image.file.open("rb") as original:
@@ -114,6 +117,25 @@ def listed_names(listing):
         for files in by_encoding.values()
         for _width, _height, name in files
     }
+
+
+def folder(image):
+    """Where every rendition of ``image`` is stored: one folder per original."""
+    digest = image.file_digest
+    return f"{PREFIX}/{digest[:2]}/{digest[:12]}"
+
+
+def stored_names(storage, directory):
+    """
+    The names of the files directly in ``directory``: one listing rather than an
+    ``exists()`` per file, which on object storage is a request each.
+    """
+    try:
+        _directories, files = storage.listdir(directory)
+    except FileNotFoundError:
+        # A folder on disk may not exist yet; a bucket lists an unknown prefix as empty.
+        return set()
+    return {f"{directory}/{file}" for file in files}
 
 
 def _files(image):
@@ -149,6 +171,5 @@ def _name(image, shape, width, height, box, encoding):
         processing.ENCODINGS[encoding],
     ]
     token = hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:10]
-    digest = image.file_digest
     extension = "jpg" if encoding == "jpeg" else encoding
-    return f"{PREFIX}/{digest[:2]}/{digest[:12]}/{shape}-{width}x{height}-{token}.{extension}"
+    return f"{folder(image)}/{shape}-{width}x{height}-{token}.{extension}"

@@ -1,7 +1,12 @@
-from django.conf import settings
-from django.views.static import serve
+import mimetypes
+import posixpath
+
+from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.utils.http import http_date
+from django.views.static import was_modified_since
 
 from . import renditions
+from .models import Image
 
 # A rendition's name changes whenever its bytes would (images/renditions.py), so a
 # browser or CDN may keep it for a year without asking again. An original may be
@@ -12,11 +17,37 @@ ORIGINAL_CACHE = "public, max-age=86400"
 
 def serve_media(request, path):
     """
-    Media from MEDIA_ROOT, for a site without a web server or object storage in front
-    (a laptop, a single small machine); with S3-compatible storage, files never come here.
+    Media for a site without a web server or object storage in front (a laptop, a
+    single small machine), read through the storage like everything else: a
+    FileSystemStorage whose location is not MEDIA_ROOT still works. With S3-compatible
+    storage, pages point at the bucket (storage.url()) and files never come here.
     """
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    if response.status_code == 200:
-        is_rendition = path.startswith(f"{renditions.PREFIX}/")
-        response["Cache-Control"] = RENDITION_CACHE if is_rendition else ORIGINAL_CACHE
+    storage = Image._meta.get_field("file").storage
+    name = posixpath.normpath(path).lstrip("/")
+    if name == ".." or name.startswith("../"):
+        raise Http404
+    try:
+        # Opened, not read: on a local disk, FileResponse hands the file to the server's
+        # sendfile.
+        file = storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as error:
+        raise Http404 from error
+    try:
+        modified = storage.get_modified_time(name).timestamp()
+    except NotImplementedError:
+        modified = None
+    if modified is not None and not was_modified_since(
+        request.META.get("HTTP_IF_MODIFIED_SINCE"), modified
+    ):
+        file.close()
+        response = HttpResponseNotModified()
+    else:
+        content_type, encoding = mimetypes.guess_type(name)
+        response = FileResponse(file, content_type=content_type or "application/octet-stream")
+        if encoding:
+            response["Content-Encoding"] = encoding
+    if modified is not None:
+        response["Last-Modified"] = http_date(modified)
+    is_rendition = name.startswith(f"{renditions.PREFIX}/")
+    response["Cache-Control"] = RENDITION_CACHE if is_rendition else ORIGINAL_CACHE
     return response

@@ -1,11 +1,16 @@
 """
 Keeps renditions in step with the library: after a change of sizes or formats in
 settings (or of the drawing code), and to sweep files no image lists any more.
+
+Everything goes through the storage (listdir, get_modified_time, delete), so the sweep
+works the same on a local folder and in an S3-compatible bucket. A backend that cannot
+date its files keeps its unlisted ones unless ``--min-age 0`` says their age does not
+matter: deleting a file an upload has just drawn would break a page until the next
+``--redraw-missing``, while an orphan left for a later run costs only its bytes.
 """
 
 from datetime import timedelta
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -37,7 +42,8 @@ class Command(BaseCommand):
             metavar="MINUTES",
             help=(
                 "Leave unlisted files younger than this (default 60): they may belong to an "
-                "upload being saved right now."
+                "upload being saved right now. 0 deletes every unlisted file, without "
+                "asking the storage for dates."
             ),
         )
         parser.add_argument(
@@ -47,6 +53,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, redraw_missing, keep_orphans, min_age, dry_run, **options):
+        self.storage = Image._meta.get_field("file").storage
         refreshed = 0
         # A dry run counts orphans against what images would list once brought up to
         # date: after a change of widths, the files of the old ones are what goes.
@@ -67,7 +74,7 @@ class Command(BaseCommand):
             orphans = self.orphans(timedelta(minutes=min_age), would_list if dry_run else None)
         if not dry_run:
             for name in sorted(orphans):
-                default_storage.delete(name)
+                self.storage.delete(name)
         verb = "would be" if dry_run else "were"
         self.stdout.write(
             self.style.SUCCESS(
@@ -88,25 +95,46 @@ class Command(BaseCommand):
         names = renditions.listed_names(expected)
         if image.renditions.get("signature") != expected["signature"]:
             return True, names
-        return redraw_missing and not all(map(default_storage.exists, names)), names
+        if redraw_missing:
+            stored = renditions.stored_names(self.storage, renditions.folder(image))
+            return not names <= stored, names
+        return False, names
 
     def orphans(self, min_age, listed=None):
-        if not default_storage.exists(renditions.PREFIX):
-            return set()
         if listed is None:
             listed = set()
             for listing in Image.objects.values_list("renditions", flat=True).iterator(2000):
                 listed |= renditions.listed_names(listing)
+        unlisted = {name for name in self.stored_names(renditions.PREFIX) if name not in listed}
+        if not min_age:
+            return unlisted
         cutoff = timezone.now() - min_age
-        return {
-            name
-            for name in self.stored_names(renditions.PREFIX)
-            if name not in listed and default_storage.get_modified_time(name) <= cutoff
-        }
+        orphans, undated = set(), 0
+        for name in unlisted:
+            try:
+                modified = self.storage.get_modified_time(name)
+            except NotImplementedError:
+                undated += 1
+                continue
+            if modified <= cutoff:
+                orphans.add(name)
+        if undated:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{undated} unlisted rendition file(s) kept: this storage cannot tell "
+                    "their age. Run with --min-age 0 when no image is being uploaded to "
+                    "delete them."
+                )
+            )
+        return orphans
 
     def stored_names(self, directory):
-        """Every file under ``directory`` in the default storage (local or remote)."""
-        subdirectories, files = default_storage.listdir(directory)
+        """Every file under ``directory``, found with listdir: a bucket has only names."""
+        try:
+            subdirectories, files = self.storage.listdir(directory)
+        except FileNotFoundError:
+            # No rendition drawn yet on a local disk (a bucket lists a missing prefix as empty).
+            return
         for file in files:
             yield f"{directory}/{file}"
         for subdirectory in subdirectories:

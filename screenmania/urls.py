@@ -6,17 +6,26 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from articles import sitemaps
+from screenmania.security.two_factor import AdminLoginForm
 
 admin.site.site_header = _("Screenmania newsroom")
 admin.site.site_title = _("Screenmania newsroom")
 admin.site.index_title = _("Write, review and publish")
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # Before the admin's own URLs, whose last pattern answers 404 for any other path.
+    path(f"{settings.ADMIN_URL}verification/", include("screenmania.security.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
     # For crawlers, once for the whole site: outside i18n_patterns, so not repeated under /en/.
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        TemplateView.as_view(
+            template_name="robots.txt",
+            content_type="text/plain; charset=utf-8",
+            # A newsroom moved off the well-known address is not announced.
+            extra_context={"list_admin": settings.ADMIN_URL == "admin/"},
+        ),
         name="robots",
     ),
     path("sitemap.xml", sitemaps.index, name="sitemap_index"),

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -234,4 +235,5 @@ class Command(BaseCommand):
             f"  {sections} sections ({new['sections']} new), {authors} authors "
             f"({new['authors']} new), {images}, {tags} tags ({new['tags']} new)"
         )
-        self.stdout.write(f"  Site: {settings.SITE_URL}/  Newsroom: {settings.SITE_URL}/admin/")
+        newsroom = settings.SITE_URL + reverse("admin:index")
+        self.stdout.write(f"  Site: {settings.SITE_URL}/  Newsroom: {newsroom}")

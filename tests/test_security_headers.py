@@ -1,0 +1,179 @@
+"""
+The security headers every kind of page carries, readers' and the newsroom's,
+and the HTTPS-only ones production adds.
+"""
+
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from tests.factories import logged_in, make_article, make_author, make_image
+from tests.test_settings import PRODUCTION, run_python
+
+pytestmark = pytest.mark.django_db
+
+DENIED_FEATURES = [
+    "browsing-topics",
+    "camera",
+    "geolocation",
+    "interest-cohort",
+    "microphone",
+    "payment",
+    "usb",
+]
+
+
+@pytest.fixture
+def pages(editor, settings):
+    settings.AXES_FAILURE_LIMIT = 1
+    author = make_author(avatar=make_image())
+    article = make_article(authors=[author], tags=["festival"], featured_image=make_image())
+    return {
+        "home": reverse("articles:home"),
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "tag": reverse("articles:tag", kwargs={"slug": "festival"}),
+        "author": author.get_absolute_url(),
+        "search": reverse("articles:search") + "?q=Article",
+        "feed": "/feed/",
+        "sitemap": reverse("sitemap_index"),
+        "robots": reverse("robots"),
+        "404": "/cette-page-n-existe-pas/",
+        "admin login": reverse("admin:login"),
+        "admin page": reverse("admin:articles_article_changelist"),
+        "two-step verification": reverse("security:two_factor"),
+        "lockout": reverse("admin:login"),
+    }
+
+
+def fetch(client, editor, pages, page, **options):
+    if page == "lockout":
+        return client.post(pages[page], {"username": "ines", "password": "faux"}, **options)
+    if page.startswith(("admin page", "two-step")):
+        client = logged_in(editor)
+    return client.get(pages[page], **options)
+
+
+def csp_directives(header):
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+def permissions(header):
+    return dict(item.strip().split("=", 1) for item in header.split(","))
+
+
+PAGES = [
+    "home",
+    "article",
+    "section",
+    "tag",
+    "author",
+    "search",
+    "feed",
+    "sitemap",
+    "robots",
+    "404",
+    "admin login",
+    "admin page",
+    "two-step verification",
+    "lockout",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_carries_the_security_headers(client, editor, pages, page):
+    response = fetch(client, editor, pages, page)
+
+    assert response.status_code in {200, 404, 429}
+    policy = permissions(response["Permissions-Policy"])
+    for feature in DENIED_FEATURES:
+        assert policy[feature] == "()", feature
+    assert policy["fullscreen"] == "(self)"
+    csp = csp_directives(response["Content-Security-Policy"])
+    assert csp["script-src"] == ["'self'"]
+    assert csp["style-src"] == ["'self'"]
+    assert csp["img-src"][0] == "'self'"
+    # The QR code is an image of our own, never a data: URI.
+    assert "data:" not in csp["img-src"]
+    assert csp["frame-ancestors"] == ["'none'"]
+    for directive, sources in csp.items():
+        assert "'unsafe-inline'" not in sources, directive
+        assert "'unsafe-eval'" not in sources, directive
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("page", ["admin login", "two-step verification", "lockout"])
+def test_newsroom_security_pages_need_no_inline_script_or_style(client, editor, pages, page):
+    """What the CSP would block: script and style written into the page."""
+    html = BeautifulSoup(fetch(client, editor, pages, page).content, "html.parser")
+
+    inline_scripts = [
+        script
+        for script in html.select("script:not([src])")
+        if script.get("type") not in {"application/json", "application/ld+json"}
+    ]
+    assert inline_scripts == []
+    assert html.select("style, [style]") == []
+    handlers = [tag for tag in html.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
+    assert handlers == []
+
+
+@pytest.mark.parametrize("page", ["home", "admin login"])
+def test_https_pages_tell_browsers_to_stay_on_https(client, editor, pages, page, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+
+    secure = fetch(client, editor, pages, page, secure=True)
+    plain = fetch(client, editor, pages, page)
+
+    assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "Strict-Transport-Security" not in plain
+
+
+def test_production_settings_keep_cookies_and_pages_on_https():
+    names = [
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "TWO_FACTOR_REQUIRED_GROUPS",
+    ]
+    script = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}))"
+    )
+    result = run_python("-c", script, DJANGO_SETTINGS_MODULE="screenmania.settings", **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "TWO_FACTOR_REQUIRED_GROUPS": ["Éditeur", "Administrateur"],
+    }
+
+
+def test_login_cookies_are_https_only_in_production(client, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+
+    response = client.get(reverse("admin:login"), secure=True)
+
+    assert response.cookies["csrftoken"]["secure"] is True

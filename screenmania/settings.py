@@ -7,7 +7,9 @@ nothing to install. Production sets the variables listed in README.md.
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +58,10 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "screenmania.security",
     "images",
     "authors",
     "articles",
@@ -63,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before sessions and authentication: a cached page for an anonymous reader
@@ -73,10 +80,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a two-step verification code.
+    "django_otp.middleware.OTPMiddleware",
+    # Admin pages only: the two-step page first for whoever must use it and has not.
+    "screenmania.security.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records which user made each revision (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "screenmania.urls"
@@ -140,8 +153,9 @@ PAGE_CACHE_ENABLED = env_flag("DJANGO_PAGE_CACHE", default=True)
 # How long an untouched page stays in our cache and a CDN's, in seconds. Changes
 # invalidate at once; this only bounds memory and what a missed purge can cost.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", 60 * 60))
-# How long browsers keep a public page before revalidating it with its ETag.
-PAGE_BROWSER_MAX_AGE = int(os.environ.get("DJANGO_PAGE_BROWSER_MAX_AGE", 60))
+# How long browsers keep a public page before asking again. None by default: a
+# reader's reload always reaches us (or the CDN), and costs a 304 if nothing changed.
+PAGE_BROWSER_MAX_AGE = int(os.environ.get("DJANGO_PAGE_BROWSER_MAX_AGE", 0))
 # A CDN may serve a page this long past its expiry while it fetches a new one.
 PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_STALE_WHILE_REVALIDATE", 30))
 # Where to send purges when content changes: an HTTP endpoint that takes
@@ -150,6 +164,12 @@ PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_STALE_WHILE_REVALI
 CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "").strip()
 CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "").strip()
 CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "2"))
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out login is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,7 +191,7 @@ TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -182,8 +202,11 @@ SERVE_MEDIA = env_flag("DJANGO_SERVE_MEDIA", default=True)
 # Media go through the "default" storage only (never a path on disk), so that an
 # S3-compatible store is configuration: DJANGO_MEDIA_STORAGE names the backend
 # (e.g. storages.backends.s3.S3Storage, after `pip install django-storages[s3]`)
-# and DJANGO_MEDIA_STORAGE_OPTIONS its options as JSON. MEDIA_URL then points at
-# the bucket or its CDN, and DJANGO_SERVE_MEDIA=0.
+# and DJANGO_MEDIA_STORAGE_OPTIONS its options as JSON. For S3, give it
+# "file_overwrite": false (two uploads of "affiche.jpg" stay two files),
+# "querystring_auth": false and a "custom_domain" (pages and the page cache keep
+# URLs: signed ones would expire), set DJANGO_MEDIA_URL to that origin (the CSP
+# allows images from it) and DJANGO_SERVE_MEDIA=0.
 STORAGES = {
     "default": {
         "BACKEND": os.environ.get(
@@ -219,13 +242,15 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # Security headers. The CSP allows our own origin only: no inline script, no
-# third-party script, font or frame on any page.
+# third-party script, font or frame on any page. Images may also come from the
+# media origin, when media are on a bucket or a CDN (DJANGO_MEDIA_URL).
+MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else None
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'"],
+        "img-src": ["'self'", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
@@ -239,6 +264,55 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Powerful browser features no page of ours uses, refused to our pages and to
+# anything they might embed; fullscreen stays for our own origin.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "interest-cohort": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
+# Where the newsroom lives. Off the well-known /admin/, the bots that try
+# passwords there find nothing, and robots.txt no longer names it.
+ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip().strip("/") or "admin") + "/"
+
+# Login throttling (django-axes, screenmania/security/throttling.py): after
+# DJANGO_LOGIN_FAILURE_LIMIT failures for one username from one address, that
+# pair is refused for DJANGO_LOGIN_COOLOFF_MINUTES, counted again from each new
+# try. Keyed on both, so that someone elsewhere cannot lock an editor out.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "screenmania.security.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "screenmania.security.throttling.client_ip"
+
+# Two-step verification (django-otp, screenmania/security/two_factor.py).
+# Members of these groups (superusers count as administrators) must enrol an
+# authenticator app and give its code at login before any admin page opens.
+# Off in development so that the login `make run` prints stays a password.
+TWO_FACTOR_REQUIRED_GROUPS = env_list(
+    "DJANGO_2FA_REQUIRED_GROUPS", "" if DEBUG else "Éditeur,Administrateur"
+)
+# The account's name in the authenticator app.
+OTP_TOTP_ISSUER = SITE_NAME
+# Nobody, administrators included, sees another person's secret in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)

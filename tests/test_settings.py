@@ -114,6 +114,32 @@ def test_redis_url_selects_the_redis_cache():
     assert configured["cache"]["LOCATION"] == "redis://cache.internal:6379/2"
 
 
+def test_media_on_object_storage_is_configuration():
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps({'storage': settings.STORAGES['default'], 'url': settings.MEDIA_URL, "
+        "'img_src': settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']}))"
+    )
+    result = run_python(
+        "-c",
+        script,
+        DJANGO_SETTINGS_MODULE="screenmania.settings",
+        DJANGO_DEBUG="1",
+        DJANGO_MEDIA_STORAGE="storages.backends.s3.S3Storage",
+        DJANGO_MEDIA_STORAGE_OPTIONS='{"bucket_name": "medias", "file_overwrite": false}',
+        DJANGO_MEDIA_URL="https://medias.screenmania.example/",
+    )
+    assert result.returncode == 0, result.stderr
+    configured = json.loads(result.stdout)
+    assert configured["storage"] == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "medias", "file_overwrite": False},
+    }
+    assert configured["url"] == "https://medias.screenmania.example/"
+    # Pages may show images from there, and from nowhere else.
+    assert configured["img_src"] == ["'self'", "https://medias.screenmania.example"]
+
+
 def test_forwarded_proto_is_trusted_only_behind_a_declared_tls_proxy():
     assert read_settings(**PRODUCTION)["proxy_header"] is None
     behind_proxy = read_settings(DJANGO_BEHIND_TLS_PROXY="1", **PRODUCTION)

@@ -1,0 +1,142 @@
+"""
+The production configuration as `make serve` runs it: gunicorn, DEBUG off, static
+files hashed, compressed and cached for a year by whitenoise.
+"""
+
+import http.client
+import json
+import os
+import re
+import runpy
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+CONFIG = BASE_DIR / "screenmania" / "gunicorn.conf.py"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def production_env(tmp_path, **extra):
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "WEB_CONCURRENCY", "GUNICORN"))
+    }
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="production-server-test-" + "s3cr3t-" * 8,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+        **extra,
+    )
+    return env
+
+
+def manage(env, *args):
+    subprocess.run(  # noqa: S603 (this venv's Python and our manage.py)
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True
+    )
+
+
+def get(port, path, **headers):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response, body
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("production")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = production_env(tmp_path, GUNICORN_BIND=f"127.0.0.1:{port}")
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    process = subprocess.Popen(  # noqa: S603 (our gunicorn and config)
+        [str(GUNICORN), "-c", str(CONFIG)], cwd=BASE_DIR, env=env, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, process.stderr.read().decode()[-2000:]
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.1)
+    yield {"port": port, "pid": process.pid, "static_root": tmp_path / "static"}
+    process.terminate()
+    process.wait(timeout=15)
+
+
+def hashed_name(static_root, name):
+    manifest = json.loads((static_root / "staticfiles.json").read_text())
+    return manifest["paths"][name]
+
+
+def test_hashed_static_files_are_cached_for_a_year_and_compressed(server):
+    name = hashed_name(server["static_root"], "css/screenmania.css")
+    assert re.search(r"\.[0-9a-f]{12}\.css$", name)
+    response, plain = get(server["port"], f"/static/{name}")
+    assert response.status == 200
+    max_age = int(re.search(r"max-age=(\d+)", response.headers["Cache-Control"]).group(1))
+    assert max_age >= ONE_YEAR
+    assert "immutable" in response.headers["Cache-Control"]
+
+    compressed, body = get(server["port"], f"/static/{name}", **{"Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert len(body) < len(plain)
+
+
+def test_pages_come_from_gunicorn_with_production_headers(server):
+    response, body = get(server["port"], "/")
+    assert response.status == 200
+    assert response.headers["Server"].startswith("gunicorn")
+    assert "s-maxage" in response.headers["Cache-Control"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert "DEBUG" not in body.decode()
+    missing, body = get(server["port"], "/articles/inconnu/")
+    assert missing.status == 404
+    assert "Traceback" not in body.decode()
+
+
+def test_without_redis_one_process_serves_with_threads(server):
+    children = Path(f"/proc/{server['pid']}/task/{server['pid']}/children").read_text().split()
+    assert len(children) == 1
+
+
+def gunicorn_settings(**environ):
+    saved = dict(os.environ)
+    try:
+        for name in ("REDIS_URL", "WEB_CONCURRENCY", "GUNICORN_THREADS"):
+            os.environ.pop(name, None)
+        os.environ.update(environ)
+        return runpy.run_path(str(CONFIG))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_worker_count_follows_the_cores_and_the_environment():
+    cores = os.cpu_count()
+    with_redis = gunicorn_settings(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert (with_redis["workers"], with_redis["threads"]) == (2 * cores + 1, 1)
+    alone = gunicorn_settings()
+    assert (alone["workers"], alone["threads"]) == (1, 2 * cores + 1)
+    chosen = gunicorn_settings(REDIS_URL="redis://127.0.0.1:6379/0", WEB_CONCURRENCY="7")
+    assert chosen["workers"] == 7

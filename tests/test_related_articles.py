@@ -37,6 +37,21 @@ def test_most_shared_tags_first_then_newest(client):
     ]
 
 
+def test_only_the_latest_articles_are_candidates(client, monkeypatch):
+    """Past the window, an article sharing every tag is not picked: the cost stays flat."""
+    monkeypatch.setattr("articles.models.RELATED_CANDIDATES", 3)
+    article = make_article(tags=["cannes", "palme"], published_at=days_ago(40))
+    make_article(tags=["cannes", "palme"], published_at=days_ago(50))
+    recent = [make_article(tags=["séries"], published_at=days_ago(n)) for n in (3, 2, 1)]
+    sharing = make_article(tags=["cannes"], published_at=days_ago(0.5))
+
+    assert related_on_page(client, article) == [
+        sharing.get_absolute_url(),
+        recent[2].get_absolute_url(),
+        recent[1].get_absolute_url(),
+    ]
+
+
 def test_untagged_article_is_followed_by_the_newest(client):
     article = make_article(published_at=days_ago(10))
     older = make_article(published_at=days_ago(3))

@@ -304,13 +304,11 @@ class PageCacheMiddleware:
         )
         # Django's clock, not time.time(): scheduling is reckoned with it.
         now = timezone.now().timestamp()
+        counter = None
         if cacheable_request and health.usable():
-            response = self._lookup(request, now)
+            response, counter = self._lookup(request, now)
             if response is not None:
                 return response
-            counter = self._counter()
-        else:
-            counter = None
 
         response = self.get_response(request)
 
@@ -333,31 +331,26 @@ class PageCacheMiddleware:
             response=response,
         )
 
-    def _counter(self):
-        try:
-            return _counter()
-        except Exception:
-            logger.warning("Page cache unreachable: serving uncached", exc_info=True)
-            health.failed()
-            return None
-
     def _lookup(self, request, now):
+        """
+        The stored page if it is fresh, and the counter as it stands before anything
+        is read for a page built instead (None if the cache failed), in one round trip.
+        """
         try:
-            entry = _cache().get(_entry_key(request))
-            if entry is None or not _is_fresh(entry, now):
-                return None
+            found = _cache().get_many([_entry_key(request), COUNTER])
+            entry = found.get(_entry_key(request))
+            if entry is not None and _is_fresh(entry, now):
+                response = entry.response(request)
+                self._patch_cache_control(response, now, entry.expires)
+                response = get_conditional_response(
+                    request, etag=entry.etag, last_modified=entry.last_modified, response=response
+                )
+                return response, None
+            return None, found.get(COUNTER) or _counter()
         except Exception:
             logger.warning("Page cache unreachable: serving uncached", exc_info=True)
             health.failed()
-            return None
-        response = entry.response(request)
-        self._patch_cache_control(response, now, entry.expires)
-        return get_conditional_response(
-            request,
-            etag=entry.etag,
-            last_modified=entry.last_modified,
-            response=response,
-        )
+            return None, None
 
     def _is_shareable(self, request, response):
         vary = {header.strip().lower() for header in cc_delim_re.split(response.get("Vary", ""))}

@@ -19,7 +19,7 @@ help:
 	@echo "make lint          ruff, formatting, missing migrations, deploy checks"
 	@echo "make messages      compile the translations (.po -> .mo)"
 	@echo "make format        let ruff fix what it can and format the code"
-	@echo "make bench         measurements (bench/README.md): page weight on a phone and a laptop"
+	@echo "make bench         measurements (bench/README.md): page weight, load test, query plans"
 	@echo "make clean         remove the venv, compiled translations and caches"
 
 # The venv is rebuilt whenever a requirements file changes.
@@ -86,12 +86,25 @@ check-deploy: $(VENV)/.installed
 	$(MANAGE) check --deploy --fail-level WARNING
 
 # Measurements, one target per script in bench/, each writing its report next to it.
-# Needs Debian's Chromium (bash scripts/services.sh chromium).
-.PHONY: bench-page-weight
-bench: bench-page-weight
+# Page weight needs Debian's Chromium (bash scripts/services.sh chromium); the load test
+# and the query plans need PostgreSQL, Redis and wrk (bash scripts/services.sh postgres
+# redis wrk, then eval "$$(bash scripts/services.sh env)"). BENCH_ARGS go to both, e.g.
+# make bench-load BENCH_ARGS="--articles 5000" for a quick run.
+# Every measurement runs even if one fails; make bench fails if any did.
+.PHONY: bench-page-weight bench-load bench-explain
+bench:
+	@status=0; for target in bench-page-weight bench-load bench-explain; do \
+		$(MAKE) --no-print-directory $$target || status=1; \
+	done; exit $$status
 
 bench-page-weight: $(VENV)/.installed messages
 	$(PY) bench/page_weight.py
+
+bench-load: $(VENV)/.installed messages
+	$(PY) bench/load.py $(BENCH_ARGS)
+
+bench-explain: $(VENV)/.installed messages
+	$(PY) bench/explain.py $(BENCH_ARGS)
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

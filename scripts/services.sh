@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs and starts what the full test suite needs beyond the venv, on
-# Debian 12 as root: PostgreSQL, Redis, Chromium, the Nu Html Checker,
-# axe-core and the sitemaps.org schema. Safe to run again: what is there
-# already is only checked.
+# Installs and starts what the full test suite and the benchmarks need beyond
+# the venv, on Debian 12 as root: PostgreSQL, Redis, Chromium, the Nu Html
+# Checker, axe-core, the sitemaps.org schema and wrk. Safe to run again: what
+# is there already is only checked.
 #
-#   bash scripts/services.sh all          # or: postgres redis chromium vnu axe sitemap
+#   bash scripts/services.sh all          # or: postgres redis chromium vnu axe sitemap wrk
 #   eval "$(bash scripts/services.sh env)"  # DATABASE_URL, REDIS_URL, VNU_JAR, AXE_JS, SITEMAP_XSD
 #
 # Progress goes to stderr; only `env` writes to stdout.
@@ -26,6 +26,7 @@ DB_USER=screenmania
 DB_PASSWORD=${SCREENMANIA_DB_PASSWORD:-screenmania-local}
 REDIS_PORT=6379
 CHROMIUM=/usr/bin/chromium
+WRK=/usr/bin/wrk
 
 VNU_JAR=$TOOLS_DIR/node_modules/vnu-jar/build/dist/vnu.jar
 AXE_JS=$TOOLS_DIR/node_modules/axe-core/axe.min.js
@@ -168,6 +169,18 @@ sitemap() {
     log "sitemaps.org schema ready: $SITEMAP_XSD"
 }
 
+wrk() {
+    # Debian's build, for bench/load.py: an HTTP load generator on the loopback.
+    if [[ ! -x $WRK ]]; then
+        apt_install wrk
+    fi
+    local version
+    # wrk -v prints its version and exits with status 1.
+    version=$("$WRK" -v 2>&1 | head -n 1 | sed 's/ Copyright.*//') || true
+    [[ $version == wrk* ]] || die "$WRK does not run"
+    log "wrk ready: $version"
+}
+
 env() {
     printf 'export DATABASE_URL=%q\n' "$(database_url)"
     printf 'export REDIS_URL=%q\n' "redis://127.0.0.1:$REDIS_PORT/0"
@@ -186,6 +199,7 @@ usage: $0 COMMAND...
   vnu        install the Nu Html Checker into $TOOLS_DIR
   axe        install axe-core into $TOOLS_DIR
   sitemap    install sitemap.js (its sitemaps.org schema) into $TOOLS_DIR
+  wrk        install Debian's wrk ($WRK), for make bench-load
   env        print export lines for DATABASE_URL, REDIS_URL, VNU_JAR, AXE_JS, SITEMAP_XSD
 EOF
     exit 2
@@ -194,8 +208,8 @@ EOF
 [[ $# -gt 0 ]] || usage
 for command in "$@"; do
     case $command in
-    all) postgres && redis && chromium && vnu && axe && sitemap ;;
-    postgres | redis | chromium | vnu | axe | sitemap | env) "$command" ;;
+    all) postgres && redis && chromium && vnu && axe && sitemap && wrk ;;
+    postgres | redis | chromium | vnu | axe | sitemap | wrk | env) "$command" ;;
     -h | --help | help) usage ;;
     *)
         log "unknown command: $command"

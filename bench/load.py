@@ -1,0 +1,749 @@
+"""
+Load test of the reader pages in the production configuration: requests a second, median
+and 99th-percentile latency, with the page cache on and off, on SQLite and on PostgreSQL
+with 100,000 generated articles, against a floor.
+
+Run by ``make bench-load``. For each database engine:
+
+1. a fresh database (SQLite: a file in a temporary directory; PostgreSQL: a database
+   ``screenmania_bench`` on the server DATABASE_URL names, dropped at the end) gets
+   ``manage.py generate_articles N``, media in the temporary directory;
+2. gunicorn serves it with screenmania/gunicorn.conf.py on a free loopback port: DEBUG
+   off, Redis as the cache (REDIS_URL, under a key prefix of this run, removed at the end),
+   static files collected into the temporary directory. Settings are bench.settings: the
+   site's plus ``/__floor__/``, a view returning the article page's bytes (saved from the
+   first run) and nothing else, measured through the same server and middleware;
+3. twice, page cache on then off (DJANGO_PAGE_CACHE=0), each page gets one request (which
+   fills the cache, and times the page built alone), a short wrk warm-up, then a measured
+   wrk run, with a pause for gunicorn to serve what wrk left queued before the next one.
+   Uncached, a page slower than SLOW_PAGE_SECONDS alone is reported, not loaded. The peak
+   memory of the workers (VmHWM) is polled throughout.
+
+Writes bench/load.md and bench/load.json. Exit status: 1 if a page answered anything but a
+200, or nothing (its numbers would be those of an error), 2 if wrk, Redis or PostgreSQL is
+missing. A missed target is printed as FAIL, not an error: this is a measurement.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import runpy
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench import magazine  # noqa: E402 (needs the checkout on the path)
+
+HERE = Path(__file__).resolve().parent
+REPORT, RESULTS = HERE / "load.md", HERE / "load.json"
+GUNICORN = REPO / ".venv" / "bin" / "gunicorn"
+GUNICORN_CONF = REPO / "screenmania" / "gunicorn.conf.py"
+DATABASE = "screenmania_bench"
+HOST = "127.0.0.1"
+ENGINES = ("sqlite", "postgresql")
+PAGES = ("home", "article", "section", "tag", "author", "search", "feed", "sitemap", "floor")
+LIST_PAGES = ("home", "section", "tag", "author")
+MODES = ("cached", "uncached")
+FLOOR_PATH = "/__floor__/"
+
+# The targets of the issue. List pages are held to theirs on PostgreSQL at this size.
+CACHED_ARTICLE_RATIO = 0.8
+UNCACHED_ARTICLE_RATIO = 0.25
+LIST_P99_MS = 50
+LIST_TARGET_ARTICLES = 100_000
+WORKER_PEAK_MIB = 150
+# Uncached, a page slower than this alone is not loaded (see measure_page()).
+SLOW_PAGE_SECONDS = 2
+# robots.txt answered faster than this: no request is waiting for a worker.
+IDLE_PROBE_SECONDS = 0.05
+
+
+class BenchError(Exception):
+    """Something that makes the measurement meaningless: stop, say why."""
+
+
+@dataclass
+class Measure:
+    """One page under load, or why it was not loaded (``problem``)."""
+
+    path: str
+    bytes: int = 0
+    # The request before the load: a cache miss, so what building the page costs alone.
+    first_request_ms: float = 0.0
+    requests: int = 0
+    requests_per_second: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    non_2xx: int = 0
+    timeouts: int = 0
+    other_socket_errors: int = 0
+    # The largest VmHWM among the workers alive while this page was measured: a jump from
+    # the page before is this page's doing.
+    worker_peak_mib: float = 0.0
+    problem: str | None = None
+    # An error voids the run (exit status 1); a page only too slow to load is reported.
+    error: bool = False
+
+
+def main():
+    args = parse_args()
+    problem = missing_tool()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    # A plain `kill` stops the run the way Ctrl-C does: servers and database go too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    results = {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "articles": args.articles,
+        "wrk": {
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+        },
+        "engines": {},
+    }
+    key_prefix = f"screenmania-bench-{secrets.token_hex(4)}"
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="screenmania-load-") as workdir:
+            workdir = Path(workdir)
+            port = free_port()
+            env = server_environment(workdir, port, key_prefix)
+            results["machine"] = machine(env)
+            print("Collecting static files…", flush=True)
+            magazine.manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+            for engine in args.engines:
+                results["engines"][engine] = bench_engine(engine, env, port, workdir, args)
+    finally:
+        forget_cache_keys(key_prefix)
+    results["seconds"] = round(time.perf_counter() - started)
+    results["targets"] = check_targets(results)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = render_report(results)
+    REPORT.write_text(report, encoding="utf-8")
+    print(report)
+    return 1 if report_errors(results) else 0
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000, help="per database")
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--duration", type=int, default=10, help="seconds measured per page")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    return parser.parse_args()
+
+
+def missing_tool():
+    """What is missing to run, and how to get it, or None."""
+    if shutil.which("wrk") is None:
+        return "wrk not found: run `bash scripts/services.sh wrk` (Debian's package)."
+    services = (
+        'bash scripts/services.sh postgres redis, then eval "$(bash scripts/services.sh env)"'
+    )
+    if not os.environ.get("REDIS_URL"):
+        return f"REDIS_URL is not set: {services}."
+    if magazine.postgresql_server_url() is None:
+        return f"DATABASE_URL must name a PostgreSQL server: {services}."
+    return None
+
+
+def server_environment(workdir, port, key_prefix):
+    """The production configuration on the loopback, as `make serve` sets it, plus the bench's."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        # Plain HTTP on the loopback: no redirect to HTTPS.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "SITE_URL": f"http://{HOST}:{port}",
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "BENCH_STATIC_ROOT": str(workdir / "static"),
+        "CACHE_KEY_PREFIX": key_prefix,
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    # Set per engine; never the developer's database.
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+# ----------------------------------------------------------------------------- one engine
+
+
+def bench_engine(engine, env, port, workdir, args):
+    with database(engine, workdir) as url:
+        env = {**env, "DATABASE_URL": url, "MEDIA_ROOT": str(workdir / f"media-{engine}")}
+        print(f"{engine}: generating {args.articles:,} articles…", flush=True)
+        # Generation writes nothing to the cache: Redis is left out until the server starts.
+        build_env = {key: value for key, value in env.items() if key != "REDIS_URL"}
+        seconds = magazine.build(build_env, args.articles)
+        pages = pick_pages(build_env)
+        floor_file = workdir / f"floor-{engine}.html"
+        runs = {}
+        for mode in MODES:
+            server_env = {
+                **env,
+                "DJANGO_PAGE_CACHE": "1" if mode == "cached" else "0",
+                "CACHE_KEY_PREFIX": f"{env['CACHE_KEY_PREFIX']}-{engine}-{mode}",
+                "BENCH_FLOOR_FILE": str(floor_file),
+            }
+            log = workdir / f"gunicorn-{engine}-{mode}.log"
+            # Anything else busy on the machine shows here, and in the numbers.
+            load_average = round(os.getloadavg()[0], 2)
+            with gunicorn(server_env, port, log) as server:
+                if not floor_file.exists():
+                    # The floor serves these bytes in both runs: the article as first served.
+                    floor_file.write_bytes(get(port, pages["article"]["path"])[1])
+                print(f"{engine}, {mode}:", flush=True)
+                runs[mode] = measure_pages(server, port, pages, args, mode == "cached")
+                runs[mode]["load_average_before"] = load_average
+    return {"generation_s": round(seconds, 1), "pages": pages, "runs": runs}
+
+
+@contextmanager
+def database(engine, workdir):
+    if engine == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return
+    with magazine.postgresql_database(magazine.postgresql_server_url(), DATABASE) as url:
+        yield url
+
+
+def pick_pages(env):
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.targets"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pages = json.loads(output)
+    pages["floor"] = {"path": FLOOR_PATH, "articles": None}
+    return {name: pages[name] for name in PAGES}
+
+
+@contextmanager
+def gunicorn(env, port, log_path):
+    """The server in a process group of its own, stopped (and killed if need be) on the way out."""
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(  # noqa: S603 (the venv's gunicorn, no shell)
+            [str(GUNICORN), "-c", str(GUNICORN_CONF)],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Ctrl-C reaches this script only, which then stops the server in order.
+            start_new_session=True,
+        )
+        try:
+            wait_until_serving(server, port, log_path)
+            yield server
+        finally:
+            stop(server)
+
+
+def wait_until_serving(server, port, log_path, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"gunicorn exited with {server.returncode}:\n{tail(log_path)}")
+        try:
+            get(port, "/robots.txt")
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise BenchError(f"gunicorn not answering on port {port} after {timeout} s:\n{tail(log_path)}")
+
+
+def stop(server):
+    if server.poll() is None:
+        # SIGTERM is gunicorn's graceful shutdown; the group holds the master and its workers.
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    # A worker that outlived its master would still be in the group.
+    with suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def tail(path, lines=30):
+    return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+
+
+def get(port, path):
+    """(status, body) of one GET on the loopback, redirects not followed."""
+    # Longer than gunicorn's timeout: a page too slow to build is a worker killed, answered
+    # by a closed connection, not a client giving up first.
+    connection = http.client.HTTPConnection(HOST, port, timeout=45)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+# ----------------------------------------------------------------------------- measuring
+
+
+def measure_pages(server, port, pages, args, cached):
+    measures = {}
+    with WorkerPeaks(server.pid) as peaks:
+        for name, page in pages.items():
+            peaks.new_page()
+            measure = measure_page(port, page["path"], args, cached)
+            measure.worker_peak_mib = round(peaks.page_peak_kib() / 1024, 1)
+            measures[name] = measure
+            print(f"  {name:8} {describe(measure)}", flush=True)
+    return {
+        "pages": {name: asdict(measure) for name, measure in measures.items()},
+        "worker_peak_mib": max(measure.worker_peak_mib for measure in measures.values()),
+        "workers_seen": len(peaks.workers_seen),
+    }
+
+
+class WorkerPeaks:
+    """
+    The largest VmHWM of the workers, read four times a second in a thread. Reading it
+    only after each page would miss the peak of a worker recycled meanwhile (gunicorn's
+    max_requests): it leaves with its process.
+    """
+
+    INTERVAL = 0.25
+
+    def __init__(self, master_pid):
+        self.master_pid = master_pid
+        self.workers_seen = set()
+        self.page_peak = 0
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        self.thread.join()
+
+    def poll(self):
+        while not self.stopped.wait(self.INTERVAL):
+            self.sample()
+
+    def sample(self):
+        peaks = worker_peaks_kib(self.master_pid)
+        with self.lock:
+            self.workers_seen |= peaks.keys()
+            self.page_peak = max(self.page_peak, *peaks.values(), 0)
+
+    def new_page(self):
+        with self.lock:
+            self.page_peak = 0
+
+    def page_peak_kib(self):
+        """The largest VmHWM since new_page(), the workers alive now included."""
+        self.sample()
+        with self.lock:
+            return self.page_peak
+
+
+def measure_page(port, path, args, cached):
+    measure = Measure(path=path)
+    # One request first: a page that is not a 200 here would make the numbers those of an
+    # error or a redirect. It also fills the page cache when it is on.
+    started = time.perf_counter()
+    try:
+        status, body = get(port, path)
+    except OSError as error:
+        measure.problem, measure.error = f"no answer ({error})", True
+        return measure
+    measure.first_request_ms = round((time.perf_counter() - started) * 1000, 1)
+    measure.bytes = len(body)
+    if status != 200:
+        measure.problem, measure.error = f"answered {status}, not 200", True
+        return measure
+    if not cached and path != FLOOR_PATH and measure.first_request_ms > SLOW_PAGE_SECONDS * 1000:
+        # Under 16 connections such a page would queue past any useful latency, and hold
+        # every worker while the next pages are measured.
+        measure.problem = f"not loaded: one request alone took {measure.first_request_ms:,.0f} ms"
+        return measure
+    url = f"http://{HOST}:{port}{path}"
+    run_wrk(url, args, args.warmup)
+    wait_until_idle(port)
+    for field, value in run_wrk(url, args, args.duration).items():
+        setattr(measure, field, value)
+    wait_until_idle(port)
+    if measure.requests == 0:
+        measure.problem, measure.error = "no request completed under load", True
+    elif measure.non_2xx:
+        measure.problem, measure.error = f"{measure.non_2xx:,} responses not 2xx", True
+    elif measure.timeouts or measure.other_socket_errors:
+        measure.problem = (
+            f"{measure.timeouts:,} timeouts, {measure.other_socket_errors:,} socket errors"
+        )
+    return measure
+
+
+def wait_until_idle(port, timeout=120):
+    """
+    Waits for the requests wrk left queued to be served. wrk closes its connections when
+    its time is up, but gunicorn still answers every request it had accepted: the next
+    measurement would start behind them. A cheap page answered at once means the queue
+    is empty.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        with suppress(OSError):
+            get(port, "/robots.txt")
+        if time.perf_counter() - started < IDLE_PROBE_SECONDS:
+            return
+    raise BenchError(f"the server was still busy {timeout} s after wrk stopped.")
+
+
+def describe(measure):
+    if measure.requests_per_second is None:
+        return f"{measure.problem}  {measure.path}"
+    line = (
+        f"{measure.requests_per_second:8.1f} req/s  p50 {measure.p50_ms:8.1f} ms  "
+        f"p99 {measure.p99_ms:8.1f} ms  peak {measure.worker_peak_mib:5.0f} MiB  {measure.path}"
+    )
+    return f"{line}  ({measure.problem})" if measure.problem else line
+
+
+def run_wrk(url, args, seconds):
+    command = [
+        shutil.which("wrk"),
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{seconds}s",
+        # gunicorn's own limit: a slower response is a worker killed, not a slow page.
+        "--timeout",
+        "30s",
+        "--latency",
+        url,
+    ]
+    output = subprocess.run(  # noqa: S603 (wrk from PATH, resolved, no shell)
+        command, capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
+    return parse_wrk(output)
+
+
+_DURATION_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def parse_wrk(output):
+    """Requests, req/s, p50 and p99 in ms (from --latency's distribution), errors."""
+
+    def groups(pattern):
+        match = re.search(pattern, output, re.MULTILINE)
+        return [int(number) for number in match.groups()] if match else None
+
+    percentiles = {
+        int(percent): float(value) * _DURATION_MS[unit]
+        for percent, value, unit in re.findall(
+            r"^\s+(\d+)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE
+        )
+    }
+    (requests,) = groups(r"^\s+(\d+) requests in ")
+    rate = float(re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE).group(1))
+    # wrk counts what is neither 2xx nor 3xx; the request before the load proved a 200.
+    non_2xx = groups(r"Non-2xx or 3xx responses: (\d+)") or [0]
+    connect, read, write, timeout = groups(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"
+    ) or [0, 0, 0, 0]
+    return {
+        "requests": requests,
+        "requests_per_second": rate,
+        "p50_ms": round(percentiles[50], 3),
+        "p99_ms": round(percentiles[99], 3),
+        "non_2xx": non_2xx[0],
+        "timeouts": timeout,
+        "other_socket_errors": connect + read + write,
+    }
+
+
+def worker_peaks_kib(master_pid):
+    """{pid: VmHWM in KiB} of the master's children, the workers."""
+    peaks = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue  # gone since the listing
+        if int(fields.get("PPid", "0")) == master_pid and "VmHWM" in fields:
+            peaks[int(fields["Pid"])] = int(fields["VmHWM"].split()[0])
+    return peaks
+
+
+def forget_cache_keys(prefix):
+    """Removes every key this run left in Redis: Django's keys start with the prefix."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    for key in client.scan_iter(match=f"{prefix}*", count=1000):
+        client.delete(key)
+
+
+# ----------------------------------------------------------------------------- reporting
+
+
+def machine(env):
+    import psycopg
+    import redis
+
+    conf = gunicorn_configuration(env)
+    with psycopg.connect(
+        magazine.with_database(magazine.postgresql_server_url(), "postgres")
+    ) as pg:
+        (postgresql,) = pg.execute("SHOW server_version").fetchone()
+    wrk_version = subprocess.run(  # noqa: S603 (wrk from PATH, resolved, no shell)
+        [shutil.which("wrk"), "-v"], capture_output=True, text=True, check=False
+    ).stdout.split(" Copyright")[0]
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_gib": round(meminfo_kib("MemTotal") / 1024**2, 1),
+        "kernel": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "django": metadata.version("django"),
+        "gunicorn": metadata.version("gunicorn"),
+        "postgresql": postgresql.split()[0],
+        "redis": redis.Redis.from_url(os.environ["REDIS_URL"]).info("server")["redis_version"],
+        "wrk": wrk_version.strip(),
+        "gunicorn_workers": conf["workers"],
+        "gunicorn_threads": conf["threads"],
+        "gunicorn_max_requests": conf["max_requests"],
+    }
+
+
+def gunicorn_configuration(env):
+    """The configuration file's values with the server's environment, as gunicorn reads it."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        return runpy.run_path(str(GUNICORN_CONF))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def meminfo_kib(name):
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith(f"{name}:"):
+            return int(line.split()[1])
+    return 0
+
+
+def check_targets(results):
+    """[(target, engine, measured, passed)] for the issue's targets."""
+    checks = []
+    for engine, result in results["engines"].items():
+        runs = result["runs"]
+        for mode, minimum in (
+            ("cached", CACHED_ARTICLE_RATIO),
+            ("uncached", UNCACHED_ARTICLE_RATIO),
+        ):
+            ratio = ratio_to_floor(runs[mode]["pages"], "article")
+            measured = "not measured" if ratio is None else f"{ratio:.2f} × floor"
+            target = f"{mode} article ≥ {minimum} × floor"
+            checks.append((target, engine, measured, ratio is not None and ratio >= minimum))
+        if engine == "postgresql":
+            for page in LIST_PAGES:
+                p99 = runs["uncached"]["pages"][page]["p99_ms"]
+                target = f"uncached {page} p99 < {LIST_P99_MS} ms"
+                if results["articles"] < LIST_TARGET_ARTICLES:
+                    target += f" (set for {LIST_TARGET_ARTICLES:,} articles)"
+                measured = "not measured" if p99 is None else f"{p99:.1f} ms"
+                checks.append((target, engine, measured, p99 is not None and p99 < LIST_P99_MS))
+        peak = max(run["worker_peak_mib"] for run in runs.values())
+        target = f"worker peak < {WORKER_PEAK_MIB} MiB"
+        checks.append((target, engine, f"{peak:.0f} MiB", peak < WORKER_PEAK_MIB))
+    return checks
+
+
+def ratio_to_floor(pages, name):
+    rate, floor = pages[name]["requests_per_second"], pages["floor"]["requests_per_second"]
+    return None if rate is None or not floor else rate / floor
+
+
+def report_errors(results):
+    """Prints every page that could not be measured for an error; True if there was one."""
+    errors = [
+        (engine, mode, name, page)
+        for engine, result in results["engines"].items()
+        for mode, run in result["runs"].items()
+        for name, page in run["pages"].items()
+        if page["error"]
+    ]
+    for engine, mode, name, page in errors:
+        print(
+            f"ERROR: {engine}, {mode}, {name} ({page['path']}): {page['problem']}. "
+            "No number of this page is its own.",
+            file=sys.stderr,
+        )
+    return bool(errors)
+
+
+def render_report(results):
+    m = results["machine"]
+    wrk = results["wrk"]
+    date = results["date"][:16].replace("T", " ")
+    lines = [
+        "# Load test of the reader pages",
+        "",
+        f"Generated by `make bench-load` (`bench/load.py`) on {date}, "
+        f"in {results['seconds'] // 60} min {results['seconds'] % 60} s: "
+        f"{results['articles']:,} generated articles per database.",
+        "",
+        "## Machine",
+        "",
+        f"- {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB of RAM, {m['kernel']}",
+        f"- Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']}, "
+        f"PostgreSQL {m['postgresql']}, Redis {m['redis']}, {m['wrk']}",
+        f"- gunicorn as screenmania/gunicorn.conf.py configures it with Redis: "
+        f"{m['gunicorn_workers']} sync workers × {m['gunicorn_threads']} thread, each recycled "
+        f"after about {m['gunicorn_max_requests']:,} requests",
+        "",
+        "## Method",
+        "",
+        f"- wrk on the loopback, {wrk['threads']} threads and {wrk['connections']} connections, "
+        f"{wrk['warmup_s']} s of warm-up then {wrk['duration_s']} s measured per page. wrk runs "
+        "on the same cores as the server and the database: the numbers compare pages with "
+        "each other and with the floor, on this machine.",
+        "- Production configuration: `DEBUG` off, whitenoise, Redis cache. Cached: the page "
+        "cache on (the default), each page requested once before. Uncached: "
+        "`DJANGO_PAGE_CACHE=0`.",
+        "- Floor: `/__floor__/`, a view returning the article page's bytes and doing nothing "
+        "else, through the same server and middleware (bench/settings.py, bench/urls.py).",
+        "- Latencies are wrk's distribution (`--latency`); p50 and p99 in milliseconds.",
+        "- Worker peak: the largest VmHWM of a gunicorn worker, read four times a second.",
+        f"- Uncached, a page that takes more than {SLOW_PAGE_SECONDS} s alone is not loaded: "
+        '16 connections would queue behind it for the whole run. "Alone, uncached" is the '
+        "request before each load, a cache miss, on an idle server.",
+    ]
+    for engine, result in results["engines"].items():
+        lines += engine_section(engine, result)
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "| Target | Engine | Measured | Result |",
+        "| --- | --- | --- | --- |",
+    ]
+    for target, engine, measured, passed in results["targets"]:
+        lines.append(f"| {target} | {engine} | {measured} | {'PASS' if passed else 'FAIL'} |")
+    return "\n".join(lines) + "\n"
+
+
+def engine_section(engine, result):
+    cached, uncached = result["runs"]["cached"], result["runs"]["uncached"]
+    name = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[engine]
+    lines = [
+        "",
+        f"## {name}",
+        "",
+        f"`generate_articles` took {result['generation_s']:.0f} s.",
+        "",
+        "| Page | Cached req/s | Ratio to floor | p50 | p99 | Uncached req/s | Ratio | p50 | p99 |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for page in PAGES:
+        row = [page]
+        for run in (cached, uncached):
+            measure = run["pages"][page]
+            if measure["requests_per_second"] is None:
+                row += ["—"] * 4
+                continue
+            ratio = ratio_to_floor(run["pages"], page)
+            row += [
+                f"{measure['requests_per_second']:,.0f}",
+                "—" if ratio is None else f"{ratio:.2f}",
+                f"{measure['p50_ms']:.1f}",
+                f"{measure['p99_ms']:.1f}",
+            ]
+        lines.append("| " + " | ".join(row) + " |")
+    problems = [
+        f"- {mode}, {page}: {'**error**: ' if measure['error'] else ''}{measure['problem']}."
+        for mode, run in result["runs"].items()
+        for page, measure in run["pages"].items()
+        if measure["problem"]
+    ]
+    if problems:
+        lines += ["", *problems]
+    lines += [
+        "",
+        "| Page | Path | Bytes | Articles listed | Alone, uncached | Worker peak by then |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for page in PAGES:
+        listed = result["pages"][page]["articles"]
+        measure = uncached["pages"][page]
+        lines.append(
+            f"| {page} | `{result['pages'][page]['path']}` | {measure['bytes']:,} | "
+            f"{'' if listed is None else f'{listed:,}'} | {measure['first_request_ms']:,.0f} ms | "
+            f"{measure['worker_peak_mib']:.0f} MiB |"
+        )
+    lines += [
+        "",
+        f"Worker peak memory: {cached['worker_peak_mib']} MiB cached, "
+        f"{uncached['worker_peak_mib']} MiB uncached ({cached['workers_seen']} and "
+        f"{uncached['workers_seen']} worker processes seen, recycling included). Load average "
+        f"before the runs: {cached['load_average_before']} and "
+        f"{uncached['load_average_before']}.",
+    ]
+    return lines
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        sys.exit(1)

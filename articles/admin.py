@@ -240,9 +240,9 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         js = ["admin-extra/tag-suggestions.js"]
 
     def get_queryset(self, request):
-        # for_listing() brings the section, the featured image and the authors
+        # with_bylines() brings the section, the featured image and the authors
         # in byline order: what the changelist columns show, in fixed queries.
-        articles = super().get_queryset(request).for_listing()
+        articles = super().get_queryset(request).with_bylines()
         if workflow.can_edit_any(request.user):
             return articles
         # A contributor lists their own articles, in every state so that they

@@ -131,7 +131,7 @@ class LatestArticlesFeed(Feed):
         return Article.objects.all()
 
     def items(self, obj):
-        articles = self.articles(obj).published().for_listing().prefetch_related("tags")
+        articles = self.articles(obj).published().with_bylines().prefetch_related("tags")
         return articles.order_by("-published_at", "-id")[:ITEMS]
 
     def title(self, obj):

@@ -47,8 +47,8 @@ class ArticleQuerySet(models.QuerySet):
         """What a reader may see: published, and dated now or in the past."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
-    def for_listing(self):
-        """Everything a card shows: section, featured image and authors in order."""
+    def with_bylines(self):
+        """Section, featured image and authors in order: what every view of an article shows."""
         # The search vector is for the database's eyes only: no page reads it back.
         return (
             self.select_related("section", "featured_image")
@@ -56,9 +56,15 @@ class ArticleQuerySet(models.QuerySet):
             .prefetch_related(Prefetch("authors", queryset=_ordered_authors()))
         )
 
+    def for_listing(self):
+        """Everything a card shows: the bylines, without the text."""
+        # A tag or an author page sorts every article it holds to pick the newest
+        # twelve; without the text, the rows it sorts are a hundred times smaller.
+        return self.with_bylines().defer("body", "body_html")
+
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.for_listing().prefetch_related("tags", "corrections")
+        return self.with_bylines().prefetch_related("tags", "corrections")
 
     def next_publication_time(self):
         """When the next scheduled article goes live, or None: lists of articles change then."""
@@ -103,7 +109,7 @@ class ArticleQuerySet(models.QuerySet):
             .values("count")
         )
         return (
-            self.filter(pk__in=candidates)
+            self.model._default_manager.filter(pk__in=candidates)
             .exclude(pk=article.pk)
             .select_related("section", "featured_image")
             .defer("body", "body_html", "search_vector")

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -6,6 +7,7 @@ from taggit.models import Tag
 from screenmania.pagecache import key_for, public_page
 
 from .models import Article, Section
+from .pagination import SequentialPaginator
 from .search import with_excerpts
 
 
@@ -24,9 +26,10 @@ class PublicPageMixin:
 
 
 class PublishedArticleMixin(PublicPageMixin):
-    """Published articles only, with what a card shows, twelve to a page."""
+    """Published articles only, with what a card shows, twelve to a page, never counted."""
 
     paginate_by = 12
+    paginator_class = SequentialPaginator
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -82,9 +85,9 @@ class TagView(PublishedArticleMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(tag=self.tag, **kwargs)
         # A tag that only drafts carry must not reveal itself (nor an unreleased
-        # film's name) through its page. The paginator has counted already, so
-        # this costs no query, unlike ListView.allow_empty.
-        if context["paginator"].count == 0:
+        # film's name) through its page. The first page is read already, so this
+        # costs no query, unlike ListView.allow_empty (a count).
+        if not context["object_list"]:
             raise Http404
         return context
 
@@ -94,12 +97,15 @@ class TagView(PublishedArticleMixin, ListView):
 
 class SearchView(PublishedArticleMixin, ListView):
     template_name = "articles/search.html"
+    # The page says how many articles match: the full-text index counts them.
+    paginator_class = Paginator
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()[:200]
         if not self.query:
             return Article.objects.none()
-        return super().get_queryset().search(self.query)
+        # The excerpts are cut from the text.
+        return Article.objects.published().with_bylines().search(self.query)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, articles, is_paginated = super().paginate_queryset(queryset, page_size)

@@ -96,7 +96,8 @@ def test_pagination_has_rel_links_and_twelve_per_page(client, settings):
     assert second.select_one('a[rel="prev"]')["href"] == "/rubriques/cinema/"
     assert second.select_one('a[rel="next"]')["href"] == "/rubriques/cinema/?page=3"
     assert second.select_one('link[rel="canonical"]')["href"].endswith("/rubriques/cinema/?page=2")
-    assert "Page 2 sur 3" in text(second.select_one(".pagination"))
+    # Never counted (tests/test_query_counts.py), so never « sur 3 ».
+    assert text(second.select_one(".pagination__current")) == "Page 2"
 
     last = soup(client.get("/rubriques/cinema/?page=3"))
     assert len(card_urls(last)) == 6
@@ -107,6 +108,27 @@ def test_page_out_of_range_or_malformed_is_404(client):
     make_dated(3)
     assert client.get("/?page=9").status_code == 404
     assert client.get("/?page=abc").status_code == 404
+    assert client.get("/?page=0").status_code == 404
+    assert client.get("/?page=last").status_code == 404
+    assert client.get("/tags/nope/?page=2").status_code == 404
+
+
+def test_a_full_last_page_offers_no_older_page(client):
+    section = make_section(slug="cinema")
+    make_dated(24, section=section)
+    last = soup(client.get("/rubriques/cinema/?page=2"))
+    assert len(card_urls(last)) == 12
+    assert last.select_one('a[rel="next"]') is None
+    assert last.select_one('link[rel="next"]') is None
+    assert client.get("/rubriques/cinema/?page=3").status_code == 404
+
+
+def test_search_pages_say_how_many_results(client):
+    for _ in range(13):
+        make_article(body="Un festival de documentaires.")
+    page = soup(client.get("/recherche/?q=documentaires"))
+    assert text(page.select_one(".pagination__current")) == "Page 1 sur 2"
+    assert "13 résultats" in text(page.select_one(".list-header__description"))
 
 
 def test_search_finds_published_words_and_keeps_the_query_in_pages(client):

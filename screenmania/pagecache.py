@@ -21,6 +21,13 @@ moment therefore stores a page that is already stale: the stamp at commit is
 later than the counter the reader started from. Time is the one change that
 sends no signal: a page also expires when the next scheduled article is due.
 
+Pieces of pages are kept the same way (``fragment()``): an article's card, which
+a dozen lists show and a publication leaves as it was, though it makes every
+list stale. They carry the counter read as the request began, before any of
+their data was, so they are exact by the same argument, and they serve every
+request: a page built after an invalidation, an editor's, or with the page
+cache off (``DJANGO_FRAGMENT_CACHE=0`` turns them off).
+
 With Redis, every server and worker shares the entries and the versions. With
 local memory they are per process, which is why ``make serve`` runs one process
 without Redis (screenmania/gunicorn.conf.py). When the cache fails (Redis
@@ -44,6 +51,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -253,9 +261,59 @@ def _is_fresh(entry, now):
     if entry.expires <= now:
         return False
     version_keys = [_version_key(key) for key in entry.keys]
-    versions = _cache().get_many(version_keys)
+    return _unchanged_since(entry.counter, _cache().get_many(version_keys), version_keys)
+
+
+def _unchanged_since(counter, versions, version_keys):
+    """Whether no key of ``version_keys`` was stamped after ``counter``."""
     # A version the cache lost (evicted) could have been anything: stale.
-    return len(versions) == len(version_keys) and max(versions.values()) <= entry.counter
+    found = [versions[key] for key in version_keys if key in versions]
+    return len(found) == len(version_keys) and max(found, default=0) <= counter
+
+
+def _adopt(cache, version_keys, counter, known):
+    """
+    Keys no change has stamped yet start at ``counter``: what was stored with it is fresh
+    for them until one does. ``add`` never overwrites a stamp made meanwhile.
+    """
+    for version_key in set(version_keys) - known.keys():
+        cache.add(version_key, counter, timeout=None)
+
+
+def fragment(request, name, keys, render):
+    """
+    The HTML ``render()`` returns, from the cache while nothing in ``keys`` changed since
+    it was stored there: a piece that several pages show, built once for all of them.
+    ``name`` tells one piece from another, with everything its HTML depends on besides
+    the keys (the language, the options of the template).
+    """
+    counter = getattr(request, "fragment_counter", None)
+    if counter is None:
+        return render()
+    cache = _cache()
+    entry_key = f"{PREFIX}:{RELEASE}:fragment:{name}"
+    version_keys = [_version_key(key) for key in keys]
+    try:
+        found = cache.get_many([entry_key, *version_keys])
+    except Exception:
+        logger.warning("Page cache unreachable: fragment built", exc_info=True)
+        health.failed()
+        request.fragment_counter = None
+        return render()
+    entry = found.pop(entry_key, None)
+    if entry is not None and _unchanged_since(entry[0], found, version_keys):
+        # Our own template's output, stored as it was rendered.
+        return mark_safe(entry[1])  # noqa: S308
+    html = render()
+    try:
+        _adopt(cache, version_keys, counter, known=found)
+        # With the counter from before the request read anything: if the data changed
+        # while it was rendered, the change's stamp is later, and this copy is stale.
+        cache.set(entry_key, (counter, str(html)), timeout=settings.PAGE_CACHE_TIMEOUT)
+    except Exception:
+        logger.warning("Page cache unreachable: fragment not stored", exc_info=True)
+        health.failed()
+    return html
 
 
 def _next_publication(counter):
@@ -309,6 +367,7 @@ class PageCacheMiddleware:
             response, counter = self._lookup(request, now)
             if response is not None:
                 return response
+        request.fragment_counter = self._fragment_counter(request, counter)
 
         response = self.get_response(request)
 
@@ -351,6 +410,21 @@ class PageCacheMiddleware:
             logger.warning("Page cache unreachable: serving uncached", exc_info=True)
             health.failed()
             return None, None
+
+    def _fragment_counter(self, request, counter):
+        """The counter as the request begins, for the pieces of its page (fragment())."""
+        if not settings.FRAGMENT_CACHE_ENABLED or request.method not in ("GET", "HEAD"):
+            return None
+        if counter is not None:
+            return counter
+        if not health.usable():
+            return None
+        try:
+            return _counter()
+        except Exception:
+            logger.warning("Page cache unreachable: fragments built", exc_info=True)
+            health.failed()
+            return None
 
     def _is_shareable(self, request, response):
         vary = {header.strip().lower() for header in cc_delim_re.split(response.get("Vary", ""))}
@@ -419,12 +493,9 @@ class PageCacheMiddleware:
         )
         try:
             cache = _cache()
-            # Keys no change has stamped yet start at this page's counter: the page
-            # is fresh for them until one does. ``add`` never overwrites a stamp made
-            # meanwhile; the read first spares a round trip per key once they exist.
+            # The read first spares a round trip per key once they exist.
             version_keys = [_version_key(key) for key in entry.keys]
-            for version_key in set(version_keys) - cache.get_many(version_keys).keys():
-                cache.add(version_key, counter, timeout=None)
+            _adopt(cache, version_keys, counter, known=cache.get_many(version_keys))
             cache.set(_entry_key(request), entry, timeout=timeout)
         except Exception:
             logger.warning("Page cache unreachable: page not stored", exc_info=True)

@@ -150,6 +150,10 @@ else:
 # something they show changes (screenmania/pagecache.py). DJANGO_PAGE_CACHE=0
 # turns it off, e.g. to measure uncached pages.
 PAGE_CACHE_ENABLED = env_flag("DJANGO_PAGE_CACHE", default=True)
+# Pieces several pages show (an article's card), kept by the same rules for every
+# request, the ones the page cache does not answer included. DJANGO_FRAGMENT_CACHE=0
+# renders them every time.
+FRAGMENT_CACHE_ENABLED = env_flag("DJANGO_FRAGMENT_CACHE", default=True)
 # How long an untouched page stays in our cache and a CDN's, in seconds. Changes
 # invalidate at once; this only bounds memory and what a missed purge can cost.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", 60 * 60))

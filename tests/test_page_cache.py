@@ -550,3 +550,119 @@ def test_pages_are_served_while_redis_is_down_and_cached_again_after(client, sit
     pagecache.health.down_until = 0
     assert client.get(url).status_code == 200
     assert client.get("/").status_code == 200
+
+
+# -- Cards, kept between the pages that show them ------------------------------------------
+
+
+@pytest.fixture
+def cards_rendered():
+    """The names of the article cards rendered (not taken from the cache) from now on."""
+    from django.test.signals import template_rendered
+
+    names = []
+
+    def record(sender, template, context, **kwargs):
+        if template.name == "includes/article_card.html":
+            names.append(context["article"].title)
+
+    template_rendered.connect(record)
+    yield names
+    template_rendered.disconnect(record)
+
+
+@pytest.fixture
+def section_of_three(site, settings):
+    """Three articles in Cinéma, page cache off: every request builds its page."""
+    settings.PAGE_CACHE_ENABLED = False
+    for title in ["Deux", "Trois"]:
+        make_article(title=title, section=site.section, authors=list(site.authors.all()))
+    return "/rubriques/cinema/"
+
+
+def test_a_list_built_again_renders_only_the_cards_that_changed(
+    client, section_of_three, cards_rendered
+):
+    client.get(section_of_three)
+    assert len(cards_rendered) == 3
+    cards_rendered.clear()
+    assert len(titles(client.get(section_of_three))) == 3
+    assert cards_rendered == []
+
+    make_article(title="La nouvelle", section=Article.objects.first().section)
+    assert titles(client.get(section_of_three))[0] == "La nouvelle"
+    assert cards_rendered == ["La nouvelle"]
+
+
+def test_a_card_shows_every_change_to_what_it_shows(client, site, section_of_three):
+    client.get(section_of_three)
+    site.title = "Le tournage révélé"
+    site.save()
+    assert "Le tournage révélé" in titles(client.get(section_of_three))
+
+    author = site.authors.get()
+    author.name = "Marie Savante"
+    author.save()
+    assert "Marie Savante" in text(soup(client.get(section_of_three)).select_one(".card__meta"))
+
+    section = site.section
+    section.name = "Grand écran"
+    section.save()
+    labels = {text(label) for label in soup(client.get(section_of_three)).select(".card__section")}
+    assert labels == {"Grand écran"}
+
+
+def test_a_card_rendered_while_an_edit_commits_is_not_kept(
+    client, site, section_of_three, monkeypatch
+):
+    """
+    The list read the article just before an editor's save, and its card is stored
+    after it: the next list must not show that card.
+    """
+    from articles.templatetags import screenmania as tags
+
+    fragment = tags.pagecache.fragment
+
+    def edit_then_fragment(request, name, keys, render):
+        if not Article.objects.filter(title="Titre du rédacteur").exists():
+            edited = Article.objects.get(pk=site.pk)
+            edited.title = "Titre du rédacteur"
+            edited.save()
+        return fragment(request, name, keys, render)
+
+    monkeypatch.setattr(tags.pagecache, "fragment", edit_then_fragment)
+    assert "Le tournage secret" in titles(client.get(section_of_three))
+    assert "Titre du rédacteur" in titles(client.get(section_of_three))
+
+
+def test_each_language_has_its_own_cards(client, site, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    site.authors.add(make_author(name="Paul Lumière", slug="paul"))
+    meta = {}
+    for url in ["/", "/en/", "/", "/en/"]:
+        meta[url] = text(soup(client.get(url)).select_one(".card__meta"))
+    assert "Marie Curieuse et Paul Lumière" in meta["/"]
+    assert "Marie Curieuse and Paul Lumière" in meta["/en/"]
+
+
+def test_cards_can_be_turned_off(client, section_of_three, settings, cards_rendered):
+    settings.FRAGMENT_CACHE_ENABLED = False
+    client.get(section_of_three)
+    client.get(section_of_three)
+    assert len(cards_rendered) == 6
+
+
+def test_cards_are_built_while_redis_is_down(client, site, own_redis, settings):
+    import signal
+
+    from screenmania import pagecache
+
+    settings.PAGE_CACHE_ENABLED = False
+    assert titles(client.get("/rubriques/cinema/")) == ["Le tournage secret"]
+    own_redis.send_signal(signal.SIGSTOP)
+    site.title = "Édité pendant la panne"
+    site.save()
+    assert titles(client.get("/rubriques/cinema/")) == ["Édité pendant la panne"]
+    own_redis.send_signal(signal.SIGCONT)
+    pagecache.health.down_until = 0
+    assert titles(client.get("/rubriques/cinema/")) == ["Édité pendant la panne"]

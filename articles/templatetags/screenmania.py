@@ -12,8 +12,28 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import structured_data
+from screenmania import pagecache
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def article_card(context, article, heading_level=2, large=False, compact=False):
+    """
+    The card of ``article`` (includes/article_card.html), built once for every list that
+    shows it until something it shows changes: a publication makes every list stale but
+    leaves the other cards as they were, so a list rebuilt then renders only the new one.
+    """
+    options = {"heading_level": heading_level, "large": large, "compact": compact}
+    # Everything the card's HTML depends on besides what its keys name.
+    language = translation.get_language()
+    name = f"card:{article.pk}:{language}:{heading_level}:{bool(large):d}{bool(compact):d}"
+
+    def render():
+        card = context.template.engine.get_template("includes/article_card.html")
+        return card.render(context.new({"article": article, **options}))
+
+    return pagecache.fragment(context.get("request"), name, article.cache_keys(), render)
 
 
 @register.simple_tag(takes_context=True)

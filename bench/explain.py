@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -206,6 +207,8 @@ def pages_to_explain(picked):
         yield f"{label}, page {page}", f"{path}?page={page}", articles
     search = picked["search"]
     yield f"Search « {targets.SEARCH_WORDS} »", search["path"], search["articles"]
+    narrow = search["path"].split("?")[0] + "?" + urlencode({"q": targets.NARROW_SEARCH_WORDS})
+    yield f"Search « {targets.NARROW_SEARCH_WORDS} »", narrow, None
     yield "Article (the latest)", picked["article"]["path"], None
 
 

@@ -257,11 +257,28 @@ def _entry_key(request):
     return f"{PREFIX}:{RELEASE}:page:{hashlib.sha256(address).hexdigest()}"
 
 
-def _is_fresh(entry, now):
+# Pages this process found fresh, with the counter as it stood then. Every stamp moves the
+# counter first, so while it stands still nothing was stamped since, and the page's versions
+# need not be read again: under a spike, a page served from the cache costs one round trip.
+_checked = {}
+MAX_CHECKED = 10_000
+
+
+def _is_fresh(entry, now, counter, entry_key):
+    """Whether ``entry`` may be served, ``counter`` being the counter's value now."""
     if entry.expires <= now:
         return False
+    if counter is not None and (
+        counter == entry.counter or _checked.get(entry_key) == (entry.counter, counter)
+    ):
+        return True
     version_keys = [_version_key(key) for key in entry.keys]
-    return _unchanged_since(entry.counter, _cache().get_many(version_keys), version_keys)
+    fresh = _unchanged_since(entry.counter, _cache().get_many(version_keys), version_keys)
+    if fresh and counter is not None:
+        if len(_checked) >= MAX_CHECKED:
+            _checked.clear()
+        _checked[entry_key] = (entry.counter, counter)
+    return fresh
 
 
 def _unchanged_since(counter, versions, version_keys):
@@ -395,10 +412,11 @@ class PageCacheMiddleware:
         The stored page if it is fresh, and the counter as it stands before anything
         is read for a page built instead (None if the cache failed), in one round trip.
         """
+        entry_key = _entry_key(request)
         try:
-            found = _cache().get_many([_entry_key(request), COUNTER])
-            entry = found.get(_entry_key(request))
-            if entry is not None and _is_fresh(entry, now):
+            found = _cache().get_many([entry_key, COUNTER])
+            entry = found.get(entry_key)
+            if entry is not None and _is_fresh(entry, now, found.get(COUNTER), entry_key):
                 response = entry.response(request)
                 self._patch_cache_control(response, now, entry.expires)
                 response = get_conditional_response(

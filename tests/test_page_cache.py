@@ -442,6 +442,21 @@ def test_an_unreachable_cdn_does_not_fail_the_save(
 # -- Races and failures ------------------------------------------------------------------
 
 
+def test_a_page_checked_fresh_after_another_change_still_sees_its_own(client, site):
+    url = site.get_absolute_url()
+    stored(client, url)
+    # Nothing the page shows: the counter moves, the page is checked and found fresh...
+    stranger = make_author(name="Quelqu'un d'autre", slug="autre")
+    stranger.name = "Un inconnu"
+    stranger.save()
+    stored(client, url)
+    # ...and found fresh again without a check, until a change of its own.
+    site.title = "Le tournage dévoilé"
+    site.save()
+    assert text(soup(client.get(url)).h1) == "Le tournage dévoilé"
+    stored(client, url)
+
+
 def test_a_page_built_while_an_edit_commits_is_not_kept(client, site, monkeypatch):
     """
     A reader's page read the article just before an editor's save: it must not be

@@ -514,7 +514,7 @@ def own_redis(settings, tmp_path):
     usual_caches = settings.CACHES
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "screenmania.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
@@ -681,3 +681,41 @@ def test_cards_are_built_while_redis_is_down(client, site, own_redis, settings):
     own_redis.send_signal(signal.SIGCONT)
     pagecache.health.down_until = 0
     assert titles(client.get("/rubriques/cinema/")) == ["Édité pendant la panne"]
+
+
+def test_the_redis_cache_keeps_one_client_and_survives_a_restart(own_redis, settings, tmp_path):
+    import subprocess
+    import time
+
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.set("probe", {"a": 1})
+    assert cache.get_many(["probe", "missing"]) == {"probe": {"a": 1}}
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+
+    own_redis.kill()
+    own_redis.wait()
+    with pytest.raises(Exception):  # noqa: B017 (redis-py's ConnectionError)
+        cache.get("probe")
+    port = settings.CACHES["default"]["LOCATION"].rsplit(":", 1)[1].split("/")[0]
+    restarted = subprocess.Popen(  # noqa: S603 (the same binary, our arguments)
+        [own_redis.args[0], "--port", port, "--bind", "127.0.0.1", "--save", ""],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                cache.set("probe", {"b": 2})
+                break
+            except Exception:
+                assert time.monotonic() < deadline, "redis-server did not come back"
+                time.sleep(0.05)
+        assert cache.get("probe") == {"b": 2}
+        assert cache._cache.get_client() is client
+    finally:
+        restarted.kill()
+        restarted.wait()

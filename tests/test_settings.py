@@ -110,7 +110,7 @@ def test_database_url_selects_postgresql():
 
 def test_redis_url_selects_the_redis_cache():
     configured = read_settings(DJANGO_DEBUG="1", REDIS_URL="redis://cache.internal:6379/2")
-    assert configured["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert configured["cache"]["BACKEND"] == "screenmania.cache.RedisCache"
     assert configured["cache"]["LOCATION"] == "redis://cache.internal:6379/2"
 
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.cache import cache
 from django.utils import translation
 
@@ -32,6 +33,22 @@ def require_file(path, what):
     if in_ci():
         pytest.fail(f"{message} (CI=true: this check may not be skipped)", pytrace=False)
     pytest.skip(message)
+
+
+class OneRoundPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """
+    The production hasher at one round: hashing a password the production way takes a
+    third of a second, and the suite makes and checks hundreds. The hashes keep the
+    production format, round count included, so the servers that tests start in
+    another process, with the production settings, check them all the same.
+    """
+
+    iterations = 1
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.conftest.OneRoundPBKDF2PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

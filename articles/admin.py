@@ -216,7 +216,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     list_per_page = 50
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AuthorshipInline, CorrectionInline]
-    autocomplete_fields = ["featured_image"]
+    autocomplete_fields = ["featured_image", "works", "reviewed_work"]
     readonly_fields = ["reading_time_display", "featured_image_preview"]
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
     action_form = ArticleActionForm
@@ -228,6 +228,10 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         ),
         (_("Image"), {"fields": ["featured_image", "featured_image_preview"]}),
         (_("Tags"), {"fields": ["tags"]}),
+        (
+            _("Films and series"),
+            {"fields": ["works", ("reviewed_work", "rating"), "spoilers", "embargo_until"]},
+        ),
         (_("Transparency"), {"fields": ["ai_usage", "ai_usage_note"]}),
         (
             _("Advanced options"),
@@ -393,6 +397,10 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        article = form.instance
+        if article.reviewed_work_id is not None:
+            # A review is about its work: it belongs on that work's page.
+            article.works.add(article.reviewed_work_id)
         profile = workflow.author_profile(request.user)
         if profile is not None and not workflow.can_edit_any(request.user):
             # A contributor's article is theirs through the byline: leaving

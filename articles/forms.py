@@ -73,6 +73,11 @@ class ArticleAdminForm(forms.ModelForm):
             "is_featured",
             "featured_image",
             "tags",
+            "works",
+            "reviewed_work",
+            "rating",
+            "spoilers",
+            "embargo_until",
             "ai_usage",
             "ai_usage_note",
             "seo_title",
@@ -125,6 +130,11 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "ai_usage_note",
                 _("Tell readers in one sentence how AI was used in making this article."),
+            )
+        if cleaned_data.get("rating") is not None and cleaned_data.get("reviewed_work") is None:
+            self.add_error(
+                "rating",
+                _("A rating belongs to a review: choose the film or series it reviews."),
             )
         if self.instance.pk is not None and "version" not in self.errors:
             self.check_version(cleaned_data.get("version"))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -137,6 +139,15 @@ def _ordered_authors():
     return Author.objects.select_related("avatar").order_by("authorships__position")
 
 
+# Half stars, from 0 to 5.
+RATINGS = [(Decimal(half) / 2, f"{Decimal(half) / 2:.1f}") for half in range(11)]
+
+
+class Spoilers(models.TextChoices):
+    FREE = "free", _("Spoiler-free")
+    CONTAINS = "contains", _("Contains spoilers")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -240,6 +251,47 @@ class Article(models.Model):
             "One sentence for readers, e.g. “Interview transcribed with AI, checked by the author.”"
         ),
     )
+    works = models.ManyToManyField(
+        "works.Work",
+        verbose_name=_("films and series discussed"),
+        related_name="articles",
+        blank=True,
+        help_text=_("The article appears on the page of each of these films and series."),
+    )
+    reviewed_work = models.ForeignKey(
+        "works.Work",
+        verbose_name=_("review of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text=_("Makes the article a review (« critique ») of this film or series."),
+    )
+    rating = models.DecimalField(
+        _("rating out of 5"),
+        max_digits=2,
+        decimal_places=1,
+        choices=RATINGS,
+        null=True,
+        blank=True,
+        help_text=_("The magazine's rating, in half stars. Only for a review."),
+    )
+    spoilers = models.CharField(
+        _("spoilers"),
+        max_length=8,
+        choices=Spoilers.choices,
+        blank=True,
+        help_text=_("Shown to readers on cards and in feeds, so they can choose."),
+    )
+    embargo_until = models.DateTimeField(
+        _("under embargo until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Paris time. Until then nobody can publish the article nor schedule it earlier, "
+            "e.g. a review held until the press screening's end."
+        ),
+    )
     # PostgreSQL's full-text index, written by save(); SQLite keeps its own in a separate
     # table, and leaves this empty.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -277,6 +329,25 @@ class Article(models.Model):
         permissions = [
             ("publish_article", _("Can publish, schedule and unpublish articles")),
             ("edit_any_article", _("Can edit every article, not only one's own drafts")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(reviewed_work__isnull=False),
+                name="rating_only_for_reviews",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True)
+                | models.Q(rating__in=[value for value, _label in RATINGS]),
+                name="rating_in_half_stars",
+            ),
+            # The last word on embargoes, whatever path a save takes: the forms and
+            # the workflow refuse earlier, with a message that says until when.
+            models.CheckConstraint(
+                condition=~models.Q(status="published")
+                | models.Q(embargo_until__isnull=True)
+                | models.Q(published_at__gte=models.F("embargo_until")),
+                name="published_after_embargo",
+            ),
         ]
         indexes = [
             # Home, section and author pages: published rows, newest first, to the last
@@ -358,6 +429,14 @@ class Article(models.Model):
     def modified_at(self):
         """The date readers and search engines are given as the last update."""
         return self.revised_at or self.published_at
+
+    @property
+    def is_review(self):
+        return self.reviewed_work_id is not None
+
+    @property
+    def is_under_embargo(self):
+        return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     @property
     def shows_ai_usage(self):

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "images",
     "authors",
     "articles",
+    "works",
+    "django_countries",
 ]
 
 MIDDLEWARE = [

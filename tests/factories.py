@@ -20,6 +20,7 @@ from PIL import Image as PillowImage
 from articles.models import Article, Authorship, Section
 from authors.models import Author
 from images.models import Image
+from works.models import Work
 
 _sequence = itertools.count(1)
 
@@ -57,7 +58,25 @@ def make_author(**overrides):
     return Author.objects.create(**fields)
 
 
-def make_article(*, authors=None, tags=(), **overrides):
+def make_work(**overrides):
+    """A French film of last year, out in cinemas on no particular date unless told."""
+    n = next(_sequence)
+    fields = {
+        "title": f"Film {n}",
+        "slug": f"film-{n}",
+        "kind": Work.Kind.FILM,
+        "year": timezone.now().year - 1,
+        "directors": "Réalisatrice Un",
+        "cast": "Acteur Un, Actrice Deux",
+        "countries": ["FR"],
+        "runtime": 100,
+        "synopsis": "Une histoire de cinéma.",
+    }
+    fields.update(overrides)
+    return Work.objects.create(**fields)
+
+
+def make_article(*, authors=None, tags=(), works=(), **overrides):
     """A published article dated an hour ago, unless told otherwise."""
     n = next(_sequence)
     fields = {
@@ -76,6 +95,9 @@ def make_article(*, authors=None, tags=(), **overrides):
         Authorship.objects.create(article=article, author=author, position=position)
     if tags:
         article.tags.add(*tags)
+    discussed = {*works, *([article.reviewed_work] if article.reviewed_work else [])}
+    if discussed:
+        article.works.add(*discussed)
     return article
 
 

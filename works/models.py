@@ -1,0 +1,170 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+# French cinemas take new films on Wednesdays: the release week runs from one
+# Wednesday to the Tuesday after it.
+RELEASE_WEEKDAY = 2  # Monday is 0
+
+
+def release_week_start(day):
+    """The Wednesday that opens the release week holding ``day``."""
+    return day - timedelta(days=(day.weekday() - RELEASE_WEEKDAY) % 7)
+
+
+def split_names(value):
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+class WorkQuerySet(models.QuerySet):
+    def released_in_week(self, wednesday):
+        """Works out in French cinemas or on a platform in the week opened by ``wednesday``."""
+        # The whole week for cinemas too: a holiday sometimes moves a release by a day.
+        week = (wednesday, wednesday + timedelta(days=6))
+        return self.filter(models.Q(release_date__range=week) | models.Q(platform_date__range=week))
+
+    def with_magazine_rating(self):
+        """Each work with ``magazine_rating``: the rating of its latest published review."""
+        from articles.models import Article
+
+        latest_review = (
+            Article.objects.published()
+            .filter(reviewed_work=models.OuterRef("pk"), rating__isnull=False)
+            .order_by("-published_at", "-id")
+            .values("rating")[:1]
+        )
+        return self.annotate(magazine_rating=models.Subquery(latest_review))
+
+
+class Work(models.Model):
+    class Kind(models.TextChoices):
+        FILM = "film", _("Film")
+        SERIES = "series", _("Series")
+        DOCUMENTARY = "documentary", _("Documentary")
+        DOCUSERIES = "docuseries", _("Documentary series")
+        ANIMATION = "animation", _("Animated film")
+        SHORT = "short", _("Short film")
+
+    # The kinds told in seasons rather than minutes, and described as TV series.
+    SERIAL_KINDS = frozenset({Kind.SERIES, Kind.DOCUSERIES})
+
+    title = models.CharField(
+        _("French title"), max_length=200, help_text=_("The title it is released under in France.")
+    )
+    original_title = models.CharField(
+        _("original title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only when it differs from the French title."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The end of the work's address. Changing it breaks links."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.FILM)
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(1888), MaxValueValidator(2100)],
+        help_text=_("Year of production, or of the first season."),
+    )
+    directors = models.CharField(
+        _("directed or created by"),
+        max_length=300,
+        blank=True,
+        help_text=_("Names separated by commas."),
+    )
+    cast = models.CharField(
+        _("main cast"), max_length=500, blank=True, help_text=_("Names separated by commas.")
+    )
+    countries = CountryField(_("countries"), multiple=True, blank=True)
+    runtime = models.PositiveSmallIntegerField(
+        _("runtime (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1500)],
+    )
+    seasons = models.PositiveSmallIntegerField(
+        _("number of seasons"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    release_date = models.DateField(
+        _("release in French cinemas"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Usually a Wednesday. Leave empty for a streaming release."),
+    )
+    platform = models.CharField(
+        _("streaming platform"),
+        max_length=80,
+        blank=True,
+        help_text=_("Where it streams in France, with the date below."),
+    )
+    platform_date = models.DateField(
+        _("on the platform from"), null=True, blank=True, db_index=True
+    )
+    poster = models.ForeignKey(
+        "images.Image",
+        verbose_name=_("poster"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    synopsis = models.TextField(
+        _("synopsis"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Two or three sentences, without giving the ending away."),
+    )
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated on"), auto_now=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("film or series")
+        verbose_name_plural = _("films and series")
+        ordering = ["title", "year"]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    def get_absolute_url(self):
+        return reverse("works:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.platform_date and not self.platform.strip():
+            errors["platform"] = _("Name the platform it arrives on at that date.")
+        if self.platform.strip() and not self.platform_date:
+            errors["platform_date"] = _("Give the date it arrives on %(platform)s.") % {
+                "platform": self.platform
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_serial(self):
+        return self.kind in self.SERIAL_KINDS
+
+    @property
+    def director_names(self):
+        return split_names(self.directors)
+
+    @property
+    def cast_names(self):
+        return split_names(self.cast)
+
+    @property
+    def shows_original_title(self):
+        return bool(self.original_title) and self.original_title != self.title

@@ -185,3 +185,19 @@ def tag_structured_data(tag):
 @register.simple_tag
 def author_structured_data(author):
     return json_ld(structured_data.profile_page(author))
+
+
+@register.filter
+def rating_number(value):
+    """A rating as readers write it: « 3,5 », and « 4 » rather than « 4,0 »."""
+    if value is None:
+        return ""
+    decimals = 0 if value == int(value) else 1
+    return formats.number_format(value, decimals, use_l10n=True)
+
+
+@register.inclusion_tag("includes/rating.html")
+def rating_stars(value):
+    """Five stars filled to ``value`` (half stars), with the rating in words for everyone."""
+    # A class per half star rather than a width in a style attribute, which the CSP refuses.
+    return {"rating": value, "halves": int(value * 2) if value is not None else None}

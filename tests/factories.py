@@ -103,12 +103,14 @@ def make_article(*, authors=None, tags=(), works=(), **overrides):
 
 # The newsroom's roles, as the data migration names their groups.
 CONTRIBUTOR, EDITOR, ADMINISTRATOR = "Contributeur", "Éditeur", "Administrateur"
-ROLES_MIGRATION = ("articles", "0003_roles")
+# The migrations that make the roles and give them permissions, in order, each
+# with the function that does it.
+ROLES_MIGRATIONS = [("articles", "0003_roles", "create_roles"), ("works", "0002_roles", "grant")]
 
 
 def ensure_roles():
     """
-    The groups of the roles migration, made again by that migration's own code
+    The groups of the roles migrations, made again by those migrations' own code
     when they are missing: a transactional test (the browser tests) ends with a
     flush, which empties every table and gives back only the content types and
     permissions, so whichever test runs next would find no role.
@@ -116,10 +118,11 @@ def ensure_roles():
     roles = [CONTRIBUTOR, EDITOR, ADMINISTRATOR]
     if Group.objects.filter(name__in=roles).count() == len(roles):
         return
-    app_label, name = ROLES_MIGRATION
-    migration = import_module(f"{app_label}.migrations.{name}")
-    state = MigrationExecutor(connection).loader.project_state(ROLES_MIGRATION, at_end=True)
-    migration.create_roles(state.apps, None)
+    loader = MigrationExecutor(connection).loader
+    for app_label, name, function in ROLES_MIGRATIONS:
+        migration = import_module(f"{app_label}.migrations.{name}")
+        state = loader.project_state((app_label, name), at_end=True)
+        getattr(migration, function)(state.apps, None)
 
 
 def make_member(role, username, *, profile=True):

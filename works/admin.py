@@ -15,6 +15,8 @@ class WorkAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["poster"]
     list_select_related = ["poster"]
+    # Explicit, because Meta.ordering is dropped from the grouped query that counts articles.
+    ordering = ["title", "year"]
     readonly_fields = ["poster_preview"]
     fieldsets = [
         (None, {"fields": ["title", "original_title", "slug", "kind", "year", "synopsis"]}),

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -56,6 +56,22 @@ class ArticleState(admin.SimpleListFilter):
             return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
         if value == "published":
             return queryset.published()
+        return queryset
+
+
+class UnderEmbargoFilter(admin.SimpleListFilter):
+    title = _("embargo")
+    parameter_name = "embargo"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Under embargo")), ("no", _("Not under embargo"))]
+
+    def queryset(self, request, queryset):
+        holding = Q(embargo_until__gt=timezone.now())
+        if self.value() == "yes":
+            return queryset.filter(holding)
+        if self.value() == "no":
+            return queryset.exclude(holding)
         return queryset
 
 
@@ -140,6 +156,7 @@ class NewsroomRulesMixin:
                 )
         if cleaned_data.get("status") == Article.Status.PUBLISHED and not may_publish:
             self.add_error("status", _("Only an editor can publish or schedule an article."))
+        self.check_embargo_lift(cleaned_data)
         if (
             self.instance.pk is None
             and not workflow.can_edit_any(self.user)
@@ -147,6 +164,32 @@ class NewsroomRulesMixin:
         ):
             self.add_error(None, NO_AUTHOR_PROFILE)
         return cleaned_data
+
+    def check_embargo_lift(self, cleaned_data):
+        if "embargo_until" not in cleaned_data or workflow.can_lift_embargo(self.user):
+            return
+        # clean() runs before the form writes onto the instance: it still
+        # holds the embargo as loaded, which the version check keeps current.
+        held = self.instance.embargo_until
+        if workflow.lifts_embargo(held, cleaned_data["embargo_until"]):
+            self.add_error("embargo_until", embargo_kept_message(held))
+
+
+def embargo_kept_message(until):
+    return _(
+        "Only an administrator can lift this embargo or bring it forward: it holds until "
+        "%(moment)s (Paris time). You may push it back."
+    ) % {"moment": workflow.paris_day_and_time(until)}
+
+
+def with_embargo_notice(fields):
+    """A fieldset's fields with the embargo notice on the line after the status, if it has it."""
+    placed = []
+    for entry in fields:
+        placed.append(entry)
+        if "status" in (entry if isinstance(entry, list | tuple) else [entry]):
+            placed.append("embargo_notice")
+    return placed
 
 
 # What a bulk action did; "left as it was" when an article was not in a state it applies to.
@@ -169,6 +212,10 @@ ALREADY_ONLINE = ngettext_lazy(
     "%(count)d article left as it was: it is already online.",
     "%(count)d articles left as they were: they are already online.",
     "count",
+)
+EMBARGOED = _(
+    "“%(title)s” left as it was: under embargo until %(moment)s (Paris time), it can be "
+    "neither published nor scheduled before."
 )
 NOT_PUBLISHED = ngettext_lazy(
     "%(count)d article left as it was: it was not published.",
@@ -207,6 +254,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     ]
     list_filter = [
         ArticleState,
+        UnderEmbargoFilter,
         "section",
         ("tags", admin.RelatedOnlyFieldListFilter),
         ("authors", admin.RelatedOnlyFieldListFilter),
@@ -217,7 +265,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AuthorshipInline, CorrectionInline]
     autocomplete_fields = ["featured_image", "works", "reviewed_work"]
-    readonly_fields = ["reading_time_display", "featured_image_preview"]
+    readonly_fields = ["reading_time_display", "featured_image_preview", "embargo_notice"]
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
     action_form = ArticleActionForm
     fieldsets = [
@@ -369,6 +417,12 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
             )
         if db_field.name == "published_at":
             formfield.help_text = format_lazy("{} {}", formfield.help_text, _("Paris time."))
+        if db_field.name == "embargo_until" and not workflow.can_lift_embargo(request.user):
+            formfield.help_text = format_lazy(
+                "{} {}",
+                formfield.help_text,
+                _("Only an administrator can lift an embargo or bring it forward."),
+            )
         return formfield
 
     def get_fieldsets(self, request, obj=None):
@@ -383,6 +437,12 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
                 ),
                 *fieldsets[1:],
             ]
+        if obj is not None and obj.is_under_embargo:
+            # Beside the status, where whoever is about to publish looks.
+            fieldsets = [
+                (name, {**options, "fields": with_embargo_notice(options["fields"])})
+                for name, options in fieldsets
+            ]
         return fieldsets
 
     def save_model(self, request, obj, form, change):
@@ -391,6 +451,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         if marked_as_update:
             obj.revised_at = timezone.now()
         super().save_model(request, obj, form, change)
+        workflow.record_embargo_lift(obj, request.user, before)
         workflow.record_transition(obj, request.user, before)
         if marked_as_update:
             EditorialAction.record(obj, request.user, EditorialAction.Kind.UPDATED)
@@ -453,10 +514,21 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         self.move(request, queryset, workflow.unpublish, UNPUBLISHED, NOT_PUBLISHED)
 
     def move(self, request, queryset, step, done_message, skipped_message):
-        """Apply ``step`` to each article, all or none, and say what happened."""
+        """
+        Apply ``step`` to each article and say what happened. A refusal of the
+        user undoes every move (all or none); an article the step does not apply
+        to, or that its embargo holds back, is left as it was and the others
+        move, as an editor publishing a morning's selection expects.
+        """
+        outcomes, embargoed = [], []
         with transaction.atomic():
             # Row by row, so that each move is saved as a revision and logged.
-            outcomes = [step(article, request.user) for article in queryset]
+            for article in queryset:
+                try:
+                    outcomes.append(step(article, request.user))
+                except workflow.UnderEmbargo as refusal:
+                    # Raised before anything is written: the transaction goes on.
+                    embargoed.append(refusal)
         moved, skipped = outcomes.count(True), outcomes.count(False)
         for count, message, level in [
             (moved, done_message, messages.SUCCESS),
@@ -464,6 +536,16 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         ]:
             if count:
                 self.message_user(request, message % {"count": count}, level)
+        for refusal in embargoed:
+            self.message_user(
+                request,
+                EMBARGOED
+                % {
+                    "title": refusal.article.title,
+                    "moment": workflow.paris_day_and_time(refusal.until),
+                },
+                messages.ERROR,
+            )
 
     def view_on_site(self, article):
         # Readers get a 404 for anything not yet live: « Prévisualiser » is
@@ -489,14 +571,29 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     def state(self, article):
         if article.status == Article.Status.PUBLISHED and not article.is_published:
             when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
-            return format_html(
+            state = format_html(
                 '<span class="article-state article-state-scheduled">{}</span>',
                 _("Scheduled for %(date)s") % {"date": when},
             )
+        else:
+            state = format_html(
+                '<span class="article-state article-state-{}">{}</span>',
+                article.status,
+                article.get_status_display(),
+            )
+        if not article.is_under_embargo:
+            return state
         return format_html(
-            '<span class="article-state article-state-{}">{}</span>',
-            article.status,
-            article.get_status_display(),
+            '{} <span class="embargo-badge">{}</span>',
+            state,
+            _("Under embargo until %(moment)s")
+            % {"moment": workflow.paris_day_and_time(article.embargo_until)},
+        )
+
+    @admin.display(description=_("embargo"))
+    def embargo_notice(self, article):
+        return format_html(
+            '<p class="embargo-notice">{}</p>', workflow.embargo_message(article.embargo_until)
         )
 
     @admin.display(description=_("authors"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from images.models import Image
 
+from . import workflow
 from .models import Article
 from .rendering import image_references
 
@@ -136,9 +137,43 @@ class ArticleAdminForm(forms.ModelForm):
                 "rating",
                 _("A rating belongs to a review: choose the film or series it reviews."),
             )
+        self.check_embargo(cleaned_data)
         if self.instance.pk is not None and "version" not in self.errors:
             self.check_version(cleaned_data.get("version"))
         return cleaned_data
+
+    def check_embargo(self, cleaned_data):
+        """
+        Refuse a publication before the embargo ends, saying until when, rather
+        than leave it to the database's constraint.
+        """
+        names = ["status", "published_at", "embargo_until"]
+        if any(name in self.fields and name not in cleaned_data for name in names):
+            return  # Already refused for another reason.
+        # A field this user may not change is not in the form: it keeps its value.
+        status, published_at, until = (
+            cleaned_data[name] if name in self.fields else getattr(self.instance, name)
+            for name in names
+        )
+        if status != Article.Status.PUBLISHED:
+            return
+        # Left empty, Article.save() dates the publication now.
+        published_at = published_at or timezone.now()
+        if not workflow.breaks_embargo(until, published_at):
+            return
+        # clean() runs before the form writes onto the instance: it is still as stored.
+        if self.instance.is_published and published_at == self.instance.published_at:
+            self.add_error(
+                "embargo_until",
+                _(
+                    "Readers have had this article since %(moment)s: an embargo cannot end "
+                    "after its publication."
+                )
+                % {"moment": workflow.paris_day_and_time(self.instance.published_at)},
+            )
+            return
+        field = next((name for name in ["published_at", "status"] if name in self.fields), None)
+        self.add_error(field, workflow.embargo_message(until))
 
     def check_version(self, expected):
         """Refuse the form when the article was saved since it was opened."""

@@ -329,6 +329,7 @@ class Article(models.Model):
         permissions = [
             ("publish_article", _("Can publish, schedule and unpublish articles")),
             ("edit_any_article", _("Can edit every article, not only one's own drafts")),
+            ("lift_embargo", _("Can lift an embargo or bring it forward")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -547,6 +548,7 @@ class EditorialAction(models.Model):
         RESTORED = "restored", _("restored a revision")
         UPDATED = "updated", _("marked as updated")
         CORRECTED = "corrected", _("added a correction")
+        EMBARGO_LIFTED = "lifted", _("lifted the embargo")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="actions"

@@ -347,6 +347,20 @@ def plan_restore(article, revision, user):
                 "current status, publication date and headline setting."
             ),
         )
+    restored_date = values["published_at"] or timezone.now()
+    if values["status"] == Status.PUBLISHED and workflow.breaks_embargo(
+        article.embargo_until, restored_date
+    ):
+        # The embargo is not part of a revision: the current one holds.
+        keep(
+            ["status", "published_at"],
+            _(
+                "The article's embargo runs until %(moment)s (Paris time), after that "
+                "revision's publication date: the article keeps its current status and "
+                "publication date."
+            )
+            % {"moment": workflow.paris_day_and_time(article.embargo_until)},
+        )
     if values["slug"] != current["slug"]:
         taken = Article.objects.filter(slug=values["slug"]).exclude(pk=article.pk).exists()
         if taken:

@@ -25,6 +25,7 @@ from screenmania.pagecache import ALL_CONTENT_KEYS, public_page
 
 from .models import Article, Section
 from .structured_data import absolute
+from .templatetags.screenmania import rating_number
 
 ITEMS = 20
 
@@ -166,8 +167,20 @@ class LatestArticlesFeed(Feed):
         return article.absolute_url
 
     def item_description(self, article):
-        # The standfirst is plain text; both formats carry the summary as HTML.
-        return escape(article.standfirst)
+        # The standfirst is plain text; both formats carry the summary as HTML. Before
+        # it, what a reader decides on before opening: the rating, and whether the
+        # article gives the story away.
+        notices = []
+        if article.rating is not None:
+            rating = gettext("Rating: %(rating)s out of 5") % {
+                "rating": rating_number(article.rating)
+            }
+            notices.append(f"{text_stars(article.rating)} {rating}".lstrip())
+        if article.spoilers:
+            notices.append(str(article.get_spoilers_display()))
+        if not notices:
+            return escape(article.standfirst)
+        return escape(f"{' · '.join(notices)} — {article.standfirst}")
 
     def item_guid(self, article):
         # Neither the slug nor the date may change it: a reader would show the article
@@ -304,6 +317,13 @@ class AuthorAtomFeed(AuthorFeed):
     feed_type = ArticleAtomFeed
     format_name = "Atom"
     url_name = "authors:atom_feed"
+
+
+def text_stars(rating):
+    """The rating in star characters, as feeds of film diaries write it: ★★★½."""
+    # Text only: a feed reader applies no style, so the empty stars of the pages'
+    # five-star bar would read as a rating of five.
+    return "★" * int(rating) + ("½" if rating % 1 else "")
 
 
 def _social_card_name(image):

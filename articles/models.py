@@ -66,7 +66,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.with_bylines().prefetch_related("tags", "corrections")
+        # A review's box shows its film or series with the poster; cards show the
+        # rating alone, so the lists need not join them.
+        return (
+            self.with_bylines()
+            .select_related("reviewed_work__poster")
+            .prefetch_related("tags", "corrections")
+        )
 
     def next_publication_time(self):
         """When the next scheduled article goes live, or None: lists of articles change then."""

@@ -101,6 +101,17 @@ def _home_crumb():
 
 
 def news_article(article):
+    """
+    The page's main entity: a NewsArticle, or for a rated review a Review.
+
+    A review's page holds one piece of writing, so it is described once, as what it
+    is: a Review carries what search engines ask of an article (headline, author,
+    dates, publisher, image) and what the review snippet requires besides (the
+    rating and the work). A NewsArticle beside a Review would describe the same text
+    twice, with two authors and dates to keep in step. A review without a rating
+    cannot be a Review snippet (it requires reviewRating): it stays a NewsArticle
+    about the work.
+    """
     page_url = article.absolute_url
     data = {
         "@context": "https://schema.org",
@@ -138,7 +149,34 @@ def news_article(article):
             else _static_image_object(DEFAULT_CARD)
         ],
     }
+    if article.is_review:
+        data.update(_review(article))
     return {key: value for key, value in data.items() if value is not None}
+
+
+def _review(article):
+    """What a review changes in its article's description."""
+    # Imported here: works.structured_data builds on this module's helpers.
+    from works.structured_data import creative_work
+
+    work = creative_work(article.reviewed_work)
+    rating = article.rating
+    if rating is None:
+        return {"about": work}
+    return {
+        "@type": "Review",
+        # An Article's property, which a Review does not have (None leaves it out).
+        "articleSection": None,
+        "itemReviewed": work,
+        "reviewRating": {
+            "@type": "Rating",
+            # A number, as the snippet wants it: 4 and 3.5, never "4.0".
+            "ratingValue": int(rating) if rating % 1 == 0 else float(rating),
+            "bestRating": 5,
+            # Our scale starts at no star; unstated, the worst rating is taken to be 1.
+            "worstRating": 0,
+        },
+    }
 
 
 def website():

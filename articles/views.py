@@ -130,6 +130,12 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def cache_keys(self, context):
         # The related articles are picked among all published ones: "articles".
         keys = {"articles", *self.object.cache_keys()}
+        work = self.object.reviewed_work
+        if work is not None:
+            # The review's box: the work's title, facts and poster.
+            keys.add(key_for(work))
+            if work.poster_id:
+                keys.add(f"image-{work.poster_id}")
         for article in context["related_articles"]:
             keys |= article.cache_keys()
         return keys

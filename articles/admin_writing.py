@@ -48,7 +48,7 @@ class WritingAdminMixin:
                 "The text is too long to preview (more than %(limit)s characters)."
             ) % {"limit": number_format(PREVIEW_MAX_CHARS, force_grouping=True)}
             return JsonResponse({"error": message}, status=400)
-        html = render_markdown(body)
+        html = render_markdown(body, for_editor=True)
         minutes = reading_time(html)
         words = count_words(html)
         return JsonResponse(

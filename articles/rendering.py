@@ -4,7 +4,10 @@ The Markdown pipeline, run once when an article (or an author's bio) is saved.
 Order matters:
 
 1. Python-Markdown parses the editor's text into an element tree (tables, footnotes, fenced
-   code, sane lists; no ``attr_list``, so editors cannot set classes, ids or styles).
+   code, sane lists; no ``attr_list``, so editors cannot set classes, ids or styles), with
+   two block syntaxes of the magazine's own: spoiler blocks (``:::spoiler`` … ``:::``)
+   become a closed ``details`` with a French label, and trailers (``@[Label](URL)``, a
+   paragraph of their own) a placeholder that only this rendering can name.
 2. On that tree, French typography rewrites the text of elements and their tails, skipping
    code and URLs. Working on the tree rather than on the HTML string is what keeps quotes,
    colons and apostrophes inside attributes (``href``, ``src``, ``title``) and markup intact.
@@ -12,8 +15,9 @@ Order matters:
    derived from their text, accents folded, numbered ``-1``, ``-2`` when repeated.
 4. The serialised HTML goes through nh3 with an explicit allow-list, so that nothing an
    earlier step did, nor raw HTML an editor typed, escapes it.
-5. Library images (``![alt](image:42)``) become responsive pictures (images/embedding.py):
-   after sanitising, because that markup is ours, built from the library's fields.
+5. Library images (``![alt](image:42)``) become responsive pictures (images/embedding.py)
+   and trailers' placeholders their facades (articles/trailers.py): after sanitising,
+   because that markup is ours, built from the library's fields and validated video ids.
 
 ``french_typography`` applies step 2 to plain text (titles, standfirsts) and
 ``reading_time`` estimates minutes from the stored HTML.
@@ -21,12 +25,18 @@ Order matters:
 
 import html
 import re
+import secrets
 import unicodedata
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import markdown
 import nh3
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension, remove_fnrefs, render_inner_html, strip_tags
 from markdown.treeprocessors import Treeprocessor
@@ -34,6 +44,8 @@ from markdown.util import AtomicString
 
 from images.embedding import SCHEME as IMAGE_SCHEME
 from images.embedding import embed_images, referenced_ids
+
+from . import trailers
 
 # Brysbaert's 2019 meta-analysis of reading rates puts adults' silent reading of non-fiction
 # at about 238 words a minute, measured mostly in English. French words run a little longer,
@@ -395,8 +407,119 @@ class HeadingTreeprocessor(Treeprocessor):
         return candidate
 
 
+# --------------------------------------------------------------------------- spoilers and trailers
+
+# Up to three spaces of indentation, as Markdown allows before a block: four make code.
+_SPOILER_OPEN_RE = re.compile(r" {0,3}:::[ \t]*spoiler(?:[ \t]+(?P<label>.*?))?[ \t]*", re.I)
+_SPOILER_CLOSE_RE = re.compile(r" {0,3}:::[ \t]*")
+# Whatever the parentheses hold is the trailer's, for the editor to be told what is wrong.
+_TRAILER_RE = re.compile(r" {0,3}@\[(?P<label>[^\[\]\n]*)\]\((?P<inside>[^\n]*)\)[ \t]*")
+
+
+class SpoilerBlockProcessor(BlockProcessor):
+    """
+    ``:::spoiler La fin du film``, Markdown, then ``:::``: a ``details`` element, closed,
+    so that the text stays hidden until the reader asks for it, with or without script.
+
+    Blocks nest, each ``:::spoiler`` waiting for its own ``:::``. One never closed runs
+    to the end of the text: hiding too much spoils nothing (the form refuses it anyway).
+    """
+
+    def test(self, parent, block):
+        return any(_SPOILER_OPEN_RE.fullmatch(line) for line in block.split("\n"))
+
+    def run(self, parent, blocks):
+        lines = blocks.pop(0).split("\n")
+        start = next(n for n, line in enumerate(lines) if _SPOILER_OPEN_RE.fullmatch(line))
+        if start:
+            self.parser.parseBlocks(parent, ["\n".join(lines[:start])])
+        opener = lines[start]
+        content, closed = self._content(lines[start + 1 :], blocks)
+        if not closed:
+            self.parser.md.magazine.unclosed_spoilers.append(opener.strip())
+        details = etree.SubElement(parent, "details", {"class": "spoiler"})
+        summary = etree.SubElement(details, "summary")
+        label = _SPOILER_OPEN_RE.fullmatch(opener).group("label")
+        # Part of the body, so in the body's language whatever the editor's admin speaks.
+        with translation.override(settings.CONTENT_LANGUAGE):
+            if label:
+                summary.text = gettext("Spoiler: %(label)s") % {"label": label}
+            else:
+                summary.text = gettext("Spoiler warning (click to show)")
+        self.parser.parseChunk(details, content)
+
+    @staticmethod
+    def _content(lines, blocks):
+        """The Markdown up to the matching ``:::``, and whether there was one."""
+        kept, depth = [], 1
+        while True:
+            for number, line in enumerate(lines):
+                if _SPOILER_OPEN_RE.fullmatch(line):
+                    depth += 1
+                elif _SPOILER_CLOSE_RE.fullmatch(line):
+                    depth -= 1
+                    if depth == 0:
+                        kept.append("\n".join(lines[:number]))
+                        rest = "\n".join(lines[number + 1 :])
+                        if rest.strip():
+                            blocks.insert(0, rest)
+                        return "\n\n".join(kept), True
+            kept.append("\n".join(lines))
+            if not blocks:
+                return "\n\n".join(kept), False
+            lines = blocks.pop(0).split("\n")
+
+
+class TrailerBlockProcessor(BlockProcessor):
+    """
+    A paragraph holding only ``@[Label](URL)`` or ``@[Label](URL image:42)``: a placeholder
+    paragraph, replaced after sanitising by the trailer's facade (articles/trailers.py).
+
+    The placeholder's text carries a key drawn afresh for each rendering, so nothing an
+    editor types can pass for one.
+    """
+
+    def test(self, parent, block):
+        return _TRAILER_RE.fullmatch(block) is not None
+
+    def run(self, parent, blocks):
+        match = _TRAILER_RE.fullmatch(blocks.pop(0))
+        state = self.parser.md.magazine
+        state.trailers.append(
+            trailers.Trailer.from_markdown(
+                match.group().strip(),
+                french_typography(match.group("label")),
+                match.group("inside"),
+            )
+        )
+        placeholder = etree.SubElement(parent, "p")
+        # Atomic: neither inline Markdown nor typography may touch it.
+        placeholder.text = AtomicString(state.placeholder(len(state.trailers) - 1))
+
+
+class _Magazine:
+    """What the magazine's own syntaxes found in one rendering, for the steps after nh3."""
+
+    def __init__(self):
+        self.key = secrets.token_hex(16)
+        self.trailers = []
+        self.unclosed_spoilers = []
+
+    def placeholder(self, index):
+        return f"trailer-{self.key}-{index}"
+
+    @property
+    def placeholder_re(self):
+        return re.compile(rf"<p>trailer-{self.key}-(\d+)</p>")
+
+
 class MagazineExtension(Extension):
     def extendMarkdown(self, md):
+        md.magazine = _Magazine()
+        # Before every block processor of Python-Markdown's own (the highest is 100),
+        # as the admonition extension does, so that no paragraph swallows them first.
+        md.parser.blockprocessors.register(SpoilerBlockProcessor(md.parser), "spoiler", 106)
+        md.parser.blockprocessors.register(TrailerBlockProcessor(md.parser), "trailer", 105)
         # After "inline" (20), which produces the final text nodes; before "prettify" (10),
         # which only adds layout newlines.
         md.treeprocessors.register(FrenchTypographyTreeprocessor(md), "french_typography", 17)
@@ -432,7 +555,7 @@ def _markdown():
 _ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "blockquote", "ul", "ol", "li",
     "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "img", "hr", "br", "sup",
-    "sub", "del", "abbr", "figure", "figcaption", "div",
+    "sub", "del", "abbr", "figure", "figcaption", "div", "details", "summary",
 }  # fmt: skip
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -449,7 +572,8 @@ _ALLOWED_ATTRIBUTES = {
 }
 _ALIGNMENTS = {"align": {"left", "center", "right"}}
 # Content that means nothing, or something dangerous, once its element is gone. Other
-# stripped elements (font, span, details…) keep their text.
+# stripped elements (font, span…) keep their text. ``details`` is kept without any
+# attribute: an editor's ``open`` would show a spoiler to readers who did not ask.
 _DROPPED_WITH_CONTENT = {
     "script", "style", "template", "noscript", "noembed", "noframes", "iframe", "object",
     "embed", "svg", "math", "textarea", "select", "title", "xmp", "head",
@@ -489,6 +613,7 @@ _CLEANER = nh3.Cleaner(
     allowed_classes={
         "div": {"footnote"},
         "a": {"footnote-ref", "footnote-backref"},
+        "details": {"spoiler"},
     },
     url_schemes={"http", "https", "mailto", IMAGE_SCHEME},
     link_rel="noopener noreferrer",
@@ -496,20 +621,103 @@ _CLEANER = nh3.Cleaner(
 )
 
 
-def render_markdown(source):
-    """Sanitised HTML for an editor's Markdown, ready to be stored and printed as is."""
+def render_markdown(source, *, for_editor=False):
+    """
+    Sanitised HTML for an editor's Markdown, ready to be stored and printed as is.
+
+    ``for_editor`` is the writing preview's: a trailer that cannot be shown is replaced
+    by the reason, where readers see nothing.
+    """
     if not source:
         return ""
-    return embed_images(_sanitised(source))
+    sanitised, magazine = _sanitised(source)
+    html_text = embed_images(sanitised)
+    if not magazine.trailers:
+        return html_text
+    if for_editor:
+        _find_lines(source, magazine.trailers)
+    images = trailers.posters(magazine.trailers)
+
+    def facade(match):
+        trailer = magazine.trailers[int(match.group(1))]
+        return trailers.draw(trailer, images, for_editor=for_editor)
+
+    return magazine.placeholder_re.sub(facade, html_text)
 
 
 def image_references(source):
-    """The library numbers ``![…](image:N)`` in an editor's Markdown refers to."""
-    return referenced_ids(_sanitised(source)) if source else []
+    """The library numbers ``![…](image:N)`` and trailers' posters in an editor's Markdown."""
+    if not source:
+        return []
+    sanitised, magazine = _sanitised(source)
+    ids = referenced_ids(sanitised)
+    posters = [trailer.library_poster_id for trailer in magazine.trailers]
+    return list(dict.fromkeys([*ids, *filter(None, posters)]))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in the text that keeps it from showing as written, and the line it is on."""
+
+    line: int | None
+    # What it is about, in a word: « bande-annonce », « spoiler ».
+    subject: str
+    message: str
+    # The library number it is about, for the form not to report it twice.
+    image_id: int | None = None
+
+
+def body_problems(source):
+    """Trailers that cannot be shown and spoiler blocks never closed, in the text's order."""
+    if not source:
+        return []
+    _, magazine = _sanitised(source)
+    problems = []
+    for opener, line in zip(
+        magazine.unclosed_spoilers, _lines(source, magazine.unclosed_spoilers), strict=True
+    ):
+        message = gettext(
+            "the block opened by « %(opener)s » is never closed: end it with a line holding "
+            "only :::"
+        ) % {"opener": opener}
+        problems.append(Problem(line, gettext("spoiler"), message))
+    _find_lines(source, magazine.trailers)
+    images = trailers.posters(magazine.trailers)
+    for trailer in magazine.trailers:
+        subject = gettext("trailer")
+        if trailer.problem:
+            problems.append(Problem(trailer.line, subject, trailer.problem))
+        elif trailer.poster_missing(images):
+            problem = trailer.poster_problem()
+            problems.append(Problem(trailer.line, subject, problem, trailer.poster_id))
+    return sorted(problems, key=lambda problem: problem.line or 0)
 
 
 def _sanitised(source):
-    return _CLEANER.clean(_markdown().convert(source))
+    md = _markdown()
+    return _CLEANER.clean(md.convert(source)), md.magazine
+
+
+def _find_lines(source, found):
+    for trailer, line in zip(found, _lines(source, [t.source for t in found]), strict=True):
+        trailer.line = line
+
+
+def _lines(source, texts):
+    """
+    The line each of ``texts`` starts on in ``source``, searched in order: what the
+    block processors saw, as Python-Markdown prepared it (line ends and tabs normalised,
+    quote markers and list indentation taken off), is still a piece of one line.
+    """
+    prepared = source.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    lines, position = [], 0
+    for text in texts:
+        found = prepared.find(text, position)
+        if found < 0:
+            found = prepared.find(text)
+        lines.append(prepared.count("\n", 0, found) + 1 if found >= 0 else None)
+        position = found + len(text) if found >= 0 else position
+    return lines
 
 
 # --------------------------------------------------------------------------- reading time

@@ -248,9 +248,20 @@ TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # Security headers. The CSP allows our own origin only: no inline script, no
-# third-party script, font or frame on any page. Images may also come from the
-# media origin, when media are on a bucket or a CDN (DJANGO_MEDIA_URL).
+# third-party script or font on any page. Images may also come from the media
+# origin, when media are on a bucket or a CDN (DJANGO_MEDIA_URL). Frames come
+# only from the privacy-enhanced players of the three video hosts trailers may
+# use (articles/trailers.py), which a reader's click loads, never our own pages.
 MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else None
+TRAILER_PLAYER_ORIGINS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://geo.dailymotion.com",
+]
+# Dailymotion plays new embeds only in a player of the site's own account (its id
+# from the Dailymotion Studio, e.g. x9abc). Bodies store the player's address:
+# after changing it, save the articles with Dailymotion trailers again.
+DAILYMOTION_PLAYER_ID = os.environ.get("DAILYMOTION_PLAYER_ID", "")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -258,6 +269,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": ["'self'"],
+        "frame-src": TRAILER_PLAYER_ORIGINS,
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
@@ -271,13 +283,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Powerful browser features no page of ours uses, refused to our pages and to
-# anything they might embed; fullscreen stays for our own origin.
+# anything they might embed. Fullscreen stays for our own origin, and with
+# autoplay (the reader has just clicked play) and picture-in-picture it may be
+# handed to a trailer's player, and to no other frame.
 PERMISSIONS_POLICY = {
     "accelerometer": [],
+    "autoplay": ["self", *TRAILER_PLAYER_ORIGINS],
     "browsing-topics": [],
     "camera": [],
     "display-capture": [],
-    "fullscreen": ["self"],
+    "fullscreen": ["self", *TRAILER_PLAYER_ORIGINS],
     "geolocation": [],
     "gyroscope": [],
     "hid": [],
@@ -287,6 +302,7 @@ PERMISSIONS_POLICY = {
     "microphone": [],
     "midi": [],
     "payment": [],
+    "picture-in-picture": ["self", *TRAILER_PLAYER_ORIGINS],
     "screen-wake-lock": [],
     "serial": [],
     "usb": [],

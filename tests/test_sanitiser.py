@@ -21,7 +21,7 @@ FORBIDDEN_TAGS = {
 MAGAZINE_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "blockquote", "ul", "ol", "li",
     "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "img", "hr", "br", "sup",
-    "sub", "del", "abbr", "figure", "figcaption", "div",
+    "sub", "del", "abbr", "figure", "figcaption", "div", "details", "summary",
 }  # fmt: skip
 URL_ATTRIBUTES = {
     "href", "src", "srcset", "action", "formaction", "xlink:href", "data", "poster",

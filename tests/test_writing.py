@@ -150,6 +150,8 @@ def test_change_form_has_toolbar_preview_counters_and_cheat_sheet(admin_client):
         "list",
         "link",
         "footnote",
+        "spoiler",
+        "trailer",
         "image",
     ]
     assert all(button["type"] == "button" for button in toolbar.select("button"))

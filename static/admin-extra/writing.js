@@ -174,16 +174,44 @@
         textarea.setSelectionRange(from, from + placeholder.length);
     }
 
-    function insertBlock(textarea, block) {
-        // A paragraph of its own, which is what makes a library image a figure
-        // with its caption: an empty line on each side, unless one is there.
-        const {selectionEnd: end, value} = textarea;
-        const before = value.slice(0, end);
+    function blockAround(textarea, start, end, text, selectFrom, selectTo) {
+        // A paragraph of its own in place of start..end, which is what makes a
+        // library image a figure with its caption and a trailer a trailer: an
+        // empty line on each side, unless one is there.
+        const {value} = textarea;
+        const before = value.slice(0, start);
         const after = value.slice(end);
         const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
         const tail = after === "" || after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
-        const caret = lead.length + block.length;
-        replaceRange(textarea, end, end, lead + block + tail, caret, caret);
+        replaceRange(textarea, start, end, lead + text + tail, lead.length + selectFrom, lead.length + selectTo);
+    }
+
+    function insertBlock(textarea, block) {
+        const end = textarea.selectionEnd;
+        blockAround(textarea, end, end, block, block.length, block.length);
+    }
+
+    function spoiler(textarea, placeholder) {
+        // Around the selected text, or around a placeholder to type over.
+        const {selectionStart: start, selectionEnd: end, value} = textarea;
+        const selected = value.slice(start, end).replace(/^\n+|\s+$/g, "");
+        const inner = selected || placeholder;
+        const opening = ":::spoiler\n";
+        blockAround(textarea, start, end, `${opening}${inner}\n:::`, opening.length, opening.length + inner.length);
+    }
+
+    function trailer(textarea, placeholder) {
+        // The address selected, or https:// selected for the editor to paste one over.
+        const {selectionStart: start, selectionEnd: end, value} = textarea;
+        const selected = value.slice(start, end).trim();
+        if (/^https?:\/\/\S+$/.test(selected)) {
+            blockAround(textarea, start, end, `@[${placeholder}](${selected})`, 2, 2 + placeholder.length);
+        } else {
+            // Text selected names the trailer.
+            const name = selected || placeholder;
+            const text = `@[${name}](https://)`;
+            blockAround(textarea, start, end, text, name.length + 4, text.length - 1);
+        }
     }
 
     function apply(textarea, action, placeholder) {
@@ -197,6 +225,10 @@
             link(textarea, placeholder);
         } else if (action === "footnote") {
             footnote(textarea, placeholder);
+        } else if (action === "spoiler") {
+            spoiler(textarea, placeholder);
+        } else if (action === "trailer") {
+            trailer(textarea, placeholder);
         }
     }
 

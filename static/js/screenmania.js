@@ -22,3 +22,50 @@
     });
   });
 })();
+
+// Trailers (articles/trailers.py): until the reader clicks, the facade is a link
+// to the video's page on its host and nothing is loaded from that host. The
+// click swaps it for the host's privacy-enhanced player, and only from one of
+// the three origins the Content-Security-Policy allows in a frame.
+(function () {
+  "use strict";
+
+  var PLAYER_ORIGINS = [
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+    "https://geo.dailymotion.com"
+  ];
+
+  function playerAddress(link) {
+    var address;
+    try {
+      address = new URL(link.getAttribute("data-trailer-player"));
+    } catch (error) {
+      return null;
+    }
+    return PLAYER_ORIGINS.indexOf(address.origin) === -1 ? null : address.href;
+  }
+
+  function play(event) {
+    var link = event.target.closest("a[data-trailer-player]");
+    // A click with a modifier opens the host's page in a tab, as any link does.
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    var address = playerAddress(link);
+    if (!address) {
+      return;
+    }
+    event.preventDefault();
+    var player = document.createElement("iframe");
+    player.className = "trailer__player";
+    player.src = address;
+    player.title = link.getAttribute("data-trailer-title");
+    player.allow = "autoplay; fullscreen; picture-in-picture";
+    player.allowFullscreen = true;
+    link.replaceWith(player);
+    player.focus();
+  }
+
+  document.addEventListener("click", play);
+})();

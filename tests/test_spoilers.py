@@ -1,0 +1,146 @@
+"""
+Spoiler blocks, ``:::spoiler La fin du film`` … ``:::``: a closed ``details`` with a French
+label, sanitised like the rest of the body, and still counted in the reading time.
+"""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from articles.models import Article
+from articles.rendering import count_words, render_markdown
+from tests.admin_forms import EMPTY_INLINES, article_fields
+from tests.factories import make_article
+from tests.pages import soup, text
+from tests.test_sanitiser import assert_harmless
+
+
+def fragment(html):
+    return BeautifulSoup(html, "html.parser")
+
+
+def spoilers(html):
+    return fragment(html).select("details.spoiler")
+
+
+def test_spoiler_block_is_a_closed_details_with_its_label():
+    [spoiler] = spoilers(render_markdown(":::spoiler La fin du film\nLe héros *meurt*.\n:::"))
+
+    assert "open" not in spoiler.attrs
+    assert " ".join(spoiler.summary.get_text().split()) == "Spoiler : La fin du film"
+    assert spoiler.summary.get_text() == "Spoiler\u00a0: La fin du film"
+    assert str(spoiler.p) == "<p>Le héros <em>meurt</em>.</p>"
+
+
+def test_spoiler_without_label_warns_in_french():
+    [spoiler] = spoilers(render_markdown(":::spoiler\nLe héros meurt.\n:::"))
+
+    assert text(spoiler.summary) == "Attention, spoiler (cliquer pour afficher)"
+
+
+def test_summary_comes_first_and_the_text_around_stays_outside():
+    html = render_markdown("Avant.\n\n:::spoiler\nDedans.\n\n## Un intertitre\n:::\n\nAprès.")
+
+    page = fragment(html)
+    [spoiler] = page.select("details.spoiler")
+    assert [child.name for child in spoiler.children if child.name] == ["summary", "p", "h2"]
+    assert [text(p) for p in page.find_all("p", recursive=False)] == ["Avant.", "Après."]
+
+
+def test_spoiler_blocks_nest_and_each_closes_its_own():
+    html = render_markdown(":::spoiler Premier\nA\n\n:::spoiler Second\nB\n:::\nC\n:::\n\nD")
+
+    outer, inner = spoilers(html)
+    assert inner.parent is outer
+    assert text(outer.find_all("p", recursive=False)[-1]) == "C"
+    assert text(fragment(html).find_all("p", recursive=False)[-1]) == "D"
+
+
+def test_spoiler_inside_a_quote_or_a_list_item():
+    quoted = render_markdown("> :::spoiler\n> Dans la citation.\n> :::")
+    listed = render_markdown("- Un point\n\n    :::spoiler\n    Dans la liste.\n    :::")
+
+    assert fragment(quoted).select_one("blockquote > details.spoiler p").string == (
+        "Dans la citation."
+    )
+    assert fragment(listed).select_one("li details.spoiler p").string == "Dans la liste."
+
+
+def test_spoiler_syntax_in_code_stays_code():
+    html = render_markdown("```\n:::spoiler\n```\n\n    :::spoiler\n    :::")
+
+    assert spoilers(html) == []
+    assert [code.get_text() for code in fragment(html).select("pre code")] == [
+        ":::spoiler\n",
+        ":::spoiler\n:::\n",
+    ]
+
+
+def test_unclosed_spoiler_hides_everything_after_it():
+    html = render_markdown("Avant.\n\n:::spoiler Oubli\nLa fin.\n\nEncore la fin.")
+
+    [spoiler] = spoilers(html)
+    assert [text(p) for p in spoiler.find_all("p")] == ["La fin.", "Encore la fin."]
+
+
+HOSTILE_INSIDE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[clic](javascript:alert(1))",
+    '<a href="jav&#x09;ascript:alert(1)">lien</a>',
+    "<details open ontoggle=alert(1)><summary>Déjà ouvert</summary>Texte</details>",
+    '<iframe src="https://evil.example/"></iframe>',
+    '<p style="position:fixed" class="spoiler">texte</p>',
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_INSIDE)
+def test_hostile_content_inside_a_spoiler_is_stripped_as_elsewhere(hostile):
+    html = render_markdown(f":::spoiler <img src=x onerror=alert(2)>\n{hostile}\n\n{hostile}\n:::")
+
+    assert_harmless(html)
+    page = fragment(html)
+    assert page.find_all(["script", "iframe"]) == []
+    for details in page.find_all("details"):
+        assert "open" not in details.attrs
+
+
+def test_editor_cannot_open_a_details_nor_name_it():
+    html = render_markdown('<details open class="spoiler" id="x" name="y">Texte</details>')
+
+    [details] = fragment(html).find_all("details")
+    assert details.attrs == {"class": ["spoiler"]}
+
+
+def test_spoiler_text_counts_in_the_reading_time():
+    shown = render_markdown("mot " * 300)
+    hidden = render_markdown(":::spoiler\n" + "mot " * 300 + "\n:::")
+
+    # The warning's own words are read too.
+    assert count_words(hidden) == count_words(shown) + 5
+
+
+def test_article_page_shows_the_spoiler_closed(client, db):
+    article = make_article(body="Intro.\n\n:::spoiler La fin\nLe héros meurt.\n:::")
+
+    [spoiler] = soup(client.get(article.get_absolute_url())).select(".article-body details")
+
+    assert spoiler["class"] == ["spoiler"] and "open" not in spoiler.attrs
+    assert text(spoiler.summary) == "Spoiler : La fin"
+
+
+def test_article_form_refuses_a_spoiler_never_closed_naming_its_line(admin_client):
+    article = make_article()
+    body = "Avant.\n\n:::spoiler La fin\nLe héros meurt."
+
+    response = admin_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        {**article_fields(article, body=body), **EMPTY_INLINES},
+    )
+
+    errors = text(soup(response).select_one(".field-body .errorlist"))
+    assert errors == (
+        "Ligne 3 (spoiler) : le bloc ouvert par « :::spoiler La fin » n’est jamais fermé : "
+        "terminez-le par une ligne ne contenant que :::"
+    )
+    assert Article.objects.get(pk=article.pk).body == article.body

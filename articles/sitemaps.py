@@ -1,7 +1,7 @@
 """
 Sitemaps for search engines: an index at /sitemap.xml listing one sitemap per kind of
-page (articles with their images, sections, tags, authors), each split into pages, and
-a Google News sitemap of the last two days.
+page (articles with their images, sections, tags, authors, films and series), each split
+into pages, and a Google News sitemap of the last two days.
 
 Only what a reader may see, at its canonical French address on SITE_URL: the English
 pages under /en/ repeat the same articles, and the Host header of a request is never
@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +25,7 @@ from taggit.models import Tag
 
 from authors.models import Author
 from screenmania.pagecache import ALL_CONTENT_KEYS, public_page
+from works.models import Work
 
 from .models import Article, Section
 from .structured_data import absolute
@@ -100,6 +101,23 @@ class AuthorSitemap(PublicSitemap):
         return _dated_by_articles(Author.objects.all(), "articles").order_by("slug")
 
 
+class WorkSitemap(PublicSitemap):
+    """Every film and series: each has a page, articles or not (an upcoming release)."""
+
+    def items(self):
+        latest_article = (
+            Article.objects.published()
+            .filter(Q(works=OuterRef("pk")) | Q(reviewed_work=OuterRef("pk")))
+            .annotate(modified=MODIFIED_AT)
+            .order_by("-modified")
+            .values("modified")[:1]
+        )
+        # SQLite and MySQL give the greatest of a date and NULL as NULL: a work with no
+        # published article is dated by its own last edit.
+        lastmod = Greatest("updated_at", Coalesce(Subquery(latest_article), "updated_at"))
+        return Work.objects.annotate(lastmod=lastmod).order_by("pk")
+
+
 class NewsSitemap(PublicSitemap):
     """Google News reads only articles of the last two days, a thousand at most per sitemap."""
 
@@ -146,6 +164,7 @@ SITEMAPS = {
     "sections": SectionSitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,
+    "works": WorkSitemap,
 }
 NEWS_SITEMAPS = {"news": NewsSitemap}
 

@@ -62,9 +62,10 @@ COUNTER = f"{PREFIX}:counter"
 NEXT_PUBLICATION = f"{PREFIX}:next-publication"
 # Every page carries it: a purge of this key empties a CDN of our pages.
 SITE_KEY = "site"
-# What a feed or a sitemap shows of every article it lists: too many to name one
-# by one in a header, so any change to any of them makes it stale.
-ALL_CONTENT_KEYS = frozenset({"articles", "authors", "tags", "images"})
+# What a feed or a sitemap shows of every article it lists (and the sitemap of
+# every work): too many to name one by one in a header, so any change to any of
+# them makes it stale.
+ALL_CONTENT_KEYS = frozenset({"articles", "authors", "tags", "images", "works"})
 # After a cache error, the cache is left alone this long before it is tried again,
 # so that a Redis that is down costs one timeout, not one per request.
 RETRY_AFTER_SECONDS = 5

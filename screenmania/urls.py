@@ -38,6 +38,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("auteurs/", include("authors.urls")),
+    path("", include("works.urls")),
     prefix_default_language=False,
 )
 

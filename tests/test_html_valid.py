@@ -3,6 +3,8 @@
 import json
 import shutil
 import subprocess
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +13,8 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from authors.models import Author
-from tests.factories import make_article, make_author, make_image
+from tests.factories import make_article, make_author, make_image, make_work
+from works.models import Work
 
 # Everything Markdown lets an editor write, so that the sanitised body is checked too.
 RICH_BODY = """\
@@ -58,6 +61,17 @@ def reader_pages(db):
         featured_image=make_image(caption="Un piquet de grève", credit="Studio"),
     )
     make_article(section=article.section, tags=["streaming"], authors=[author])
+    film = make_work(
+        title="Marée basse",
+        original_title="Low Tide",
+        slug="maree-basse",
+        release_date=date(2026, 12, 2),
+        platform="Paravent",
+        platform_date=date(2026, 12, 4),
+        poster=make_image(alt_text="L'affiche du film"),
+    )
+    make_article(reviewed_work=film, rating=Decimal("3.5"), authors=[author])
+    make_article(works=[film], authors=[author])
     return {
         "home": reverse("articles:home"),
         "article": article.get_absolute_url(),
@@ -66,6 +80,9 @@ def reader_pages(db):
         "author": author.get_absolute_url(),
         "search": reverse("articles:search") + "?q=grève",
         "search (no result)": reverse("articles:search") + "?q=introuvable",
+        "work": film.get_absolute_url(),
+        "release week": reverse("works:release_week", kwargs={"day": date(2026, 12, 2)}),
+        "release week (empty)": reverse("works:release_week", kwargs={"day": date(2026, 1, 7)}),
         "home (English)": "/en" + reverse("articles:home"),
         "404": "/cette-page-n-existe-pas/",
     }
@@ -124,6 +141,8 @@ def test_every_demo_page_is_valid_html(client, db, vnu_jar, tmp_path):
     urls.update({f"author {a.slug}": a.get_absolute_url() for a in authors})
     tags = Tag.objects.filter(article__in=published).distinct()
     urls.update({f"tag {t.slug}": reverse("articles:tag", kwargs={"slug": t.slug}) for t in tags})
+    urls.update({f"work {w.slug}": w.get_absolute_url() for w in Work.objects.all()})
+    urls["release week"] = reverse("works:current_release_week")
     assert len(urls) > 5, "the demo content has too few pages to be worth validating"
 
     problems = html_problems(client, vnu_jar, tmp_path, urls)

@@ -35,7 +35,7 @@ def work():
         title="Marée basse",
         slug="maree-basse",
         year=2024,
-        directors="Agnès Varda, Jacques Demy",
+        directors="Odile Ferrand, Lucien Marsac",
         poster=make_image(alt_text="L'affiche de Marée basse"),
     )
 
@@ -114,7 +114,7 @@ def test_item_reviewed_is_the_film(client, review, work):
     assert reviewed["@type"] == "Movie"
     assert reviewed["name"] == "Marée basse"
     assert reviewed["url"] == SITE + work.get_absolute_url()
-    assert [person["name"] for person in reviewed["director"]] == ["Agnès Varda", "Jacques Demy"]
+    assert [person["name"] for person in reviewed["director"]] == ["Odile Ferrand", "Lucien Marsac"]
     assert "@context" not in reviewed
 
 
@@ -155,7 +155,7 @@ def test_review_box_names_the_work_and_links_to_its_page(client, review, work):
     assert text(link) == "Marée basse"
     assert link["href"] == work.get_absolute_url()
     assert text(box.select_one(".review-box__facts")) == (
-        "Film · 2024 · Réalisation : Agnès Varda et Jacques Demy"
+        "Film · 2024 · Réalisation : Odile Ferrand et Lucien Marsac"
     )
     poster = box.select_one(".review-box__poster")
     assert poster["href"] == work.get_absolute_url()

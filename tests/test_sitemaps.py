@@ -19,7 +19,8 @@ from lxml import etree
 
 from articles.models import Article
 from articles.sitemaps import SITEMAPS, ArticleSitemap, NewsSitemap
-from tests.factories import make_article, make_author, make_image, make_section
+from tests.factories import make_article, make_author, make_image, make_section, make_work
+from works.models import Work
 
 pytestmark = pytest.mark.django_db
 
@@ -116,11 +117,14 @@ def sitemap_url(name, page=1):
 
 @pytest.fixture
 def site():
-    """Published articles in two sections, with authors, tags and featured images."""
+    """Published articles in two sections, with authors, tags, featured images and a film."""
     now = timezone.now()
     cinema = make_section(slug="cinema")
     series = make_section(slug="series")
     marie, paul = make_author(slug="marie"), make_author(slug="paul")
+    # Last edited before the article about it.
+    film = make_work(slug="maree-basse")
+    Work.objects.filter(pk=film.pk).update(updated_at=now - timedelta(days=5))
     return [
         make_article(
             section=cinema,
@@ -136,6 +140,7 @@ def site():
             tags=["Netflix", "Cannes"],
             featured_image=make_image(),
             published_at=now - timedelta(hours=2),
+            works=[film],
         ),
         make_article(section=series, authors=[paul], published_at=now - timedelta(days=10)),
     ]
@@ -174,7 +179,9 @@ def test_article_sitemap_gives_dates_and_images(client, urlset_schema, site, med
         assert (media_root / image_url.removeprefix(f"{SITE_URL}/media/")).is_file()
 
 
-def test_sections_tags_and_authors_are_dated_by_their_latest_article(client, urlset_schema, site):
+def test_sections_tags_authors_and_works_are_dated_by_their_latest_article(
+    client, urlset_schema, site
+):
     first, second, _third = site
     expected = {
         "sections": {
@@ -183,6 +190,7 @@ def test_sections_tags_and_authors_are_dated_by_their_latest_article(client, url
         },
         "tags": {"/tags/cannes/": second.modified_at, "/tags/netflix/": second.modified_at},
         "authors": {"/auteurs/marie/": second.modified_at, "/auteurs/paul/": second.modified_at},
+        "works": {"/oeuvres/maree-basse/": second.modified_at},
     }
     for name, dated in expected.items():
         document = read_urlset(client, sitemap_url(name), urlset_schema)
@@ -191,6 +199,27 @@ def test_sections_tags_and_authors_are_dated_by_their_latest_article(client, url
             for url in document.findall("s:url", namespaces=NS)
         }
         assert found == dated, name
+
+
+def test_every_work_is_listed_dated_by_its_last_edit_or_article(client, urlset_schema):
+    now = timezone.now()
+    upcoming = make_work(slug="bientot")
+    make_article(works=[upcoming], status=Article.Status.DRAFT, published_at=None)
+    reviewed = make_work(slug="critique")
+    Work.objects.filter(pk=reviewed.pk).update(updated_at=now - timedelta(days=3))
+    review = make_article(reviewed_work=reviewed, published_at=now - timedelta(hours=1))
+    review.works.clear()
+
+    document = read_urlset(client, sitemap_url("works"), urlset_schema)
+    found = {
+        url.findtext("s:loc", namespaces=NS).removeprefix(SITE_URL): lastmod(url)
+        for url in document.findall("s:url", namespaces=NS)
+    }
+    # A draft dates nothing: the upcoming film keeps the date of its own last edit.
+    assert found == {
+        "/oeuvres/bientot/": upcoming.updated_at,
+        "/oeuvres/critique/": review.modified_at,
+    }
 
 
 HIDDEN = {
@@ -315,12 +344,13 @@ def test_sitemaps_set_no_cookie_and_stay_out_of_results(client, site):
 def build_site(articles, prefix):
     section = make_section(slug=f"{prefix}cinema")
     authors = [make_author(slug=f"{prefix}plume-{n}") for n in range(3)]
-    for _ in range(articles):
+    for number in range(articles):
         make_article(
             section=section,
             authors=authors,
             tags=[f"{prefix}tag-{n}" for n in range(4)],
             featured_image=make_image(),
+            works=[make_work(slug=f"{prefix}film-{number}")],
         )
 
 
@@ -339,9 +369,10 @@ def test_sitemaps_cost_a_fixed_number_of_queries(client):
     build_site(2, "s-")
     small = [count_queries(client, path) for path in SITEMAP_PATHS]
     Article.objects.all().delete()
+    Work.objects.all().delete()
     build_site(15, "l-")
     large = [count_queries(client, path) for path in SITEMAP_PATHS]
     assert large == small
-    # The index counts and dates each of its five sitemaps; a sitemap counts and lists.
+    # The index counts and dates each of its six sitemaps; a sitemap counts and lists.
     # The index and the news sitemap also ask when their oldest news leaves the window.
-    assert small == [11, 2, 2, 2, 2, 3]
+    assert small == [13, 2, 2, 2, 2, 2, 3]

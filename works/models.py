@@ -40,6 +40,44 @@ class WorkQuerySet(models.QuerySet):
         )
         return self.annotate(magazine_rating=models.Subquery(latest_review))
 
+    def with_reviews(self):
+        """
+        With ``magazine_rating`` and, newest first, the published reviews of each work
+        (``published_reviews``), the latest of which ``magazine_review`` links to.
+        """
+        from articles.models import Article
+
+        return self.with_magazine_rating().prefetch_related(
+            models.Prefetch(
+                "reviews", queryset=_published_links(Article), to_attr="published_reviews"
+            )
+        )
+
+    def for_release_week(self):
+        """What the release week shows of each work: its poster, rating and articles."""
+        from articles.models import Article
+
+        # The reviews and the articles discussing it come in one query each, whatever
+        # the number of works; articles_for_readers puts them together.
+        return (
+            self.select_related("poster")
+            .with_reviews()
+            .prefetch_related(
+                models.Prefetch(
+                    "articles", queryset=_published_links(Article), to_attr="published_articles"
+                )
+            )
+        )
+
+
+def _published_links(article_model):
+    """Published articles, newest first, with what a link to one shows: not the text."""
+    return (
+        article_model.objects.published()
+        .defer("body", "body_html", "search_vector")
+        .order_by("-published_at", "-id")
+    )
+
 
 class Work(models.Model):
     class Kind(models.TextChoices):
@@ -168,3 +206,27 @@ class Work(models.Model):
     @property
     def shows_original_title(self):
         return bool(self.original_title) and self.original_title != self.title
+
+    def articles_about(self):
+        """Every article on this work, each once: those discussing it, and its reviews."""
+        from articles.models import Article
+
+        # The admin lists a reviewed work among the works discussed, but an import or
+        # the shell may not: both relations are read, through a subquery so that an
+        # article found by both is not repeated.
+        about = Article.objects.filter(models.Q(works=self) | models.Q(reviewed_work=self))
+        return Article.objects.filter(pk__in=about.values("pk"))
+
+    @property
+    def magazine_review(self):
+        """The latest published review with a rating (with_reviews()): what the stars link to."""
+        return next(
+            (review for review in self.published_reviews if review.rating is not None), None
+        )
+
+    @property
+    def articles_for_readers(self):
+        """From for_release_week(): its published reviews first, then the other articles on it."""
+        reviews = self.published_reviews
+        reviewed = {review.pk for review in reviews}
+        return [*reviews, *(a for a in self.published_articles if a.pk not in reviewed)]

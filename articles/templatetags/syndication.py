@@ -2,6 +2,8 @@ from django import template
 from taggit.models import Tag
 
 from authors.models import Author
+from works.feeds import WorkAtomFeed, WorkFeed
+from works.models import Work
 
 from .. import feeds
 from ..models import Section
@@ -13,12 +15,13 @@ _PAGE_FEEDS = [
     ("section", Section, (feeds.SectionFeed, feeds.SectionAtomFeed)),
     ("tag", Tag, (feeds.TagFeed, feeds.TagAtomFeed)),
     ("author", Author, (feeds.AuthorFeed, feeds.AuthorAtomFeed)),
+    ("work", Work, (WorkFeed, WorkAtomFeed)),
 ]
 
 
 @register.inclusion_tag("includes/feed_links.html", takes_context=True)
 def feed_links(context):
-    """Feed autodiscovery: the whole site's feeds, then the section, tag or author shown."""
+    """Feed autodiscovery: the whole site's feeds, then the section, tag, author or work shown."""
     subjects = [(None, (feeds.LatestArticlesFeed, feeds.LatestArticlesAtomFeed))]
     for name, model, feed_classes in _PAGE_FEEDS:
         subject = context.get(name)

@@ -13,6 +13,9 @@ SIZES = {
     "calc(100vw - 2rem)",
     # The headline card: full width, then three fifths of the page.
     "headline": "(min-width: 72rem) 42rem, (min-width: 40rem) 58vw, calc(100vw - 2rem)",
+    # A work's poster beside its details, and its thumbnail in the release week.
+    "poster": "(min-width: 40rem) 16rem, 12rem",
+    "poster-thumbnail": "(min-width: 40rem) 7rem, 5rem",
     "avatar": "96px",
     "avatar-large": "160px",
 }

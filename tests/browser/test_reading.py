@@ -7,17 +7,22 @@ files; this module is also the URLconf that adds them, as `make run` does.
 
 import os
 import time
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import re_path
+from django.urls import re_path, reverse
+from django.utils import timezone
 from django.views.static import serve
 from playwright.sync_api import sync_playwright
 
 from screenmania.urls import urlpatterns as site_urlpatterns
+from tests.factories import image_bytes, make_article, make_image, make_work
 
 pytestmark = pytest.mark.browser
 
@@ -179,8 +184,40 @@ def test_article_page_reads_top_to_bottom_and_copies_its_link(
     context.close()
 
 
+@pytest.fixture
+def film_of_the_week(demo_site):
+    """
+    A film out this week with a portrait poster and a review, and a series arriving on a
+    platform: the film's page and the release week.
+    """
+    poster = make_image(
+        file=SimpleUploadedFile("affiche.png", image_bytes(400, 600), content_type="image/png"),
+        alt_text="L'affiche du Phare",
+    )
+    today = timezone.localdate()
+    film = make_work(
+        title="Le Phare",
+        original_title="The Beacon Keeper",
+        slug="le-phare",
+        directors="Odile Ferrand, Lucien Marsac, Nadia Berthier",
+        release_date=today,
+        poster=poster,
+    )
+    make_article(reviewed_work=film, rating=Decimal("4.5"), title="Une lumière dans la nuit")
+    make_work(
+        title="Une série au titre particulièrement long pour un petit écran",
+        slug="serie-longue",
+        kind="series",
+        seasons=2,
+        platform="Paravent",
+        platform_date=today + timedelta(days=1),
+        poster=poster,
+    )
+    return [film.get_absolute_url(), reverse("works:current_release_week")]
+
+
 def test_reader_pages_have_no_serious_accessibility_violation(
-    chromium_path, axe_js, demo_site, browser
+    chromium_path, axe_js, demo_site, film_of_the_week, browser
 ):
     # axe is injected as an inline script, which our own CSP rightly forbids.
     context = browser.new_context(viewport=LAPTOP, bypass_csp=True)
@@ -188,7 +225,7 @@ def test_reader_pages_have_no_serious_accessibility_violation(
     axe_source = axe_js.read_text()
     problems = []
     open_first_article(page, demo_site)
-    for url in (page.url, demo_site + "/"):
+    for url in (page.url, demo_site + "/", *(demo_site + path for path in film_of_the_week)):
         page.goto(url)
         page.add_script_tag(content=axe_source)
         violations = page.evaluate(
@@ -207,3 +244,37 @@ def test_reader_pages_have_no_serious_accessibility_violation(
         ]
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_work_page_and_release_week_fit_phones_and_laptops(
+    demo_site, film_of_the_week, browser, tmp_path
+):
+    context = browser.new_context(viewport=LAPTOP, locale="fr-FR")
+    page = context.new_page()
+    foreign_requests, console_errors = watch_requests(page, demo_site)
+    directory = screenshot_dir(tmp_path)
+    work_url, week_url = film_of_the_week
+
+    for name, viewport in (("phone", PHONE), ("laptop", LAPTOP)):
+        page.set_viewport_size(viewport)
+        for label, url in (("week", week_url), ("work", work_url)):
+            page.goto(demo_site + url, wait_until="load")
+            page.screenshot(path=directory / f"{label}-{name}.png", full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{url} is {overflow}px wider than a {name} screen"
+
+        # The work's page is the last one open.
+        assert page.locator(".work__poster img").evaluate("img => img.naturalWidth") > 0
+        poster = page.locator(".work__poster").bounding_box()
+        title = page.locator(".work__title").bounding_box()
+        if name == "phone":
+            # One column: the poster, then the title under it.
+            assert poster["y"] + poster["height"] <= title["y"]
+        else:
+            # The details beside the poster.
+            assert poster["x"] + poster["width"] <= title["x"]
+            assert title["y"] < poster["y"] + poster["height"]
+
+    assert foreign_requests == []
+    assert console_errors == []
+    context.close()

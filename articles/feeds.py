@@ -23,9 +23,9 @@ from authors.models import Author
 from images.renditions import SOCIAL_CARD
 from screenmania.pagecache import ALL_CONTENT_KEYS, public_page
 
+from .formats import rating_number
 from .models import Article, Section
 from .structured_data import absolute
-from .templatetags.screenmania import rating_number
 
 ITEMS = 20
 

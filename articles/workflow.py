@@ -32,8 +32,8 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext, pgettext
 
+from .formats import long_date
 from .models import Article, EditorialAction
-from .templatetags.screenmania import long_date
 
 CHANGE = "articles.change_article"
 EDIT_ANY = "articles.edit_any_article"

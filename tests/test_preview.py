@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, pgettext
 
+from articles.formats import long_date
 from articles.models import Article, PreviewLink
 from articles.preview import token_for
-from articles.templatetags.screenmania import long_date
 from tests.factories import (
     EDITOR,
     logged_in,

@@ -7,11 +7,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse, translate_url
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import structured_data
+from articles.formats import long_date, rating_number
 from screenmania import pagecache
 
 register = template.Library()
@@ -91,17 +92,7 @@ def repeat_block(context, name):
     return block.render(context) if block else ""
 
 
-@register.filter
-def long_date(value):
-    """« 28 juillet 2023 », with French's ordinal « 1er » for the first of the month."""
-    if not value:
-        return ""
-    if timezone.is_aware(value):
-        value = timezone.localtime(value)
-    formatted = formats.date_format(value, "j F Y")
-    if value.day == 1 and translation.get_language() == "fr":
-        formatted = "1er" + formatted[1:]
-    return formatted
+register.filter(long_date)
 
 
 @register.simple_tag(takes_context=True)
@@ -187,13 +178,7 @@ def author_structured_data(author):
     return json_ld(structured_data.profile_page(author))
 
 
-@register.filter
-def rating_number(value):
-    """A rating as readers write it: « 3,5 », and « 4 » rather than « 4,0 »."""
-    if value is None:
-        return ""
-    decimals = 0 if value == int(value) else 1
-    return formats.number_format(value, decimals, use_l10n=True)
+register.filter(rating_number)
 
 
 @register.inclusion_tag("includes/rating.html")

@@ -1,7 +1,7 @@
 """
 Illustrations for the demo magazine, drawn with Pillow at load time so the
-repository holds no binary image: featured images (1600×900) and author
-avatars (400×400).
+repository holds no binary image: featured images (1600×900), author
+avatars (400×400) and the posters of films and series (800×1200).
 
 Every drawing is seeded from a stable string (an article's slug), so the same
 article gets the same picture on every run and every machine. Each function
@@ -91,12 +91,20 @@ def _alpha(color, alpha):
     return (*color, alpha)
 
 
+@functools.cache
 def _font(size):
     try:
         return ImageFont.truetype("DejaVuSans-Bold.ttf", size)
     except OSError:
         # Pillow ships a scalable font of its own for machines without DejaVu.
         return ImageFont.load_default(size)
+
+
+def text_width(text, size, tracking=0):
+    """The logical width of ``text`` set at ``size``, letters spread ``tracking`` apart."""
+    font = _font(round(size * SUPERSAMPLE))
+    letters = sum(font.getlength(letter) for letter in text) if tracking else font.getlength(text)
+    return letters / SUPERSAMPLE + tracking * max(len(text) - 1, 0)
 
 
 class Pen:
@@ -136,6 +144,16 @@ class Pen:
     def text(self, xy, text, size, fill, anchor="mm"):
         font = _font(round(size * self.scale))
         self.draw.text(self._points([xy])[0], text, font=font, fill=fill, anchor=anchor)
+
+    def spaced_text(self, center, text, size, fill, tracking):
+        """``text`` centred on ``center``, letters spread ``tracking`` apart, as on posters."""
+        font = _font(round(size * self.scale))
+        x = center[0] - text_width(text, size, tracking) / 2
+        for letter in text:
+            self.draw.text(
+                self._points([(x, center[1])])[0], letter, font=font, fill=fill, anchor="lm"
+            )
+            x += font.getlength(letter) / self.scale + tracking
 
 
 class Sketch:
@@ -696,3 +714,605 @@ def avatar(name, palette_index=None):
         f"{palette.accent_name}, sur fond {palette.background_name}."
     )
     return _jpeg(sketch.finish(vignette=0.3)), alt
+
+
+# Posters: each motif fills an 800×1200 Sketch and returns the French description of
+# its scene; poster() then sets the names, the title and the credits over it.
+
+POSTER_SIZE = (800, 1200)
+
+# What the line under the title says, by works.models.Work.Kind value.
+CREDIT_PHRASES = {
+    "film": "Un film de",
+    "series": "Une série créée par",
+    "documentary": "Un documentaire de",
+    "docuseries": "Une série documentaire de",
+    "animation": "Un film d'animation de",
+    "short": "Un court métrage de",
+}
+
+
+def _sky(sketch, top, bottom, height):
+    """Repaints the upper ``height`` of the canvas with a gradient from ``top`` to ``bottom``."""
+    gradient = vertical_gradient((sketch.canvas_size[0], height * SUPERSAMPLE), top, bottom)
+    sketch.paste(gradient, (0, 0))
+
+
+def _stars(sketch, count, bottom):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    for _ in range(count):
+        x, y = rng.uniform(0, 800), rng.uniform(0, bottom)
+        pen.circle((x, y), rng.uniform(0.6, 2.2), fill=_alpha(p.light, rng.randint(50, 210)))
+
+
+def poster_tide(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    horizon = 600
+    _sky(sketch, _mix(p.sky, p.accent2, 0.35), _mix(p.accent, p.light, 0.55), horizon)
+    sun = (rng.uniform(300, 500), horizon - 40)
+    sketch.light(p.light, 120, 0.6, lambda g: g.circle(sun, 150, 255))
+    pen.circle(sun, 95, fill=_alpha(p.accent, 255))
+    # The sea, a band of water between the sky and the shore the tide has left.
+    pen.rect((0, horizon, 800, 700), _mix(p.sky, p.ground, 0.3))
+    for y in range(horizon + 8, 700, 14):
+        pen.line([(0, y), (800, y)], _alpha(p.light, 40), 2)
+    shore = _mix(p.ground, p.accent2, 0.18)
+    pen.rect((0, 700, 800, 1200), shore)
+    for k in range(16):
+        y = 715 + k * k * 2.2
+        phase = rng.uniform(0, math.tau)
+        ripple = [(x, y + 6 * math.sin(phase + x / 40)) for x in range(0, 820, 20)]
+        pen.line(ripple, _alpha(p.light, 45), 2)
+    # The sun's reflection, broken into dashes that widen towards the viewer.
+    for k in range(34):
+        y = horizon + 6 + k * 17
+        half = 20 + k * 3.2 * rng.uniform(0.6, 1.2)
+        pen.line([(sun[0] - half, y), (sun[0] + half, y)], _alpha(p.accent, 170 - k * 3), 4)
+    # Oyster tables on their legs, in rows that recede to the water.
+    for row in range(4):
+        y = 730 + row * row * 22 + row * 18
+        size = 1 + row * 0.6
+        x = rng.uniform(-40, 0)
+        while x < 800:
+            pen.rect((x, y, x + 60 * size, y + 7 * size), _alpha(p.ink, 230))
+            for leg in (x + 6 * size, x + 54 * size):
+                pen.line([(leg, y), (leg, y + 16 * size)], _alpha(p.ink, 230), 2 * size)
+            x += 90 * size
+    walker = (sun[0] + 150, 760)
+    pen.circle((walker[0], walker[1] - 58), 9, fill=_alpha(p.ink, 255))
+    pen.polygon(
+        [
+            (walker[0] - 9, walker[1] - 48),
+            (walker[0] + 9, walker[1] - 48),
+            (walker[0] + 7, walker[1]),
+            (walker[0] - 7, walker[1]),
+        ],
+        _alpha(p.ink, 255),
+    )
+    pen.line([walker, (walker[0] + 40, walker[1] + 90)], _alpha(p.ink, 90), 10)
+    return (
+        "un soleil bas au-dessus de la mer, dont le reflet traverse l'estran découvert par la "
+        "marée, où une silhouette marche entre des tables à huîtres"
+    )
+
+
+def poster_beam(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    booth = (600, 170, 690, 230)
+    beam = [(610, 190), (690, 215), (-60, 800), (-60, 420)]
+    pen.rect((560, 130, 730, 270), _alpha(_mix(p.sky, p.ink, 0.5), 255), 8)
+    sketch.light(p.accent, 160, 0.45, lambda g: g.polygon(beam, 255))
+    sketch.light(p.light, 40, 0.3, lambda g: g.polygon(beam, 255))
+    pen.rect(booth, _alpha(p.light, 255), 6)
+    # Dust floating in the beam: points between its two edges.
+    for _ in range(220):
+        t, s = rng.random(), rng.random()
+        top = (610 + (-60 - 610) * t, 190 + (420 - 190) * t)
+        bottom = (690 + (-60 - 690) * t, 215 + (800 - 215) * t)
+        x, y = (top[0] + (bottom[0] - top[0]) * s, top[1] + (bottom[1] - top[1]) * s)
+        pen.circle((x, y), rng.uniform(0.7, 2.2), fill=_alpha(p.light, rng.randint(60, 200)))
+    # Rows of seats and heads, nearer rows larger, the beam catching the tops of heads.
+    for row, (y, seat) in enumerate([(700, 62), (770, 80), (860, 104), (980, 136)]):
+        shade = _mix(p.ink, p.ground, 0.45 - row * 0.12)
+        x = -rng.uniform(0, seat)
+        while x < 800:
+            pen.rect((x + 4, y, x + seat - 4, y + seat * 1.3), shade, seat * 0.2)
+            if rng.random() < 0.6:
+                radius = seat * 0.3
+                cx, cy = x + seat / 2 + rng.uniform(-5, 5), y - radius * 0.5
+                pen.circle((cx, cy), radius, fill=_mix(p.ink, p.ground, 0.25 - row * 0.06))
+                pen.draw.arc(
+                    pen._box((cx - radius, cy - radius, cx + radius, cy + radius)),
+                    190,
+                    300,
+                    fill=_alpha(p.accent, 150),
+                    width=3,
+                )
+            x += seat
+    return (
+        "le faisceau d'un projecteur qui part de la cabine et traverse une salle obscure, "
+        "chargé de poussière lumineuse, au-dessus des têtes des spectateurs"
+    )
+
+
+def poster_orbit(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    _stars(sketch, 220, 1200)
+    planet = (400, 1480)
+    sketch.light(p.accent2, 60, 0.8, lambda g: g.circle(planet, 860, 255))
+    pen.circle(planet, 840, fill=_mix(p.sky, p.ground, 0.4))
+    for k in range(6):
+        pen.circle(planet, 840 - 60 * k - 30, outline=_alpha(p.light, 14), width=18)
+    # The ring station, drawn flat then tilted.
+    scale = SUPERSAMPLE
+    layer = Image.new("RGBA", (640 * scale, 260 * scale))
+    ring = Pen(layer, scale)
+    ring.ellipse((20, 40, 620, 220), outline=_alpha(_mix(p.light, p.sky, 0.25), 255), width=30)
+    for k in range(12):
+        theta = math.tau * k / 12
+        x, y = 320 + 300 * math.cos(theta), 130 + 90 * math.sin(theta)
+        ring.line([(320, 130), (x, y)], _alpha(_mix(p.light, p.sky, 0.45), 255), 6)
+        ring.circle((x, y), 4, fill=_alpha(p.accent, 255))
+    ring.circle((320, 130), 34, fill=_alpha(p.light, 255))
+    ring.circle((320, 130), 16, fill=_alpha(p.accent, 255))
+    layer = layer.rotate(rng.uniform(-16, -8), resample=Image.Resampling.BILINEAR, expand=True)
+    sketch.light(p.accent, 140, 0.45, lambda g: g.circle((400, 450), 260, 255))
+    width, height = (v / SUPERSAMPLE for v in layer.size)
+    sketch.paste(layer, (400 - width / 2, 450 - height / 2))
+    star = (rng.uniform(130, 250), rng.uniform(130, 220))
+    sketch.light(p.light, 40, 0.9, lambda g: g.circle(star, 30, 255))
+    for dx, dy in ((1, 0), (0, 1)):
+        pen.polygon(
+            [
+                (star[0] - 70 * dx, star[1] - 70 * dy),
+                (star[0] + 4 * dy, star[1] + 4 * dx),
+                (star[0] + 70 * dx, star[1] + 70 * dy),
+                (star[0] - 4 * dy, star[1] - 4 * dx),
+            ],
+            _alpha(p.light, 230),
+        )
+    return (
+        "une station spatiale en forme d'anneau, en orbite au-dessus d'une planète, sous une "
+        "étoile brillante et un ciel constellé"
+    )
+
+
+def poster_furnaces(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    sketch.light(p.accent2, 220, 0.9, lambda g: g.rect((-100, 560, 900, 900), 255))
+    sketch.light(p.accent, 120, 0.6, lambda g: g.rect((100, 640, 700, 800), 255))
+    plumes = []
+    for x in (170, 540, 640):
+        y = 250
+        for k in range(7):
+            plumes.append(((x + k * 28 + rng.uniform(-10, 10), y - k * 40), 40 + k * 14))
+
+    def smoke(g):
+        for center, radius in plumes:
+            g.circle(center, radius, 255)
+
+    sketch.light(_mix(p.light, p.sky, 0.4), 50, 0.35, smoke)
+    steel = _alpha(_mix(p.ink, p.ground, 0.3), 255)
+    # Two blast furnaces: a tower narrowing to its throat, with a gantry and pipes.
+    for cx, top, wide in ((330, 300, 120), (520, 380, 95)):
+        pen.polygon(
+            [
+                (cx - wide / 2, 820),
+                (cx + wide / 2, 820),
+                (cx + wide / 3, top + 90),
+                (cx + wide / 5, top),
+                (cx - wide / 5, top),
+                (cx - wide / 3, top + 90),
+            ],
+            steel,
+        )
+        for y in range(int(top) + 40, 820, 60):
+            pen.line([(cx - wide / 2 - 30, y), (cx + wide / 2 + 30, y)], steel, 5)
+        pen.line(
+            [(cx + wide / 5, top + 20), (cx + wide + 60, top + 120), (cx + wide + 60, 820)],
+            steel,
+            16,
+        )
+    for x, top in ((170, 260), (620, 330), (680, 300)):
+        pen.rect((x - 14, top, x + 14, 820), steel)
+    # The workers' houses in front, windows lit.
+    x = -20
+    while x < 800:
+        w = rng.uniform(80, 110)
+        h = rng.uniform(90, 120)
+        pen.polygon(
+            [(x, 900), (x, 900 - h), (x + w / 2, 900 - h - 40), (x + w, 900 - h), (x + w, 900)],
+            _alpha(p.ink, 255),
+        )
+        if rng.random() < 0.7:
+            pen.rect(
+                (x + w * 0.3, 900 - h * 0.6, x + w * 0.55, 900 - h * 0.35),
+                _alpha(p.accent2, 255),
+                2,
+            )
+        x += w + 4
+    pen.rect((0, 898, 800, 1200), _alpha(p.ink, 255))
+    return (
+        "la silhouette d'une usine sidérurgique, hauts-fourneaux et cheminées qui fument, "
+        "au-dessus d'une rangée de maisons ouvrières aux fenêtres allumées, sous un ciel rougeoyant"
+    )
+
+
+def _pine(pen, x, base, height, fill):
+    for k in range(4):
+        top = base - height + k * height * 0.18
+        half = height * (0.16 + k * 0.07)
+        pen.polygon(
+            [(x, top), (x + half, top + height * 0.32), (x - half, top + height * 0.32)], fill
+        )
+    pen.rect((x - height * 0.03, base - height * 0.15, x + height * 0.03, base), fill)
+
+
+def poster_watchtower(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    _sky(sketch, _mix(p.sky, p.ink, 0.2), _mix(p.accent2, p.light, 0.35), 760)
+    smoke_x = rng.uniform(560, 680)
+    plume = [((smoke_x - k * 18, 660 - k * 70), 30 + k * 16) for k in range(8)]
+    sketch.light(
+        _mix(p.light, p.ink, 0.35), 40, 0.7, lambda g: [g.circle(c, r, 255) for c, r in plume]
+    )
+    sketch.light(
+        p.accent, 30, 0.9, lambda g: g.ellipse((smoke_x - 60, 640, smoke_x + 60, 690), 255)
+    )
+    # The tower: four legs braced in a zigzag, up to a cabin with its lit window.
+    wood = _alpha(p.ink, 255)
+    legs = ((250, 860, 345, 380), (450, 860, 395, 380))
+    for x_bottom, y_bottom, x_top, y_top in legs:
+        pen.line([(x_bottom, y_bottom), (x_top, y_top)], wood, 9)
+    for k in range(6):
+        t0, t1 = k / 6, (k + 1) / 6
+        left = [(250 + (345 - 250) * t, 860 - 480 * t) for t in (t0, t1)]
+        right = [(450 + (395 - 450) * t, 860 - 480 * t) for t in (t0, t1)]
+        pen.line([left[0], right[1]], wood, 4)
+        pen.line([right[0], left[1]], wood, 4)
+        pen.line([left[0], right[0]], wood, 5)
+    pen.rect((310, 300, 430, 385), wood, 4)
+    pen.polygon([(290, 305), (450, 305), (370, 250)], wood)
+    pen.rect((322, 318, 418, 360), _alpha(p.accent2, 255), 2)
+    for k in range(3):
+        cx = 342 + k * 28
+        pen.circle((cx, 344), 7, fill=wood)
+        pen.rect((cx - 8, 350, cx + 8, 362), wood, 3)
+    # The pine forest, three layers, darker and larger towards the viewer.
+    for layer, (base, height) in enumerate(((760, 110), (840, 150), (960, 210))):
+        fill = _alpha(_mix(p.ground, p.ink, 0.3 + layer * 0.3), 255)
+        x = -rng.uniform(0, 40)
+        while x < 840:
+            _pine(pen, x, base + rng.uniform(-10, 10), height * rng.uniform(0.8, 1.15), fill)
+            x += height * rng.uniform(0.3, 0.45)
+        pen.rect((0, base, 800, 1200), fill)
+    return (
+        "une tour de guet dressée au-dessus d'une forêt de pins, trois petites silhouettes à la "
+        "fenêtre de sa cabine, face à une colonne de fumée qui monte à l'horizon"
+    )
+
+
+def poster_wind(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    _sky(sketch, _mix(p.sky, p.light, 0.35), _mix(p.light, p.accent, 0.2), 800)
+    # Gusts: long curves across the sky.
+    for k in range(7):
+        y = 150 + k * 80 + rng.uniform(-20, 20)
+        phase = rng.uniform(0, math.tau)
+        start = rng.uniform(-200, 200)
+        curve = [
+            (x, y + 30 * math.sin(phase + x / 90)) for x in range(int(start), int(start) + 560, 12)
+        ]
+        pen.line(curve, _alpha(p.light, 150), 5)
+        end = curve[-1]
+        for j in range(20):
+            theta = j / 19 * math.pi * 1.4
+            curve.append((end[0] + 30 * math.sin(theta), end[1] - 30 + 30 * math.cos(theta)))
+        pen.line(curve[-20:], _alpha(p.light, 150), 5)
+    # Bunting blown sideways on a sagging line.
+    line = [(x, 260 + 0.00028 * (x - 420) ** 2 * -1 + 60) for x in range(-20, 840, 10)]
+    pen.line(line, _alpha(p.ink, 200), 3)
+    colours = (p.accent, p.accent2, p.light, p.sky)
+    for k, (x, y) in enumerate(line[2::5]):
+        pen.polygon([(x, y), (x + 34, y), (x + 30, y + 42)], _alpha(colours[k % 4], 255))
+    # Tents and a caravan on the grass.
+    pen.rect((0, 800, 800, 1200), _mix(p.ground, p.accent2, 0.25))
+    for cx, size, colour in ((170, 150, p.accent), (620, 120, p.accent2), (430, 90, p.sky)):
+        pen.polygon(
+            [(cx - size, 820), (cx + size, 820), (cx + size * 0.1, 820 - size * 1.1)],
+            _alpha(colour, 255),
+        )
+        pen.polygon(
+            [(cx - size * 0.15, 820), (cx + size * 0.25, 820), (cx + size * 0.1, 820 - size * 0.6)],
+            _alpha(p.ink, 220),
+        )
+    pen.rect((250, 700, 420, 800), _alpha(p.light, 255), 36)
+    pen.rect((280, 725, 340, 760), _alpha(p.sky, 255), 10)
+    pen.circle((330, 805), 22, fill=_alpha(p.ink, 255))
+    for _ in range(26):
+        x, y = rng.uniform(0, 800), rng.uniform(100, 760)
+        pen.ellipse(
+            (x, y, x + rng.uniform(10, 18), y + rng.uniform(5, 8)), fill=_alpha(p.accent2, 220)
+        )
+    return (
+        "un camping balayé par le vent, avec des tentes, une caravane, une guirlande de fanions "
+        "qui claque et des bourrasques qui tourbillonnent dans le ciel"
+    )
+
+
+def poster_city_night(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    _stars(sketch, 60, 400)
+    font = _font(980 * SUPERSAMPLE)
+    pen.draw.text(
+        pen._points([(430, 450)])[0],
+        "9",
+        font=font,
+        fill=_alpha(p.accent, 35),
+        anchor="mm",
+        stroke_width=6 * SUPERSAMPLE,
+        stroke_fill=_alpha(p.accent, 170),
+    )
+    # The skyline, windows lit at random.
+    x = -10
+    while x < 810:
+        w = rng.uniform(70, 130)
+        top = rng.uniform(430, 700)
+        shade = _mix(p.ink, p.ground, rng.uniform(0.2, 0.6))
+        pen.rect((x, top, x + w, 1200), shade)
+        for wy in range(int(top) + 16, 880, 26):
+            for wx in range(int(x) + 10, int(x + w) - 14, 20):
+                if rng.random() < 0.3:
+                    pen.rect(
+                        (wx, wy, wx + 10, wy + 14), _alpha(rng.choice((p.accent2, p.light)), 210)
+                    )
+        x += w + rng.uniform(2, 8)
+    # Police lights on the street, and the light trails of cars.
+    sketch.light(p.accent, 90, 0.8, lambda g: g.circle((150, 880), 150, 255))
+    sketch.light((200, 40, 60), 90, 0.7, lambda g: g.circle((650, 880), 150, 255))
+    for k in range(6):
+        y = 860 + k * 9
+        start = rng.uniform(-100, 300)
+        colour = p.light if k % 2 else p.accent2
+        pen.line([(start, y), (start + rng.uniform(300, 600), y)], _alpha(colour, 200), 3)
+    return (
+        "une ville la nuit, ses immeubles aux fenêtres éclairées devant un immense chiffre 9, "
+        "avec des lueurs de gyrophares et des traînées de phares dans la rue"
+    )
+
+
+def poster_road(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    horizon = 620
+    _sky(sketch, _mix(p.sky, p.light, 0.25), _mix(p.light, p.accent, 0.25), horizon)
+    sketch.light(p.accent, 140, 0.6, lambda g: g.circle((560, horizon - 60), 120, 255))
+    # The village on the horizon: roofs and a bell tower.
+    village = _alpha(_mix(p.sky, p.ink, 0.5), 255)
+    x = 260
+    while x < 560:
+        w = rng.uniform(30, 50)
+        h = rng.uniform(20, 40)
+        pen.polygon(
+            [
+                (x, horizon),
+                (x, horizon - h),
+                (x + w / 2, horizon - h - 14),
+                (x + w, horizon - h),
+                (x + w, horizon),
+            ],
+            village,
+        )
+        x += w
+    pen.rect((395, horizon - 120, 425, horizon), village)
+    pen.polygon([(390, horizon - 120), (430, horizon - 120), (410, horizon - 180)], village)
+    # Fields in stripes, and the road to the village.
+    pen.rect((0, horizon, 800, 1200), _mix(p.ground, p.accent2, 0.3))
+    for k in range(14):
+        y = horizon + 6 + k * k * 3.4
+        pen.line([(0, y), (800, y)], _alpha(p.light, 28), 3)
+    pen.polygon(
+        [(395, horizon), (425, horizon), (760, 1200), (40, 1200)], _mix(p.ground, p.light, 0.35)
+    )
+    for k in range(9):
+        t0, t1 = (k / 9) ** 1.6, ((k + 0.5) / 9) ** 1.6
+        y0, y1 = horizon + (1200 - horizon) * t0, horizon + (1200 - horizon) * t1
+        pen.polygon(
+            [(409, y0), (411, y0), (411 + 8 * t1, y1), (409 - 8 * t1, y1)], _alpha(p.light, 200)
+        )
+    # A letterbox on its post in the foreground, flag up.
+    pen.rect((120, 760, 140, 1000), _alpha(p.ink, 255))
+    pen.rect((60, 700, 200, 780), _alpha(p.accent2, 255), 30)
+    pen.rect((76, 726, 150, 736), _alpha(p.ink, 200), 4)
+    pen.line([(200, 740), (200, 660)], _alpha(p.ink, 255), 6)
+    pen.rect((200, 660, 240, 684), _alpha(p.accent, 255), 3)
+    # Letters flying off over the fields.
+    for k in range(5):
+        x, y = 230 + k * 90 + rng.uniform(-20, 20), 520 - k * 70 + rng.uniform(-20, 20)
+        w, h = 46 - k * 4, 30 - k * 2.5
+        pen.rect((x, y, x + w, y + h), _alpha(p.light, 240), 2)
+        pen.line([(x, y), (x + w / 2, y + h * 0.55), (x + w, y)], _alpha(p.ink, 150), 2)
+    return (
+        "une route de campagne qui mène à un village et à son clocher, une boîte aux lettres au "
+        "premier plan et quelques enveloppes qui s'envolent au-dessus des champs"
+    )
+
+
+def poster_arcades(sketch):
+    p, rng, pen = sketch.palette, sketch.rng, sketch.pen
+    _sky(sketch, _mix(p.light, p.accent, 0.35), p.light, 360)
+    sun = (rng.uniform(80, 200), rng.uniform(150, 230))
+    sketch.light(p.light, 140, 0.8, lambda g: g.circle(sun, 180, 255))
+    wall = _mix(p.accent2, p.light, 0.45)
+    pen.rect((0, 300, 800, 700), wall)
+    pen.rect((0, 300, 800, 330), _mix(wall, p.ink, 0.2))
+    ground = _mix(p.light, p.accent, 0.2)
+    pen.rect((0, 700, 800, 1200), ground)
+    shadow = _alpha(_mix(p.ink, p.sky, 0.3), 170)
+    # Arches open on the dark gallery, each casting a long shadow of its pillar.
+    for k in range(5):
+        left = 40 + k * 150
+        pen.rect((left, 440, left + 110, 700), _alpha(_mix(p.ink, p.sky, 0.2), 255))
+        pen.circle((left + 55, 440), 55, fill=_alpha(_mix(p.ink, p.sky, 0.2), 255))
+        pillar = left + 110
+        pen.polygon(
+            [(pillar, 700), (pillar + 40, 700), (pillar + 260, 1200), (pillar + 160, 1200)], shadow
+        )
+    pen.polygon([(0, 700), (40, 700), (150, 1200), (0, 1200)], shadow)
+    # Two figures facing each other across the square, their shadows stretched behind them.
+    for cx, lean in ((300, 1), (520, -1)):
+        pen.polygon([(cx - 10, 900), (cx + 10, 900), (cx + 150, 1160), (cx + 110, 1170)], shadow)
+        pen.circle((cx, 805), 13, fill=_alpha(p.ink, 255))
+        pen.polygon(
+            [(cx - 15, 822), (cx + 15, 822), (cx + 12 + lean * 3, 900), (cx - 12 + lean * 3, 900)],
+            _alpha(p.ink, 255),
+        )
+    return (
+        "une place de village écrasée de soleil, bordée d'arcades dont les ombres s'allongent sur "
+        "le sol, où deux silhouettes se font face"
+    )
+
+
+POSTER_MOTIFS = {
+    "tide": poster_tide,
+    "beam": poster_beam,
+    "orbit": poster_orbit,
+    "furnaces": poster_furnaces,
+    "watchtower": poster_watchtower,
+    "wind": poster_wind,
+    "city_night": poster_city_night,
+    "road": poster_road,
+    "arcades": poster_arcades,
+}
+
+
+# The smallest size at which a title may take one, two or three lines: a short title
+# stays on one line, a long one breaks rather than shrinks to nothing.
+TITLE_SIZES = {1: 96, 2: 56, 3: 44}
+
+
+def _title_lines(title, width, largest=124):
+    """The title in capitals, on as few lines as reads well, at the largest size that fits."""
+    words = title.upper().split()
+    for most, smallest in TITLE_SIZES.items():
+        for size in range(largest, smallest - 1, -4):
+            lines = []
+            for word in words:
+                if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+                    lines[-1] = f"{lines[-1]} {word}"
+                else:
+                    lines.append(word)
+            # A word of two letters left alone on its line ("DE", "9") looks like a mistake.
+            orphan = len(lines) > 1 and any(len(line) <= 2 for line in lines)
+            fits = all(text_width(line, size) <= width for line in lines)
+            if len(lines) <= most and fits and not orphan:
+                return lines, size
+    return lines, smallest
+
+
+def _laurel(sketch, center, words):
+    """A festival laurel: two branches around the prize's name."""
+    pen, p = sketch.pen, sketch.palette
+    cx, cy = center
+    radius = 104
+    gold = _alpha(_mix(p.accent2, p.light, 0.55), 255)
+    # A dark halo keeps the gold readable on a pale sky.
+    sketch.light(p.ink, 60, 0.35, lambda g: g.circle(center, radius + 10, 255))
+    for side in (-1, 1):
+        stem = []
+        for k in range(9):
+            phi = math.radians(110 - k * 16)
+            stem.append((cx + side * radius * math.cos(phi) * -1, cy + radius * math.sin(phi)))
+        pen.line(stem, gold, 3)
+        for k in range(1, 9):
+            (xa, ya), (xb, yb) = stem[k - 1], stem[k]
+            direction = math.atan2(yb - ya, xb - xa)
+            for offset in (-0.55, 0.55):
+                angle = direction + offset
+                leaf = (xb + math.cos(angle) * 12, yb + math.sin(angle) * 12)
+                pen.polygon(_leaf(leaf, 26, 10, angle), gold)
+    # The prize on top, larger, then the festival; each wrapped to the wreath's width.
+    lines = []
+    for k, part in enumerate(words.split("·")):
+        size = 15 if k == 0 else 11
+        for word in part.upper().split():
+            if (
+                lines
+                and lines[-1][1] == size
+                and text_width(f"{lines[-1][0]} {word}", size, 1) < 150
+            ):
+                lines[-1] = (f"{lines[-1][0]} {word}", size)
+            else:
+                lines.append((word, size))
+    for k, (line, size) in enumerate(lines):
+        y = cy - 6 + (k - (len(lines) - 1) / 2) * 21
+        pen.spaced_text((cx, y), line, size, gold, 1)
+
+
+@functools.cache
+def poster(
+    title, kind="film", motif="tide", names=(), cast=(), laurel="", mention="", palette_index=None
+):
+    """
+    (JPEG bytes, French alt text) of an 800×1200 poster for the work called ``title``:
+    a scene drawn by the ``motif``, the ``cast`` on top, an optional festival ``laurel``
+    (its lines separated by « · ») and ``mention`` (« Saison 2 »), the title, and the
+    credit line that ``kind`` calls for, with the ``names`` of its directors.
+    """
+    rng = seeded_random(f"poster:{title}")
+    palette = PALETTES[rng.randrange(len(PALETTES)) if palette_index is None else palette_index]
+    sketch = Sketch(POSTER_SIZE, palette, rng)
+    scene = POSTER_MOTIFS[motif](sketch)
+    pen, p = sketch.pen, palette
+    lines, size = _title_lines(title, 700)
+    line_height = size * 1.02
+    first = 990 - line_height * (len(lines) - 0.5)
+    title_top = first - size * 0.5 - (70 if mention else 20)
+    # Shade under the lettering, dark from the top of the title down, and behind
+    # the names on top, so that both read whatever the scene.
+    top = round(title_top - 200)
+    under = Image.linear_gradient("L").resize((sketch.canvas_size[0], (1200 - top) * SUPERSAMPLE))
+    under = under.point(lambda v: round(min(255, v * (1200 - top) / 300) * 0.85))
+    sketch.image.paste(p.ink, (0, top * SUPERSAMPLE), under)
+    above = Image.linear_gradient("L").resize((sketch.canvas_size[0], 170 * SUPERSAMPLE))
+    above = above.transpose(Image.Transpose.FLIP_TOP_BOTTOM).point(lambda v: round(v * 0.6))
+    sketch.image.paste(p.ink, (0, 0), above)
+
+    names_line = "   ".join(name.upper() for name in cast[:3])
+    names_size = 24
+    while names_size > 14 and text_width(names_line, names_size, 3) > 720:
+        names_size -= 1
+    pen.spaced_text((400, 64), names_line, names_size, _alpha(p.light, 235), 3)
+    if laurel:
+        _laurel(sketch, (150, 250), laurel)
+
+    if mention:
+        pen.spaced_text(
+            (400, first - size * 0.5 - 34), mention.upper(), 28, _alpha(p.accent, 255), 4
+        )
+    for k, line in enumerate(lines):
+        y = first + k * line_height
+        pen.text((403, y + 4), line, size, _alpha(p.ink, 200))
+        pen.text((400, y), line, size, _alpha(p.light, 255))
+    credit = f"{CREDIT_PHRASES[kind]} {', '.join(names)}" if names else ""
+    if credit:
+        pen.spaced_text((400, 1062), credit.upper(), 20, _alpha(p.accent, 255), 2.5)
+    # The billing block: the small print of a real poster, here only rules and the names.
+    small = f"{credit}   avec {', '.join(cast)}".upper() if cast else credit.upper()
+    size = 11
+    while size > 7 and text_width(small, size, 1) > 700:
+        size -= 0.5
+    pen.spaced_text((400, 1112), small, size, _alpha(p.light, 150), 1)
+    pen.line([(150, 1134), (650, 1134)], _alpha(p.light, 60), 1)
+    for k in range(5):
+        x = 250 + k * 64
+        pen.rect((x, 1150, x + 44, 1170), _alpha(p.light, 70), 5)
+
+    # The names and the credit are on the work's page next to the poster: the alt
+    # text (300 characters in the library) keeps to what only the picture says.
+    alt = f"Affiche de « {title} » : {scene}."
+    if laurel:
+        alt += f" Couronne de laurier : « {laurel.replace(' · ', ', ')} »."
+    if mention:
+        alt += f" Mention « {mention} » au-dessus du titre."
+    alt += f" Tons {p.words}."
+    return _jpeg(sketch.finish(vignette=0.35)), alt

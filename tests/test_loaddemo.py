@@ -5,6 +5,7 @@ opens the newsroom to a staff account that is not a superuser.
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -12,13 +13,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image as PillowImage
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Authorship, BodyImage, Section
 from authors.models import Author
-from images.demo_art import AVATAR_SIZE, FEATURED_SIZE
+from images.demo_art import AVATAR_SIZE, FEATURED_SIZE, POSTER_SIZE
 from images.models import Image
+from works.models import Work, release_week_start
 
 # The demo articles readers must never see, with the state that hides each.
 UNPUBLISHED = {
@@ -49,6 +52,12 @@ def snapshot(media_root):
         "authorships": list(
             Authorship.objects.order_by("article__slug", "position").values_list(
                 "article__slug", "author__slug", "position"
+            )
+        ),
+        "works": list(Work.objects.order_by("slug").values_list()),
+        "works_discussed": list(
+            Article.works.through.objects.order_by("article__slug", "work__slug").values_list(
+                "article__slug", "work__slug"
             )
         ),
         "images": list(Image.objects.order_by("title").values_list()),
@@ -85,6 +94,32 @@ def test_running_the_demo_twice_creates_and_changes_nothing(db, media_root):
     assert set(re.findall(r"(\d+) new", second_output)) == {"0"}
 
 
+def test_running_the_demo_again_redraws_a_lost_poster(db):
+    load_demo()
+    poster = Work.objects.get(slug="maree-basse").poster
+    poster.file.storage.delete(poster.file.name)
+
+    output = load_demo()
+
+    poster.refresh_from_db()
+    assert_picture(poster, POSTER_SIZE)
+    assert "1 redrawn" in output
+
+
+def test_running_the_demo_again_leaves_an_edited_work_alone(db):
+    load_demo()
+    Work.objects.filter(slug="maree-basse").update(
+        runtime=101, synopsis="Corrigé par la rédaction."
+    )
+    Article.objects.get(slug="critique-maree-basse").works.clear()
+
+    load_demo()
+
+    work = Work.objects.get(slug="maree-basse")
+    assert (work.runtime, work.synopsis) == (101, "Corrigé par la rédaction.")
+    assert not Article.objects.get(slug="critique-maree-basse").works.exists()
+
+
 def test_running_the_demo_again_redraws_a_lost_illustration(db):
     load_demo()
     image = Article.objects.get(slug="festival-port-lanvec-palmares").featured_image
@@ -95,7 +130,12 @@ def test_running_the_demo_again_redraws_a_lost_illustration(db):
     image.refresh_from_db()
     assert_picture(image, FEATURED_SIZE)
     assert "1 redrawn" in output
-    illustrations = Article.objects.count() + Author.objects.count() + BodyImage.objects.count()
+    illustrations = (
+        Article.objects.count()
+        + Author.objects.count()
+        + BodyImage.objects.count()
+        + Work.objects.count()
+    )
     assert Image.objects.count() == illustrations
 
 
@@ -147,7 +187,7 @@ def test_demo_content_passes_model_validation(db):
     """What SQLite lets through (a text too long, say), PostgreSQL and the admin would refuse."""
     load_demo()
 
-    for model in (Section, Author, Article, Image):
+    for model in (Section, Author, Article, Image, Work):
         for instance in model.objects.all():
             instance.full_clean()
 
@@ -202,11 +242,103 @@ def test_unpublished_demo_articles_are_listed_nowhere(db, client):
     listings = ["/", "/tags/critique/", "/tags/series-francaises/"]
     listings += [section.get_absolute_url() for section in Section.objects.all()]
     listings += [author.get_absolute_url() for author in Author.objects.all()]
+    listings += [work.get_absolute_url() for work in Work.objects.all()]
+    listings.append(reverse("works:current_release_week"))
 
     for url in listings:
         page = client.get(url).content.decode()
         leaks = [slug for slug in UNPUBLISHED if f"/articles/{slug}/" in page]
         assert leaks == [], url
+
+
+def test_demo_works_have_a_poster_and_their_facts(db):
+    load_demo()
+    works = Work.objects.select_related("poster")
+
+    assert works.count() >= 8
+    assert works.filter(kind=Work.Kind.FILM).exists()
+    assert works.filter(kind=Work.Kind.SERIES).exists()
+    for work in works:
+        assert_picture(work.poster, POSTER_SIZE)
+        assert work.poster.alt_text.startswith(f"Affiche de « {work.title} » : "), work.slug
+        assert work.director_names and work.cast_names and work.countries, work.slug
+        assert work.synopsis, work.slug
+        if work.is_serial:
+            assert work.seasons and not work.runtime, work.slug
+        else:
+            assert work.runtime and not work.seasons, work.slug
+
+
+def test_demo_release_week_has_films_in_cinemas_and_on_platforms_whatever_the_day(db):
+    load_demo()
+    this_week = release_week_start(timezone.localdate())
+    released = Work.objects.released_in_week(this_week)
+
+    assert released.filter(release_date__isnull=False).exists()
+    assert released.filter(platform_date__isnull=False).exists()
+    assert Work.objects.released_in_week(this_week + timedelta(days=7)).exists()
+    assert Work.objects.released_in_week(this_week - timedelta(days=7)).exists()
+
+
+def test_demo_reviews_rate_their_works_in_half_stars(db):
+    load_demo()
+    reviews = Article.objects.published().filter(reviewed_work__isnull=False)
+
+    assert reviews.count() >= 3
+    assert not reviews.filter(rating__isnull=True).exists()
+    assert not reviews.filter(spoilers="").exists()
+    assert {rating % 1 for rating in reviews.values_list("rating", flat=True)} == {0, 0.5}
+    for review in reviews:
+        assert review.works.filter(pk=review.reviewed_work_id).exists(), review.slug
+    rated = Work.objects.with_magazine_rating().filter(magazine_rating__isnull=False)
+    assert rated.count() == reviews.values("reviewed_work").distinct().count()
+
+
+def test_demo_review_under_embargo_comes_out_with_its_series(db):
+    load_demo()
+    review = Article.objects.select_related("reviewed_work").get(
+        slug="les-hauts-fourneaux-saison-finale-critique"
+    )
+
+    assert review.is_under_embargo
+    assert review.published_at == review.embargo_until
+    assert timezone.localdate(review.embargo_until) == review.reviewed_work.platform_date
+
+
+def test_demo_bodies_show_a_spoiler_block_and_a_trailer(db):
+    load_demo()
+    bodies = [
+        BeautifulSoup(html, "html.parser")
+        for html in Article.objects.published().values_list("body_html", flat=True)
+    ]
+
+    spoilers = [spoiler for html in bodies for spoiler in html.select("details.spoiler")]
+    assert spoilers and not any(spoiler.has_attr("open") for spoiler in spoilers)
+    trailers = [link for html in bodies for link in html.select("figure.trailer a[href]")]
+    assert [link["href"] for link in trailers] == ["https://www.youtube.com/watch?v=Xk3vQ9mLp2A"]
+
+
+def test_every_work_page_and_release_week_of_the_demo_responds(db, client):
+    load_demo()
+    this_week = release_week_start(timezone.localdate())
+    urls = [work.get_absolute_url() for work in Work.objects.all()]
+    urls.append(reverse("works:current_release_week"))
+    urls += [
+        reverse("works:release_week", kwargs={"day": this_week + timedelta(days=days)})
+        for days in (-7, 7)
+    ]
+
+    statuses = {url: client.get(url).status_code for url in urls}
+
+    assert {url: status for url, status in statuses.items() if status != 200} == {}
+
+
+def test_demo_work_pages_link_to_their_reviews(db, client):
+    load_demo()
+
+    for review in Article.objects.published().filter(reviewed_work__isnull=False):
+        page = client.get(review.reviewed_work.get_absolute_url()).content.decode()
+        assert review.get_absolute_url() in page, review.slug
 
 
 @pytest.fixture

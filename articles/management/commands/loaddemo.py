@@ -1,17 +1,21 @@
 """
-Fills the database with the demo magazine: sections, authors, articles, tags
-and their illustrations, drawn by images.demo_art.
+Fills the database with the demo magazine: sections, authors, films and series,
+articles (reviews among them), tags, and their illustrations and posters, drawn
+by images.demo_art.
 
-The content lives in articles/demo/: site.toml for the sections and authors,
-one Markdown file per article with a TOML header between +++ lines. Running
-the command again leaves whatever already exists as it is, so it never undoes
-an editor's change; it only redraws an illustration whose file has gone.
+The content lives in articles/demo/: site.toml for the sections, authors and
+works, one Markdown file per article with a TOML header between +++ lines.
+Dates are relative to the day the command runs, so that the magazine always has
+fresh articles and a full release week. Running the command again leaves
+whatever already exists as it is, so it never undoes an editor's change; it only
+redraws an illustration whose file has gone.
 """
 
 import re
 import tomllib
 from collections import Counter
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +31,7 @@ from articles.models import Article, Authorship, Section
 from authors.models import Author
 from images import demo_art
 from images.models import Image
+from works.models import Work, release_week_start, split_names
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 CREDIT = "Illustration Screenmania"
@@ -52,7 +57,8 @@ def read_article(path):
 
 class Command(BaseCommand):
     help = (
-        "Load the demo magazine: sections, authors, articles, tags and drawn illustrations. "
+        "Load the demo magazine: sections, authors, films and series, articles, tags, and "
+        "drawn illustrations and posters. "
         "Running it again adds nothing and changes nothing."
     )
 
@@ -68,14 +74,16 @@ class Command(BaseCommand):
         site = tomllib.loads((DEMO_DIR / "site.toml").read_text(encoding="utf-8"))
         sections = {data["slug"]: self.load_section(data) for data in site["sections"]}
         authors = {data["slug"]: self.load_author(data) for data in site["authors"]}
+        # Before the articles, which name them.
+        works = {data["slug"]: self.load_work(data) for data in site.get("works", [])}
         articles = [read_article(path) for path in sorted((DEMO_DIR / "articles").glob("*.md"))]
         for data in articles:
-            self.load_article(data, sections, authors)
+            self.load_article(data, sections, authors, works)
         if verbosity >= 1:
             tags = {name.lower() for data in articles for name in data.get("tags", [])}
             slugs = [data["slug"] for data in articles]
             body_images = sum(len(data.get("body_images", [])) for data in articles)
-            self.report(slugs, len(sections), len(authors), len(tags), body_images)
+            self.report(slugs, len(sections), len(authors), len(works), len(tags), body_images)
 
     def load_section(self, data):
         section, created = Section.objects.get_or_create(
@@ -110,7 +118,69 @@ class Command(BaseCommand):
             avatar=avatar,
         )
 
-    def load_article(self, data, sections, authors):
+    def load_work(self, data):
+        slug = data["slug"]
+        title = f"Démo : affiche {slug}"
+        filename = f"affiche-{slug}.jpg"
+
+        def draw():
+            return demo_art.poster(
+                data["title"],
+                kind=data["kind"],
+                names=tuple(split_names(data.get("directors", ""))),
+                cast=tuple(split_names(data.get("cast", ""))),
+                **data["poster"],
+            )
+
+        work = Work.objects.select_related("poster").filter(slug=slug).first()
+        if work is not None:
+            if work.poster and work.poster.title == title:
+                self.ensure_file(work.poster, filename, draw)
+            return work
+        release_date, platform_date = self.work_dates(data)
+        caption = f"L'affiche de « {data['title']} »."
+        work = Work.objects.create(
+            slug=slug,
+            title=data["title"],
+            original_title=data.get("original_title", ""),
+            kind=data["kind"],
+            year=self.work_year(data, release_date, platform_date),
+            directors=data.get("directors", ""),
+            cast=data.get("cast", ""),
+            countries=data.get("countries", []),
+            runtime=data.get("runtime"),
+            seasons=data.get("seasons"),
+            release_date=release_date,
+            platform=data.get("platform", ""),
+            platform_date=platform_date,
+            synopsis=data.get("synopsis", "").strip(),
+            poster=self.illustration(title, filename, draw, caption=caption),
+        )
+        self.created["works"] += 1
+        return work
+
+    @staticmethod
+    def work_dates(data):
+        """Cinema release from this release week's Wednesday, platform date from today."""
+        today = timezone.localdate()
+        release_date = platform_date = None
+        if "release_in_days" in data:
+            release_date = release_week_start(today) + timedelta(days=data["release_in_days"])
+        if "platform_in_days" in data:
+            platform_date = today + timedelta(days=data["platform_in_days"])
+        return release_date, platform_date
+
+    @staticmethod
+    def work_year(data, release_date, platform_date):
+        """As given, or counted back from this year, or that of its first release."""
+        if "year" in data:
+            return data["year"]
+        if "years_ago" in data:
+            return timezone.localdate().year - data["years_ago"]
+        first = min(filter(None, (release_date, platform_date)), default=timezone.localdate())
+        return first.year
+
+    def load_article(self, data, sections, authors, works):
         slug = data["slug"]
         title = f"Démo : illustration {slug}"
         filename = f"{slug}.jpg"
@@ -123,8 +193,13 @@ class Command(BaseCommand):
             if article.featured_image and article.featured_image.title == title:
                 self.ensure_file(article.featured_image, filename, draw)
             return
+        try:
+            discussed = [works[work_slug] for work_slug in data.get("works", [])]
+            reviewed = works[data["review_of"]] if "review_of" in data else None
+        except KeyError as error:
+            raise CommandError(f"{slug}: no work {error} in site.toml.") from error
         # All or nothing: a run stopped halfway leaves no article without its
-        # authors or tags, and the next run simply creates it.
+        # authors, tags or works, and the next run simply creates it.
         with transaction.atomic():
             article = Article.objects.create(
                 slug=slug,
@@ -136,12 +211,18 @@ class Command(BaseCommand):
                 published_at=self.publication_date(data),
                 is_featured=data.get("featured", False),
                 featured_image=self.illustration(title, filename, draw, caption=data["caption"]),
+                reviewed_work=reviewed,
+                rating=Decimal(str(data["rating"])) if "rating" in data else None,
+                spoilers=data.get("spoilers", ""),
+                embargo_until=self.embargo(data),
             )
             for position, author_slug in enumerate(data["authors"], start=1):
                 Authorship.objects.get_or_create(
                     article=article, author=authors[author_slug], defaults={"position": position}
                 )
             article.tags.add(*(self.tag(name) for name in data.get("tags", [])))
+            # A review is about its work too, so that it is listed on the work's page.
+            article.works.set({*discussed, *([reviewed] if reviewed else [])})
         self.created["articles"] += 1
 
     def body_with_images(self, slug, data):
@@ -167,6 +248,14 @@ class Command(BaseCommand):
         if "days_ago" not in data:
             return None
         day = timezone.localdate() - timedelta(days=data["days_ago"])
+        return timezone.make_aware(datetime.combine(day, data.get("time", time(9))))
+
+    @staticmethod
+    def embargo(data):
+        """``embargo_in_days`` after today, at the article's ``time``: when it may come out."""
+        if "embargo_in_days" not in data:
+            return None
+        day = timezone.localdate() + timedelta(days=data["embargo_in_days"])
         return timezone.make_aware(datetime.combine(day, data.get("time", time(9))))
 
     def tag(self, name):
@@ -212,7 +301,7 @@ class Command(BaseCommand):
         image.file = ContentFile(data, name=filename)
         image.save()
 
-    def report(self, slugs, sections, authors, tags, body_images):
+    def report(self, slugs, sections, authors, works, tags, body_images):
         demo = Article.objects.filter(slug__in=slugs)
         now = timezone.now()
         states = {
@@ -229,7 +318,9 @@ class Command(BaseCommand):
                 + ")"
             )
         )
-        images = f"{len(slugs) + authors + body_images} images ({new['images']} new"
+        reviews = demo.filter(reviewed_work__isnull=False).count()
+        self.stdout.write(f"  {works} films and series ({new['works']} new), {reviews} reviews")
+        images = f"{len(slugs) + authors + works + body_images} images ({new['images']} new"
         images += f", {self.redrawn} redrawn)" if self.redrawn else ")"
         self.stdout.write(
             f"  {sections} sections ({new['sections']} new), {authors} authors "

@@ -165,3 +165,13 @@ def test_only_half_stars_reach_the_database():
 
     assert make_article(reviewed_work=work, rating=Decimal("0.5")).rating == Decimal("0.5")
     assert Article.objects.count() == 1
+
+
+def test_titles_and_synopses_get_french_typography():
+    work = make_work(
+        title="L'Été: suite", original_title="Summer's End", synopsis='Il dit "non" à l\'aube!'
+    )
+
+    assert work.title == "L’Été\u00a0: suite"
+    assert work.synopsis == "Il dit «\u00a0non\u00a0» à l’aube\u202f!"
+    assert work.original_title == "Summer's End"

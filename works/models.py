@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from articles.rendering import french_typography
+
 # French cinemas take new films on Wednesdays: the release week runs from one
 # Wednesday to the Tuesday after it.
 RELEASE_WEEKDAY = 2  # Monday is 0
@@ -176,6 +178,13 @@ class Work(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.year})"
+
+    def save(self, *args, **kwargs):
+        # As for articles: readers see French spacing, quotes and apostrophes whatever
+        # the keyboard typed. The original title keeps its own language's rules.
+        self.title = french_typography(self.title)
+        self.synopsis = french_typography(self.synopsis)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("works:detail", kwargs={"slug": self.slug})

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import make_article, make_image, make_work
-from tests.pages import soup, text
+from tests.pages import count_queries, soup, text
 from works.models import Work
 from works.views import ReleaseWeekView
 from works.weeks import ReleaseWeek
@@ -220,13 +220,6 @@ def build_week(works, articles_each, prefix):
         make_article(reviewed_work=work, rating=Decimal("3"))
         for _ in range(articles_each):
             make_article(works=[work])
-
-
-def count_queries(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.usefixtures("page_cache_off")

@@ -12,14 +12,13 @@ import copy
 from datetime import datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article
 from articles.sitemaps import SITEMAPS, ArticleSitemap, NewsSitemap
 from tests.factories import make_article, make_author, make_image, make_section, make_work
+from tests.pages import count_queries
 from works.models import Work
 
 pytestmark = pytest.mark.django_db
@@ -355,13 +354,6 @@ def build_site(articles, prefix):
 
 
 SITEMAP_PATHS = ["/sitemap.xml", *(f"/sitemap-{name}.xml" for name in [*SITEMAPS, "news"])]
-
-
-def count_queries(client, path):
-    client.get(path)  # content types are cached once per process
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(path).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.usefixtures("page_cache_off")

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_image, make_section, make_work
-from tests.pages import soup, text
+from tests.pages import count_queries, soup, text
 from works.models import Work
 
 pytestmark = pytest.mark.django_db
@@ -185,13 +185,6 @@ def build_work(articles, authors_each, prefix):
             works=[work],
         )
     return work.get_absolute_url()
-
-
-def count_queries(client, url):
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.usefixtures("page_cache_off")

@@ -17,10 +17,9 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import Article, EditorialAction
-from tests.browser.test_reading import CHROMIUM_ARGS
 from tests.factories import CONTRIBUTOR, EDITOR, make_member, make_section
 
 pytestmark = pytest.mark.browser
@@ -69,15 +68,6 @@ def newsroom(live_server, transactional_db):
         user.save()
     section = make_section(name="Festivals", slug="festivals")
     return live_server.url, section
-
-
-@pytest.fixture
-def chromium(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(page, origin, username, next_url):

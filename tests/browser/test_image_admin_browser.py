@@ -10,11 +10,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.test_newsroom_browser import PASSWORD, WIDE, log_in, watch
-from tests.browser.test_reading import CHROMIUM_ARGS
 from tests.factories import image_bytes, make_article, make_image
 
 pytestmark = pytest.mark.browser
@@ -38,15 +37,6 @@ def library(live_server, transactional_db):
         "image_url": reverse("admin:images_image_change", args=[poster.pk]),
         "article_url": reverse("admin:articles_article_change", args=[article.pk]),
     }
-
-
-@pytest.fixture
-def chromium(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_clicking_the_preview_sets_the_focal_point(library, chromium):

@@ -9,10 +9,9 @@ Everything the database needs is created before Chromium starts: see the
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser.test_reading import CHROMIUM_ARGS
 from tests.factories import make_article
 
 pytestmark = pytest.mark.browser
@@ -31,15 +30,6 @@ def newsroom(live_server, transactional_db):
         body="## Le contexte\n\nUn paragraphe de texte.",
     )
     return live_server.url, reverse("admin:articles_article_change", args=[article.pk]), article.pk
-
-
-@pytest.fixture
-def chromium(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(page, origin, next_url):

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.test_newsroom_browser import PASSWORD, WIDE, log_in
-from tests.browser.test_reading import CHROMIUM_ARGS, LAPTOP
+from tests.browser.test_reading import LAPTOP
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.browser
@@ -56,15 +56,6 @@ def newsroom(live_server, transactional_db):
     User.objects.create_superuser("redaction", password=PASSWORD)
     article = make_article(status=Article.Status.DRAFT, published_at=None, body="## Le contexte")
     return live_server.url, reverse("admin:articles_article_change", args=[article.pk])
-
-
-@pytest.fixture
-def chromium(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_recorded(browser, url, **options):

@@ -9,10 +9,9 @@ from base64 import b32decode
 import pytest
 from django.urls import reverse
 from django_otp.oath import TOTP
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.browser.test_newsroom_browser import watch
-from tests.browser.test_reading import CHROMIUM_ARGS
 from tests.factories import EDITOR, make_member
 
 pytestmark = pytest.mark.browser
@@ -23,15 +22,6 @@ def newsroom(live_server, transactional_db, settings):
     settings.TWO_FACTOR_REQUIRED_GROUPS = [EDITOR]
     make_member(EDITOR, "ines")
     return live_server.url
-
-
-@pytest.fixture
-def chromium(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(page, origin, code=""):

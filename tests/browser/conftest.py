@@ -1,0 +1,17 @@
+"""One Chromium per test, with the flags that keep it quiet on a machine without a network."""
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser.test_reading import CHROMIUM_ARGS
+
+
+@pytest.fixture
+def chromium(chromium_path, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the
+    # test itself between two browser steps, would otherwise refuse to run beside it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -15,7 +15,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
-from django.utils.html import escape
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from taggit.models import Tag
 
@@ -38,6 +39,44 @@ MEDIA_NS = "http://search.yahoo.com/mrss/"
 # enough to be read tag by tag; in text, "<" is always escaped, so a match is a tag.
 _TAG_RE = re.compile(r'<[a-zA-Z][^\s/>]*(?:\s+[^\s=/>]+(?:="[^"]*")?)*\s*/?>')
 _URL_ATTRIBUTE_RE = re.compile(r'(\s)(href|src|srcset)="([^"]*)"')
+
+
+# The pipeline's own markup (nh3's output): lowercase tags, quoted attributes.
+_DETAILS_RE = re.compile(r"<(/?)details\b[^>]*>")
+_SUMMARY_RE = re.compile(r"<summary>(.*?)</summary>", re.S)
+
+
+def without_spoilers(html, page_url):
+    """
+    ``html`` with each spoiler block replaced by its label and a link to the page.
+
+    Feed readers strip or open ``details`` as they please: a reader who never asked
+    would read the ending in the list of unread items. On the page it stays closed.
+    """
+    parts, position, depth, start = [], 0, 0, None
+    for tag in _DETAILS_RE.finditer(html):
+        closing = tag.group(1) == "/"
+        if not closing:
+            if depth == 0:
+                start = tag.start()
+            depth += 1
+            continue
+        depth = max(depth - 1, 0)
+        if depth == 0 and start is not None:
+            block = html[start : tag.end()]
+            summary = _SUMMARY_RE.search(block)
+            parts.append(html[position:start])
+            parts.append(
+                format_html(
+                    '<p><strong>{}</strong> <a href="{}">{}</a></p>',
+                    mark_safe(summary.group(1)) if summary else "",  # noqa: S308 (sanitised)
+                    page_url,
+                    gettext("Hidden in the feed: read it on the site."),
+                )
+            )
+            position, start = tag.end(), None
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 def absolute_html(html, page_url):
@@ -223,7 +262,9 @@ class LatestArticlesFeed(Feed):
                 "height": str(card.height),
             }
         return {
-            "content": absolute_html(article.body_html, article.absolute_url),
+            "content": absolute_html(
+                without_spoilers(article.body_html, article.absolute_url), article.absolute_url
+            ),
             "authors": [
                 (author.name, absolute(author.get_absolute_url()))
                 for author in article.authors.all()

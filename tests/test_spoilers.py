@@ -3,6 +3,7 @@ Spoiler blocks, ``:::spoiler La fin du film`` … ``:::``: a closed ``details`` 
 label, sanitised like the rest of the body, and still counted in the reading time.
 """
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
@@ -144,3 +145,24 @@ def test_article_form_refuses_a_spoiler_never_closed_naming_its_line(admin_clien
         "terminez-le par une ligne ne contenant que :::"
     )
     assert Article.objects.get(pk=article.pk).body == article.body
+
+
+@pytest.mark.parametrize("feed", ["articles:feed", "articles:atom_feed"])
+def test_feeds_keep_spoilers_hidden_behind_a_link_to_the_page(client, db, feed):
+    article = make_article(
+        body=(
+            "Intro.\n\n:::spoiler La fin\nLe héros meurt.\n\n"
+            ":::spoiler Le générique\nUne scène cachée.\n:::\n:::\n\nConclusion."
+        )
+    )
+
+    [entry] = feedparser.parse(client.get(reverse(feed)).content).entries
+    content = fragment(entry.content[0].value)
+
+    assert "meurt" not in content.get_text() and "cachée" not in content.get_text()
+    assert not content.select("details")
+    [notice] = [p for p in content.select("p") if p.strong]
+    assert text(notice.strong) == "Spoiler : La fin"
+    assert notice.a["href"] == article.absolute_url
+    assert text(notice.a) == "Masqué dans le flux : à lire sur le site."
+    assert "Conclusion." in content.get_text()

@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from taggit.models import Tag
 
@@ -26,6 +25,7 @@ from screenmania.pagecache import ALL_CONTENT_KEYS, public_page
 
 from .formats import rating_number
 from .models import Article, Section
+from .rendering import replace_spoilers
 from .structured_data import absolute
 
 ITEMS = 20
@@ -41,11 +41,6 @@ _TAG_RE = re.compile(r'<[a-zA-Z][^\s/>]*(?:\s+[^\s=/>]+(?:="[^"]*")?)*\s*/?>')
 _URL_ATTRIBUTE_RE = re.compile(r'(\s)(href|src|srcset)="([^"]*)"')
 
 
-# The pipeline's own markup (nh3's output): lowercase tags, quoted attributes.
-_DETAILS_RE = re.compile(r"<(/?)details\b[^>]*>")
-_SUMMARY_RE = re.compile(r"<summary>(.*?)</summary>", re.S)
-
-
 def without_spoilers(html, page_url):
     """
     ``html`` with each spoiler block replaced by its label and a link to the page.
@@ -53,30 +48,16 @@ def without_spoilers(html, page_url):
     Feed readers strip or open ``details`` as they please: a reader who never asked
     would read the ending in the list of unread items. On the page it stays closed.
     """
-    parts, position, depth, start = [], 0, 0, None
-    for tag in _DETAILS_RE.finditer(html):
-        closing = tag.group(1) == "/"
-        if not closing:
-            if depth == 0:
-                start = tag.start()
-            depth += 1
-            continue
-        depth = max(depth - 1, 0)
-        if depth == 0 and start is not None:
-            block = html[start : tag.end()]
-            summary = _SUMMARY_RE.search(block)
-            parts.append(html[position:start])
-            parts.append(
-                format_html(
-                    '<p><strong>{}</strong> <a href="{}">{}</a></p>',
-                    mark_safe(summary.group(1)) if summary else "",  # noqa: S308 (sanitised)
-                    page_url,
-                    gettext("Hidden in the feed: read it on the site."),
-                )
-            )
-            position, start = tag.end(), None
-    parts.append(html[position:])
-    return "".join(parts)
+
+    def notice(summary):
+        return format_html(
+            '<p><strong>{}</strong> <a href="{}">{}</a></p>',
+            summary,
+            page_url,
+            gettext("Hidden in the feed: read it on the site."),
+        )
+
+    return replace_spoilers(html, notice)
 
 
 def absolute_html(html, page_url):

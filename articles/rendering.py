@@ -35,6 +35,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
@@ -768,3 +769,32 @@ def reading_time(html_text):
     minutes = count_words(html_text) / WORDS_PER_MINUTE
     # int(x + 0.5) rather than round(): banker's rounding would turn 2.5 into 2.
     return max(1, int(minutes + 0.5))
+
+
+# The pipeline's own markup (nh3's output): lowercase tags, quoted attributes.
+_DETAILS_RE = re.compile(r"<(/?)details\b[^>]*>")
+_SUMMARY_RE = re.compile(r"<summary>(.*?)</summary>", re.S)
+
+
+def replace_spoilers(html_text, replacement):
+    """
+    Stored HTML with each outermost spoiler block (and any ``details`` an editor typed)
+    replaced by ``replacement(summary)``, the summary's HTML as safe markup: for the
+    places where a closed block cannot be trusted to stay closed.
+    """
+    parts, position, depth, start = [], 0, 0, None
+    for tag in _DETAILS_RE.finditer(html_text):
+        if tag.group(1) != "/":
+            if depth == 0:
+                start = tag.start()
+            depth += 1
+            continue
+        depth = max(depth - 1, 0)
+        if depth == 0 and start is not None:
+            summary = _SUMMARY_RE.search(html_text, start, tag.end())
+            # Sanitised when the body was saved, like the rest of body_html.
+            label = mark_safe(summary.group(1)) if summary else ""  # noqa: S308
+            parts += [html_text[position:start], str(replacement(label))]
+            position, start = tag.end(), None
+    parts.append(html_text[position:])
+    return "".join(parts)

@@ -25,6 +25,8 @@ from django.db.models import F, Value
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from .rendering import replace_spoilers
+
 POSTGRESQL_CONFIG = "screenmania_french"
 
 # Longer queries are cut rather than refused: nobody types more, and each word costs a lookup.
@@ -270,7 +272,9 @@ def with_excerpts(articles, query):
     articles = list(articles)
     for article in articles:
         article.search_excerpt = excerpt(
-            f"{article.standfirst} {plain_text(article.body_html)}", wanted
+            # Never a spoiler's words, which the page keeps closed.
+            f"{article.standfirst} {plain_text(replace_spoilers(article.body_html, str))}",
+            wanted,
         )
     return articles
 

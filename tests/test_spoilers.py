@@ -166,3 +166,15 @@ def test_feeds_keep_spoilers_hidden_behind_a_link_to_the_page(client, db, feed):
     assert notice.a["href"] == article.absolute_url
     assert text(notice.a) == "Masqué dans le flux : à lire sur le site."
     assert "Conclusion." in content.get_text()
+
+
+def test_search_excerpts_never_quote_a_spoiler(client, db):
+    make_article(
+        title="Le phare",
+        body="Le gardien du phare attend.\n\n:::spoiler La fin\nLe gardien disparaît.\n:::",
+    )
+
+    page = soup(client.get(reverse("articles:search"), {"q": "disparaît"}))
+
+    [result] = page.select(".search-result, .card")
+    assert "disparaît" not in text(result)

@@ -91,9 +91,9 @@ check-deploy: $(VENV)/.installed
 # redis wrk, then eval "$$(bash scripts/services.sh env)"). BENCH_ARGS go to both, e.g.
 # make bench-load BENCH_ARGS="--articles 5000" for a quick run.
 # Every measurement runs even if one fails; make bench fails if any did.
-.PHONY: bench-page-weight bench-load bench-explain
+.PHONY: bench-page-weight bench-load bench-explain bench-gc
 bench:
-	@status=0; for target in bench-page-weight bench-load bench-explain; do \
+	@status=0; for target in bench-page-weight bench-load bench-explain bench-gc; do \
 		$(MAKE) --no-print-directory $$target || status=1; \
 	done; exit $$status
 
@@ -105,6 +105,9 @@ bench-load: $(VENV)/.installed messages
 
 bench-explain: $(VENV)/.installed messages
 	$(PY) bench/explain.py $(BENCH_ARGS)
+
+bench-gc: $(VENV)/.installed messages
+	env -u DATABASE_URL -u REDIS_URL $(PY) bench/gc_pause.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

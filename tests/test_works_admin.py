@@ -1,5 +1,6 @@
 """The film desk in the admin: works, the articles that discuss them, and reviews' ratings."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -175,3 +176,19 @@ def test_titles_and_synopses_get_french_typography():
     assert work.title == "L’Été\u00a0: suite"
     assert work.synopsis == "Il dit «\u00a0non\u00a0» à l’aube\u202f!"
     assert work.original_title == "Summer's End"
+
+
+def test_work_list_says_when_and_where_each_work_comes_out(admin_client):
+    make_work(title="Marée basse", release_date=date(2026, 12, 2))
+    make_work(title="Station Vega", platform="Lumio", platform_date=date(2026, 11, 20))
+
+    page = soup(admin_client.get(reverse("admin:works_work_changelist")))
+
+    releases = {
+        text(row.select_one(".field-title")): text(row.select_one(".field-release"))
+        for row in page.select("#result_list tbody tr")
+    }
+    assert releases == {
+        "Marée basse": "en salles le 02/12/2026",
+        "Station Vega": "Lumio, 20/11/2026",
+    }

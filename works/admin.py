@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from images.admin import ADMIN_CSS, thumbnail
@@ -35,9 +36,10 @@ class WorkAdmin(admin.ModelAdmin):
     def release(self, work):
         parts = []
         if work.release_date:
-            parts.append(_("cinemas %(date)s") % {"date": work.release_date.strftime("%d/%m/%Y")})
+            date = date_format(work.release_date, "SHORT_DATE_FORMAT")
+            parts.append(_("in cinemas on %(date)s") % {"date": date})
         if work.platform_date:
-            parts.append(f"{work.platform} {work.platform_date:%d/%m/%Y}")
+            parts.append(f"{work.platform}, {date_format(work.platform_date, 'SHORT_DATE_FORMAT')}")
         return " · ".join(parts) or self.get_empty_value_display()
 
     @admin.display(description=_("poster"))

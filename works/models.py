@@ -44,12 +44,12 @@ class WorkQuerySet(models.QuerySet):
 
     def with_reviews(self):
         """
-        With ``magazine_rating`` and, newest first, the published reviews of each work
-        (``published_reviews``), the latest of which ``magazine_review`` links to.
+        With, newest first, the published reviews of each work (``published_reviews``):
+        the latest rated one is ``magazine_review``, whose stars the pages show.
         """
         from articles.models import Article
 
-        return self.with_magazine_rating().prefetch_related(
+        return self.prefetch_related(
             models.Prefetch(
                 "reviews", queryset=_published_links(Article), to_attr="published_reviews"
             )

@@ -8,6 +8,11 @@ from tests.browser.test_reading import CHROMIUM_ARGS
 
 @pytest.fixture
 def chromium(chromium_path, monkeypatch):
+    """
+    Chromium, for tests that ask for their data fixtures first: an ORM call made while
+    the browser is open opens, on PostgreSQL, a connection that escapes the test
+    database's teardown, which then cannot drop the database.
+    """
     # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the
     # test itself between two browser steps, would otherwise refuse to run beside it.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -80,7 +80,7 @@ def open_recorded(browser, url, **options):
     return context, page, requests, errors
 
 
-def test_trailer_loads_nothing_from_the_host_until_clicked(chromium, trailer_page):
+def test_trailer_loads_nothing_from_the_host_until_clicked(trailer_page, chromium):
     origin, url = trailer_page
     context, page, requests, errors = open_recorded(chromium, url)
 
@@ -93,7 +93,7 @@ def test_trailer_loads_nothing_from_the_host_until_clicked(chromium, trailer_pag
     context.close()
 
 
-def test_click_puts_the_privacy_enhanced_player_in_place(chromium, trailer_page):
+def test_click_puts_the_privacy_enhanced_player_in_place(trailer_page, chromium):
     origin, url = trailer_page
     context, page, requests, errors = open_recorded(chromium, url)
     before = len(requests)
@@ -117,7 +117,7 @@ def test_click_puts_the_privacy_enhanced_player_in_place(chromium, trailer_page)
     context.close()
 
 
-def test_without_javascript_the_facade_is_a_link_to_the_video_page(chromium, trailer_page):
+def test_without_javascript_the_facade_is_a_link_to_the_video_page(trailer_page, chromium):
     _, url = trailer_page
     context, page, requests, _ = open_recorded(chromium, url, java_script_enabled=False)
 
@@ -128,7 +128,7 @@ def test_without_javascript_the_facade_is_a_link_to_the_video_page(chromium, tra
     context.close()
 
 
-def test_spoiler_stays_closed_until_the_reader_opens_it(chromium, trailer_page):
+def test_spoiler_stays_closed_until_the_reader_opens_it(trailer_page, chromium):
     _, url = trailer_page
     context, page, _, _ = open_recorded(chromium, url)
     spoiler = page.locator("details.spoiler")
@@ -140,7 +140,7 @@ def test_spoiler_stays_closed_until_the_reader_opens_it(chromium, trailer_page):
     context.close()
 
 
-def test_editor_inserts_a_trailer_and_sees_a_bad_address_explained(chromium, newsroom):
+def test_editor_inserts_a_trailer_and_sees_a_bad_address_explained(newsroom, chromium):
     origin, change_url = newsroom
     context = chromium.new_context(viewport=WIDE, locale="fr-FR")
     page = context.new_page()
@@ -175,7 +175,7 @@ def test_editor_inserts_a_trailer_and_sees_a_bad_address_explained(chromium, new
 
 
 def test_trailer_and_spoiler_have_no_serious_accessibility_violation(
-    chromium, axe_js, trailer_page
+    trailer_page, chromium, axe_js
 ):
     _, url = trailer_page
     # axe is injected as an inline script, which our own CSP rightly forbids.

@@ -30,18 +30,6 @@ class WorkQuerySet(models.QuerySet):
         week = (wednesday, wednesday + timedelta(days=6))
         return self.filter(models.Q(release_date__range=week) | models.Q(platform_date__range=week))
 
-    def with_magazine_rating(self):
-        """Each work with ``magazine_rating``: the rating of its latest published review."""
-        from articles.models import Article
-
-        latest_review = (
-            Article.objects.published()
-            .filter(reviewed_work=models.OuterRef("pk"), rating__isnull=False)
-            .order_by("-published_at", "-id")
-            .values("rating")[:1]
-        )
-        return self.annotate(magazine_rating=models.Subquery(latest_review))
-
     def with_reviews(self):
         """
         With, newest first, the published reviews of each work (``published_reviews``):

@@ -36,6 +36,7 @@ could not send them, and both resume when the cache answers again.
 """
 
 import hashlib
+import itertools
 import json
 import logging
 import threading
@@ -305,32 +306,50 @@ def fragment(request, name, keys, render):
     ``name`` tells one piece from another, with everything its HTML depends on besides
     the keys (the language, the options of the template).
     """
+    return fragments(request, [(name, keys, render)])[0]
+
+
+def fragments(request, pieces):
+    """
+    ``fragment()`` for each of ``pieces``, ``(name, keys, render)`` triples, in one round
+    trip to the cache for all of them: a list reads its twelve cards at once.
+    """
     counter = getattr(request, "fragment_counter", None)
     if counter is None:
-        return render()
+        return [render() for _name, _keys, render in pieces]
     cache = _cache()
-    entry_key = f"{PREFIX}:{RELEASE}:fragment:{name}"
-    version_keys = [_version_key(key) for key in keys]
+    entry_keys = [f"{PREFIX}:{RELEASE}:fragment:{name}" for name, _keys, _render in pieces]
+    version_keys = [[_version_key(key) for key in keys] for _name, keys, _render in pieces]
     try:
-        found = cache.get_many([entry_key, *version_keys])
+        wanted = dict.fromkeys(itertools.chain(entry_keys, *version_keys))
+        found = cache.get_many(list(wanted))
     except Exception:
-        logger.warning("Page cache unreachable: fragment built", exc_info=True)
+        logger.warning("Page cache unreachable: fragments built", exc_info=True)
         health.failed()
         request.fragment_counter = None
-        return render()
-    entry = found.pop(entry_key, None)
-    if entry is not None and _unchanged_since(entry[0], found, version_keys):
-        # Our own template's output, stored as it was rendered.
-        return mark_safe(entry[1])  # noqa: S308
-    html = render()
-    try:
-        _adopt(cache, version_keys, counter, known=found)
+        return [render() for _name, _keys, render in pieces]
+    html, built, built_versions = [], {}, set()
+    for (_name, _keys, render), entry_key, piece_versions in zip(
+        pieces, entry_keys, version_keys, strict=True
+    ):
+        entry = found.get(entry_key)
+        if entry is not None and _unchanged_since(entry[0], found, piece_versions):
+            # Our own template's output, stored as it was rendered.
+            html.append(mark_safe(entry[1]))  # noqa: S308
+            continue
+        piece = render()
+        html.append(piece)
         # With the counter from before the request read anything: if the data changed
         # while it was rendered, the change's stamp is later, and this copy is stale.
-        cache.set(entry_key, (counter, str(html)), timeout=settings.PAGE_CACHE_TIMEOUT)
-    except Exception:
-        logger.warning("Page cache unreachable: fragment not stored", exc_info=True)
-        health.failed()
+        built[entry_key] = (counter, str(piece))
+        built_versions.update(piece_versions)
+    if built:
+        try:
+            _adopt(cache, built_versions, counter, known=found)
+            cache.set_many(built, timeout=settings.PAGE_CACHE_TIMEOUT)
+        except Exception:
+            logger.warning("Page cache unreachable: fragments not stored", exc_info=True)
+            health.failed()
     return html
 
 

@@ -609,6 +609,45 @@ def test_a_list_built_again_renders_only_the_cards_that_changed(
     assert cards_rendered == ["La nouvelle"]
 
 
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """How many times the page cache is read (round trips to Redis) from now on."""
+    from screenmania import pagecache
+
+    cache = pagecache._cache()
+    reads, depth = [], []
+    for method in ("get", "get_many"):
+        original = getattr(cache, method)
+
+        def counted(*args, original=original, **kwargs):
+            # The local memory cache's get_many() calls get() for each key: one read.
+            if not depth:
+                reads.append(args)
+            depth.append(True)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        monkeypatch.setattr(cache, method, counted)
+    return reads
+
+
+def test_a_list_reads_its_cards_from_the_cache_at_once(client, section_of_three, cache_reads):
+    client.get(section_of_three)
+    cache_reads.clear()
+    client.get(section_of_three)
+    reads_for_three = len(cache_reads)
+
+    section = Article.objects.first().section
+    for number in range(9):
+        make_article(title=f"Article {number}", section=section)
+    client.get(section_of_three)
+    cache_reads.clear()
+    assert len(titles(client.get(section_of_three))) == 12
+    assert len(cache_reads) == reads_for_three
+
+
 def test_a_card_shows_every_change_to_what_it_shows(client, site, section_of_three):
     client.get(section_of_three)
     site.title = "Le tournage révélé"
@@ -636,16 +675,16 @@ def test_a_card_rendered_while_an_edit_commits_is_not_kept(
     """
     from articles.templatetags import screenmania as tags
 
-    fragment = tags.pagecache.fragment
+    fragments = tags.pagecache.fragments
 
-    def edit_then_fragment(request, name, keys, render):
+    def edit_then_fragments(request, pieces):
         if not Article.objects.filter(title="Titre du rédacteur").exists():
             edited = Article.objects.get(pk=site.pk)
             edited.title = "Titre du rédacteur"
             edited.save()
-        return fragment(request, name, keys, render)
+        return fragments(request, pieces)
 
-    monkeypatch.setattr(tags.pagecache, "fragment", edit_then_fragment)
+    monkeypatch.setattr(tags.pagecache, "fragments", edit_then_fragments)
     assert "Le tournage secret" in titles(client.get(section_of_three))
     assert "Titre du rédacteur" in titles(client.get(section_of_three))
 

@@ -26,15 +26,33 @@ def article_card(context, article, heading_level=2, large=False, compact=False):
     leaves the other cards as they were, so a list rebuilt then renders only the new one.
     """
     options = {"heading_level": heading_level, "large": large, "compact": compact}
+    piece = _card(context, article, options)
+    return pagecache.fragments(context.get("request"), [piece])[0]
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, heading_level=2, large=False, compact=False):
+    """The cards of ``articles``, one after the other, read from the cache together."""
+    options = {"heading_level": heading_level, "large": large, "compact": compact}
+    pieces = [_card(context, article, options) for article in articles]
+    # Each card is our template's output, escaped where it was rendered.
+    return mark_safe("".join(pagecache.fragments(context.get("request"), pieces)))  # noqa: S308
+
+
+def _card(context, article, options):
+    """The fragment (name, keys, render) of ``article``'s card, for pagecache.fragments()."""
     # Everything the card's HTML depends on besides what its keys name.
     language = translation.get_language()
-    name = f"card:{article.pk}:{language}:{heading_level}:{bool(large):d}{bool(compact):d}"
+    name = (
+        f"card:{article.pk}:{language}:{options['heading_level']}:"
+        f"{bool(options['large']):d}{bool(options['compact']):d}"
+    )
 
     def render():
         card = context.template.engine.get_template("includes/article_card.html")
         return card.render(context.new({"article": article, **options}))
 
-    return pagecache.fragment(context.get("request"), name, article.cache_keys(), render)
+    return name, article.cache_keys(), render
 
 
 @register.simple_tag(takes_context=True)

@@ -21,3 +21,8 @@ def rating_number(value):
         return ""
     decimals = 0 if value == int(value) else 1
     return formats.number_format(value, decimals, use_l10n=True)
+
+
+def grouped(value):
+    """A count as readers write it: « 1 000 » in French, "1,000" in English."""
+    return formats.number_format(value, force_grouping=True, use_l10n=True)

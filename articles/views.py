@@ -6,6 +6,7 @@ from taggit.models import Tag
 
 from screenmania.pagecache import key_for, public_page
 
+from . import search
 from .models import Article, Section
 from .pagination import SequentialPaginator
 from .search import with_excerpts
@@ -114,7 +115,7 @@ class SearchView(PublishedArticleMixin, ListView):
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, **kwargs)
+        return super().get_context_data(query=self.query, max_ranked=search.MAX_RANKED, **kwargs)
 
 
 class ArticleDetailView(PublicPageMixin, DetailView):

@@ -304,6 +304,46 @@ def test_pages_keep_the_query_and_the_ranking(client):
     assert second.select_one(".card__excerpt mark") is not None
 
 
+def test_a_common_word_ranks_the_newest_matches_and_says_there_are_more(client, monkeypatch):
+    """
+    Past MAX_RANKED matches the database would rank every article that has the word;
+    the page ranks the newest of them, says so, and still puts a title match first.
+    """
+    from articles import search
+
+    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    oldest_in_title = make_article(title="Tournage", published_at=hours_ago(100))
+    in_title = make_article(title="Tournage de nuit", published_at=hours_ago(10))
+    newest = [
+        make_article(body="Un tournage.", published_at=hours_ago(hours)) for hours in (1, 2, 3)
+    ]
+    page = soup(client.get("/recherche/?q=tournage"))
+    assert text(page.select_one(".list-header__description")) == (
+        "Plus de 3 résultats pour « tournage » : "
+        "les plus pertinents parmi les plus récents d’abord."
+    )
+    listed = [a["href"] for a in page.select(".card__title a")]
+    assert listed[0] == in_title.get_absolute_url()
+    assert set(listed[1:]) == {article.get_absolute_url() for article in newest}
+    assert oldest_in_title.get_absolute_url() not in listed
+
+    english = soup(client.get("/en/recherche/?q=tournage"))
+    assert text(english.select_one(".list-header__description")).startswith(
+        "More than 3 results for “tournage”"
+    )
+
+
+@pytest.mark.parametrize(("language", "written"), [("fr", "1\xa0000"), ("en", "1,000")])
+def test_the_limit_is_written_as_readers_write_numbers(language, written):
+    from django.utils import translation
+
+    from articles.formats import grouped
+    from articles.search import MAX_RANKED
+
+    with translation.override(language):
+        assert grouped(MAX_RANKED) == written
+
+
 def search_queries(client, matching):
     """The queries a search page costs with ``matching`` articles found, each fully dressed."""
     section = make_section()

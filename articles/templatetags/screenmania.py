@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles import structured_data
-from articles.formats import long_date, rating_number
+from articles.formats import grouped, long_date, rating_number
 from screenmania import pagecache
 
 register = template.Library()
@@ -197,6 +197,7 @@ def author_structured_data(author):
 
 
 register.filter(rating_number)
+register.filter(grouped)
 
 
 @register.inclusion_tag("includes/rating.html")

@@ -51,6 +51,21 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # which collect only what requests create. Python's documentation for gc.freeze gives
 # this recipe: disabled in the parent while it loads, frozen before fork, enabled in
 # the child. GUNICORN_GC_FREEZE=0 turns it off, to measure the difference.
+
+
+def when_ready(server):
+    # The application is preloaded: the master warms it once for every worker it forks.
+    from screenmania.warmup import warm_up
+
+    server.log.info("Warmed up before forking: %d templates compiled", warm_up())
+
+
+def post_worker_init(worker):
+    from screenmania.warmup import connect
+
+    connect()
+
+
 if os.environ.get("GUNICORN_GC_FREEZE", "1") != "0":
     gc.disable()
 

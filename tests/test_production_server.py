@@ -140,3 +140,69 @@ def test_worker_count_follows_the_cores_and_the_environment():
     assert (alone["workers"], alone["threads"]) == (1, 2 * cores + 1)
     chosen = gunicorn_settings(REDIS_URL="redis://127.0.0.1:6379/0", WEB_CONCURRENCY="7")
     assert chosen["workers"] == 7
+
+
+WARM_UP_PROBE = """
+import django, json, sys
+django.setup()
+from django.db import connection
+from django.template import engines
+from screenmania.warmup import warm_up
+compiled = warm_up()
+loader = engines["django"].engine.template_loaders[0]
+print(json.dumps({
+    "compiled": compiled,
+    "cached": len(loader.get_template_cache),
+    "database_connected": connection.connection is not None,
+    "redis_imported": "redis" in sys.modules,
+}))
+"""
+
+
+def test_the_master_warms_up_without_connecting(tmp_path):
+    """
+    gunicorn's master compiles the templates and loads what a first request would, for
+    every worker it forks; a connection opened there would be shared by all of them.
+    """
+    env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    env["DJANGO_SETTINGS_MODULE"] = "screenmania.settings"
+    probe = subprocess.run(  # noqa: S603 (this venv's Python, our probe)
+        [sys.executable, "-c", WARM_UP_PROBE],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(probe.stdout.splitlines()[-1])
+    templates = [path for path in (BASE_DIR / "templates").rglob("*") if path.is_file()]
+    assert found["compiled"] == len(templates)
+    assert found["cached"] >= len(templates)
+    assert found["redis_imported"]
+    assert not found["database_connected"]
+    hooks = gunicorn_settings(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert callable(hooks["when_ready"]) and callable(hooks["post_worker_init"])
+
+
+def test_a_worker_starts_while_the_database_and_redis_are_down(tmp_path):
+    """A worker that failed to boot would make gunicorn's master give up: it starts, and waits."""
+    env = production_env(
+        tmp_path, REDIS_URL="redis://127.0.0.1:1/0", DJANGO_SETTINGS_MODULE="screenmania.settings"
+    )
+    env["DATABASE_URL"] = "postgres://nobody:nothing@127.0.0.1:1/screenmania"
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); import screenmania.warmup as w; w.connect()",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert "Database default unreachable as the worker starts" in started.stderr
+    assert "Cache unreachable as the worker starts" in started.stderr

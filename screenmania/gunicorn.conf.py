@@ -42,19 +42,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Only a proxy on this machine may say which scheme and client the request had.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-# The collector and the preloaded application. Django, its apps and their modules are
-# a few hundred thousand objects that live as long as the process; left to the
-# collector, each of its full passes walks all of them again in every worker, a pause
-# of tens of milliseconds in the middle of some reader's request, and writes to their
-# pages, which then stop being shared with the master. Frozen in the master just
-# before each fork (gc.freeze), they are out of the collector's sight in the workers,
-# which collect only what requests create. Python's documentation for gc.freeze gives
-# this recipe: disabled in the parent while it loads, frozen before fork, enabled in
-# the child. GUNICORN_GC_FREEZE=0 turns it off, to measure the difference.
 
-
+# What a worker's first requests would load, loaded before it serves any
+# (screenmania/warmup.py): once in the master, and its connections in each worker.
 def when_ready(server):
-    # The application is preloaded: the master warms it once for every worker it forks.
     from screenmania.warmup import warm_up
 
     server.log.info("Warmed up before forking: %d templates compiled", warm_up())
@@ -66,6 +57,15 @@ def post_worker_init(worker):
     connect()
 
 
+# The collector and the preloaded application. Django, its apps and their modules are
+# a few hundred thousand objects that live as long as the process; left to the
+# collector, each of its full passes walks all of them again in every worker, a pause
+# of tens of milliseconds in the middle of some reader's request, and writes to their
+# pages, which then stop being shared with the master. Frozen in the master just
+# before each fork (gc.freeze), they are out of the collector's sight in the workers,
+# which collect only what requests create. Python's documentation for gc.freeze gives
+# this recipe: disabled in the parent while it loads, frozen before fork, enabled in
+# the child. GUNICORN_GC_FREEZE=0 turns it off, to measure the difference.
 if os.environ.get("GUNICORN_GC_FREEZE", "1") != "0":
     gc.disable()
 

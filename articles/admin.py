@@ -521,9 +521,16 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         move, as an editor publishing a morning's selection expects.
         """
         outcomes, embargoed = [], []
+        selected = list(queryset.values_list("pk", flat=True))
         with transaction.atomic():
-            # Row by row, so that each move is saved as a revision and logged.
-            for article in queryset:
+            # Row by row, so that each move is saved as a revision and logged. Each
+            # article is read again just before it moves, its row locked until the end:
+            # a colleague's save since the selection was read (an embargo) counts, and
+            # the move's full save cannot overwrite one made meanwhile.
+            for pk in selected:
+                article = self.model._default_manager.select_for_update().filter(pk=pk).first()
+                if article is None:
+                    continue  # Deleted since the list was read.
                 try:
                     outcomes.append(step(article, request.user))
                 except workflow.UnderEmbargo as refusal:

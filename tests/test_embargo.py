@@ -274,6 +274,36 @@ def test_publish_now_leaves_an_embargoed_article_saying_until_when_and_publishes
     assert not held.actions.exists()
 
 
+def test_an_embargo_set_while_a_bulk_publication_runs_holds(editor, monkeypatch):
+    """
+    The action read the selected articles; while it publishes the first, a colleague
+    embargoes the second. The second is read again before it moves: it stays unpublished,
+    and its embargo is not overwritten by the copy read before it was set.
+    """
+    selected = [in_review(title="Premier"), in_review(title="Marée basse, la critique")]
+    publish_now = workflow.publish_now
+    moved = []
+
+    def colleague_embargoes_the_other(article, user):
+        if not moved:
+            other = next(each for each in selected if each.pk != article.pk)
+            colleague = Article.objects.get(pk=other.pk)
+            colleague.embargo_until = EMBARGO
+            colleague.save()
+        moved.append(article.pk)
+        return publish_now(article, user)
+
+    monkeypatch.setattr(workflow, "publish_now", colleague_embargoes_the_other)
+    response = run_action(logged_in(editor), "publish_now", selected, follow=True)
+
+    held = Article.objects.get(pk=moved[1])
+    assert held.embargo_until == EMBARGO
+    assert not held.is_published
+    assert Article.objects.get(pk=moved[0]).is_published
+    [error] = messages_of(response, "error")
+    assert UNTIL in error
+
+
 @pytest.mark.parametrize(("offset", "published"), [(-1, False), (0, True), (1, True)])
 def test_publish_now_action_at_the_embargo_boundary(editor, offset, published):
     embargo = near_embargo()

@@ -24,9 +24,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from images.models import Image
+from works.models import Work
 
 from . import workflow
-from .models import Article, EditorialAction, Section
+from .formats import rating_number
+from .models import Article, EditorialAction, Section, Spoilers
 
 History = Article.history.model
 Status = Article.Status
@@ -45,11 +47,18 @@ DETAIL_FIELDS = [
     "seo_description",
     "ai_usage",
     "ai_usage_note",
+    "reviewed_work",
+    "rating",
+    "spoilers",
 ]
 # What a restore copies back. Not ``revised_at``: the « Mis à jour le » date
 # tells readers when the text last changed for them, and a restore is such a
 # change, not a return to an older date.
 RESTORED_FIELDS = TEXT_FIELDS + DETAIL_FIELDS
+# Compared, never restored: bringing an old embargo back could lift the current
+# one, which only an administrator may do (workflow.lifts_embargo).
+SHOWN_ONLY_FIELDS = ["embargo_until"]
+COMPARED_FIELDS = RESTORED_FIELDS + SHOWN_ONLY_FIELDS
 # What only someone who may publish sets (see ``ArticleAdmin.editor_only_fields``).
 EDITOR_ONLY_FIELDS = ["status", "published_at", "is_featured"]
 
@@ -107,18 +116,18 @@ class Version:
 
     @classmethod
     def of_revision(cls, revision):
-        values = {name: getattr(revision, _attname(name)) for name in RESTORED_FIELDS}
+        values = {name: getattr(revision, _attname(name)) for name in COMPARED_FIELDS}
         label = _("Revision %(number)s") % {"number": revision.history_id}
         return cls(label, values, revision.history_date, revision)
 
     @classmethod
     def of_article(cls, article, label=None):
-        values = {name: getattr(article, _attname(name)) for name in RESTORED_FIELDS}
+        values = {name: getattr(article, _attname(name)) for name in COMPARED_FIELDS}
         return cls(label or _("Current version"), values, timezone.now())
 
     @classmethod
     def nothing(cls):
-        values = dict.fromkeys(RESTORED_FIELDS, "")
+        values = dict.fromkeys(COMPARED_FIELDS, "")
         return cls(_("Nothing (before the first revision)"), values, None)
 
     @property
@@ -195,7 +204,7 @@ def compare(old, new):
         )
     display = _Display([old, new])
     fields = []
-    for name in DETAIL_FIELDS:
+    for name in DETAIL_FIELDS + SHOWN_ONLY_FIELDS:
         before, after = display.value(old, name), display.value(new, name)
         if before != after:
             fields.append(FieldChange(_label(name), before, after))
@@ -215,6 +224,7 @@ class _Display:
 
         self.sections = Section.objects.in_bulk(ids("section"))
         self.images = Image.objects.in_bulk(ids("featured_image"))
+        self.works = Work.objects.in_bulk(ids("reviewed_work"))
 
     def value(self, version, name):
         """The value as text, or "" when there is none."""
@@ -231,7 +241,14 @@ class _Display:
         if name == "featured_image":
             found = self.images.get(value)
             return str(found) if found else gettext("deleted image (#%(id)s)") % {"id": value}
-        if name == "published_at":
+        if name == "reviewed_work":
+            found = self.works.get(value)
+            return str(found) if found else gettext("deleted work (#%(id)s)") % {"id": value}
+        if name == "rating":
+            return rating_number(value)
+        if name == "spoilers":
+            return str(Spoilers(value).label) if value in Spoilers else value
+        if name in ("published_at", "embargo_until"):
             return date_format(timezone.localtime(value), "DATETIME_FORMAT")
         if name == "is_featured":
             return gettext("Yes") if value else gettext("No")
@@ -327,7 +344,8 @@ class RestorePlan:
 
 
 def plan_restore(article, revision, user):
-    values = Version.of_revision(revision).values
+    compared = Version.of_revision(revision).values
+    values = {name: compared[name] for name in RESTORED_FIELDS}
     current = Version.of_article(article).values
     kept = []
 
@@ -384,6 +402,15 @@ def plan_restore(article, revision, user):
             _(
                 "The featured image of that revision is no longer in the media library: the "
                 "article keeps its current image."
+            ),
+        )
+    work = values["reviewed_work"]
+    if work is not None and not Work.objects.filter(pk=work).exists():
+        keep(
+            ["reviewed_work", "rating"],
+            _(
+                "The film or series that revision reviewed is no longer in the catalogue: the "
+                "article keeps its current review details and rating."
             ),
         )
     return RestorePlan(revision, values, kept)

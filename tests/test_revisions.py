@@ -1,6 +1,7 @@
 """Revisions of an article: the list, the comparison of two, the restore, the prune."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from articles.models import Article, EditorialAction
 from articles.revisions import History
 from tests.admin_forms import EMPTY_INLINES
-from tests.factories import make_article, make_author
+from tests.factories import make_article, make_author, make_work
 from tests.pages import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -240,6 +241,59 @@ def test_other_fields_are_shown_before_and_after(admin_client):
     assert rows["Usage de l’IA"] == ("Aucune IA utilisée", "Écrit avec l’aide de l’IA")
     assert rows["Date de publication"][0] == "—"
     assert "Rubrique" not in rows
+
+
+def test_a_review_s_rating_and_embargo_changes_are_shown(admin_client):
+    work = make_work(title="Marée basse")
+    article = make_article(
+        status=Article.Status.DRAFT, published_at=None, reviewed_work=work, rating=Decimal("4")
+    )
+    old = History.objects.get(id=article.pk)
+    embargo = datetime(2036, 12, 3, 8, 0, tzinfo=UTC)
+    new = revised(article, rating=Decimal("2.5"), spoilers="contains", embargo_until=embargo)
+    page = soup(admin_client.get(compare_url(article, to=new.history_id, **{"from": old.pk})))
+    rows = {
+        text(row.th): tuple(text(cell) for cell in row.select("td"))
+        for row in page.select(".revision-diff__details tbody tr")
+    }
+    assert rows["Note sur 5"] == ("4", "2,5")
+    assert rows["Spoilers"] == ("—", "Contient des spoilers")
+    assert rows["Sous embargo jusqu’au"] == ("—", "3 décembre 2036 09:00")
+    assert "Critique de" not in rows
+
+
+def test_a_restore_brings_the_rating_back_but_never_the_embargo(admin_client):
+    work = make_work(title="Marée basse")
+    article = make_article(
+        status=Article.Status.DRAFT, published_at=None, reviewed_work=work, rating=Decimal("4")
+    )
+    wanted = History.objects.get(id=article.pk)
+    embargo = datetime(2036, 12, 3, 8, 0, tzinfo=UTC)
+    revised(article, rating=Decimal("1.5"), embargo_until=embargo)
+
+    admin_client.post(restore_url(article, wanted), {"version": article.version})
+
+    article.refresh_from_db()
+    assert article.rating == Decimal("4")
+    assert article.embargo_until == embargo
+
+
+def test_a_restore_keeps_the_review_when_its_old_work_was_deleted(admin_client):
+    gone, kept = make_work(title="Disparu"), make_work(title="Gardé")
+    article = make_article(
+        status=Article.Status.DRAFT, published_at=None, reviewed_work=gone, rating=Decimal("3")
+    )
+    wanted = History.objects.get(id=article.pk)
+    revised(article, reviewed_work=kept, rating=Decimal("5"))
+    gone.delete()
+
+    response = admin_client.post(restore_url(article, wanted), {"version": article.version})
+
+    article.refresh_from_db()
+    assert (article.reviewed_work, article.rating) == (kept, Decimal("5"))
+    assert any(
+        "n’est plus au catalogue" in str(message) for message in get_messages(response.wsgi_request)
+    )
 
 
 def test_long_bodies_fold_the_unchanged_lines(admin_client):

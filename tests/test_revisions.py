@@ -228,34 +228,38 @@ def test_two_revisions_chosen_in_reverse_read_from_older_to_newer(admin_client):
     assert (text(title.select_one("del")), text(title.select_one("ins"))) == ("Avant", "Après")
 
 
+def detail_rows(client, article, old, new):
+    """The comparison of two revisions' other fields: {label: (before, after)}."""
+    page = soup(client.get(compare_url(article, to=new.history_id, **{"from": old.pk})))
+    return {
+        text(row.th): tuple(text(cell) for cell in row.select("td"))
+        for row in page.select(".revision-diff__details tbody tr")
+    }
+
+
 def test_other_fields_are_shown_before_and_after(admin_client):
     article = make_article(status=Article.Status.DRAFT, published_at=None)
     old = History.objects.get(id=article.pk)
     new = revised(article, status=Article.Status.PUBLISHED, ai_usage=Article.AIUsage.ASSISTED)
-    page = soup(admin_client.get(compare_url(article, to=new.history_id, **{"from": old.pk})))
-    rows = {
-        text(row.th): tuple(text(cell) for cell in row.select("td"))
-        for row in page.select(".revision-diff__details tbody tr")
-    }
+    rows = detail_rows(admin_client, article, old, new)
     assert rows["Statut"] == ("Brouillon", "Publié")
     assert rows["Usage de l’IA"] == ("Aucune IA utilisée", "Écrit avec l’aide de l’IA")
     assert rows["Date de publication"][0] == "—"
     assert "Rubrique" not in rows
 
 
-def test_a_review_s_rating_and_embargo_changes_are_shown(admin_client):
-    work = make_work(title="Marée basse")
-    article = make_article(
-        status=Article.Status.DRAFT, published_at=None, reviewed_work=work, rating=Decimal("4")
+def draft_review(work, rating):
+    return make_article(
+        status=Article.Status.DRAFT, published_at=None, reviewed_work=work, rating=rating
     )
+
+
+def test_a_review_s_rating_and_embargo_changes_are_shown(admin_client):
+    article = draft_review(make_work(title="Marée basse"), rating=Decimal("4"))
     old = History.objects.get(id=article.pk)
     embargo = datetime(2036, 12, 3, 8, 0, tzinfo=UTC)
     new = revised(article, rating=Decimal("2.5"), spoilers="contains", embargo_until=embargo)
-    page = soup(admin_client.get(compare_url(article, to=new.history_id, **{"from": old.pk})))
-    rows = {
-        text(row.th): tuple(text(cell) for cell in row.select("td"))
-        for row in page.select(".revision-diff__details tbody tr")
-    }
+    rows = detail_rows(admin_client, article, old, new)
     assert rows["Note sur 5"] == ("4", "2,5")
     assert rows["Spoilers"] == ("—", "Contient des spoilers")
     assert rows["Sous embargo jusqu’au"] == ("—", "3 décembre 2036 09:00")
@@ -263,10 +267,7 @@ def test_a_review_s_rating_and_embargo_changes_are_shown(admin_client):
 
 
 def test_a_restore_brings_the_rating_back_but_never_the_embargo(admin_client):
-    work = make_work(title="Marée basse")
-    article = make_article(
-        status=Article.Status.DRAFT, published_at=None, reviewed_work=work, rating=Decimal("4")
-    )
+    article = draft_review(make_work(title="Marée basse"), rating=Decimal("4"))
     wanted = History.objects.get(id=article.pk)
     embargo = datetime(2036, 12, 3, 8, 0, tzinfo=UTC)
     revised(article, rating=Decimal("1.5"), embargo_until=embargo)
@@ -280,9 +281,7 @@ def test_a_restore_brings_the_rating_back_but_never_the_embargo(admin_client):
 
 def test_a_restore_keeps_the_review_when_its_old_work_was_deleted(admin_client):
     gone, kept = make_work(title="Disparu"), make_work(title="Gardé")
-    article = make_article(
-        status=Article.Status.DRAFT, published_at=None, reviewed_work=gone, rating=Decimal("3")
-    )
+    article = draft_review(gone, rating=Decimal("3"))
     wanted = History.objects.get(id=article.pk)
     revised(article, reviewed_work=kept, rating=Decimal("5"))
     gone.delete()

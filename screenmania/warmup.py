@@ -38,8 +38,8 @@ def warm_up():
         with translation.override(code):
             translation.gettext("Search")
             _fill_reverse_tables(get_resolver())
-    # The static files' manifest, read on the first {% static %}.
-    staticfiles_storage.url("css/screenmania.css")
+    # The storage reads the static files' manifest as it is made, on the first {% static %}.
+    staticfiles_storage.location  # noqa: B018 (touching the lazy storage makes it)
     return _compile_templates()
 
 

@@ -60,7 +60,10 @@ GUNICORN_CONF = REPO / "screenmania" / "gunicorn.conf.py"
 DATABASE = "screenmania_bench"
 HOST = "127.0.0.1"
 ENGINES = ("sqlite", "postgresql")
-PAGES = ("home", "article", "section", "tag", "author", "search", "feed", "sitemap", "floor")
+PAGES = (
+    *("home", "article", "section", "tag", "author", "search", "feed", "sitemap"),
+    *("shell", "floor"),
+)
 LIST_PAGES = ("home", "section", "tag", "author")
 # cached: the page cache answers. uncached: every page is built, its article cards taken
 # from the fragment cache as after a publication (DJANGO_PAGE_CACHE=0). cold: nothing
@@ -72,6 +75,7 @@ SWITCHES = {
     "cold": {"DJANGO_PAGE_CACHE": "0", "DJANGO_FRAGMENT_CACHE": "0"},
 }
 FLOOR_PATH = "/__floor__/"
+SHELL_PATH = "/__shell__/"
 
 # The targets of the issue. List pages are held to theirs on PostgreSQL at this size.
 CACHED_ARTICLE_RATIO = 0.8
@@ -270,6 +274,7 @@ def pick_pages(env):
         check=True,
     ).stdout
     pages = json.loads(output)
+    pages["shell"] = {"path": SHELL_PATH, "articles": None}
     pages["floor"] = {"path": FLOOR_PATH, "articles": None}
     return {name: pages[name] for name in PAGES}
 
@@ -695,6 +700,9 @@ def render_report(results):
         "Cold: `DJANGO_FRAGMENT_CACHE=0` too, nothing kept between requests.",
         "- Floor: `/__floor__/`, a view returning the article page's bytes and doing nothing "
         "else, through the same server and middleware (bench/settings.py, bench/urls.py).",
+        "- Shell: `/__shell__/`, base.html built around an empty main (head, header with the "
+        "sections, footer with the languages), never cached, in every mode: what the "
+        "cheapest page the site builds costs, a ceiling for any page built on request.",
         "- Latencies are wrk's distribution (`--latency`); p50 and p99 in milliseconds.",
         "- Worker peak: the largest VmHWM of a gunicorn worker, read four times a second.",
         f"- Uncached and cold, each page is also measured with one connection for "

@@ -1,13 +1,19 @@
 """
-The site's URLs plus ``/__floor__/``, the floor of bench/load.py: the bytes of the article
-page, read once from the file the script saved (BENCH_FLOOR_FILE), returned by a view that
-does nothing else. No page can be served faster by this server and this middleware.
+The site's URLs plus two references for bench/load.py:
+
+- ``/__floor__/``, the floor: the bytes of the article page, read once from the file the
+  script saved (BENCH_FLOOR_FILE), returned by a view that does nothing else. No page can
+  be served faster by this server and this middleware.
+- ``/__shell__/``, the shell: base.html built around an empty main, as every page builds
+  it (head, header with the sections, footer with the languages), and never cached. No
+  page the site builds can cost less than its own frame.
 """
 
 import functools
 import os
 
 from django.http import HttpResponse
+from django.template import engines
 from django.urls import path
 
 from screenmania.urls import urlpatterns as site_urlpatterns
@@ -23,4 +29,13 @@ def floor(request):
     return HttpResponse(floor_bytes(), content_type="text/html; charset=utf-8")
 
 
-urlpatterns = [path("__floor__/", floor, name="bench_floor"), *site_urlpatterns]
+def shell(request):
+    frame = engines["django"].from_string('{% extends "base.html" %}')
+    return HttpResponse(frame.render({}, request))
+
+
+urlpatterns = [
+    path("__floor__/", floor, name="bench_floor"),
+    path("__shell__/", shell, name="bench_shell"),
+    *site_urlpatterns,
+]

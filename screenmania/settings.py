@@ -216,7 +216,7 @@ SERVE_MEDIA = env_flag("DJANGO_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {
         "BACKEND": os.environ.get(
-            "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+            "DJANGO_MEDIA_STORAGE", "images.storage.MediaStorage"
         ),
         "OPTIONS": json.loads(os.environ.get("DJANGO_MEDIA_STORAGE_OPTIONS") or "{}"),
     },

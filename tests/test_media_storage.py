@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import InMemoryStorage, storages
+from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -21,6 +21,7 @@ from PIL import Image as PillowImage
 
 from images import renditions
 from images.models import Image
+from images.storage import MediaStorage
 from tests.factories import logged_in, make_article
 from tests.pages import soup
 
@@ -334,3 +335,20 @@ def test_media_view_serves_a_disk_storage_outside_media_root(client, settings, t
     assert response.status_code == 200
     assert (elsewhere / image.file.name).is_file()
     assert not (settings.MEDIA_ROOT / image.file.name).exists()
+
+
+@pytest.mark.parametrize("media_url", ["/media/", "https://medias.screenmania.example/m/"])
+def test_the_default_storage_gives_the_urls_django_gives(settings, media_url):
+    """images/storage.py appends names to MEDIA_URL instead of urljoin(): same URLs."""
+    settings.MEDIA_URL = media_url
+    names = [
+        "renditions/2f/2f9a-480.avif",
+        "images/2026/12/affiche d’été #2?.jpg",
+        "/images/a-leading-slash.jpg",
+        "images/a:colon.jpg",
+        "images/100%.png",
+    ]
+    ours, djangos = MediaStorage(), FileSystemStorage()
+
+    assert [ours.url(name) for name in names] == [djangos.url(name) for name in names]
+    assert isinstance(storages["default"], MediaStorage)

@@ -56,7 +56,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.select_related("section", "featured_image")
             .defer("search_vector")
-            .prefetch_related(Prefetch("authors", queryset=_ordered_authors()))
+            .prefetch_related(bylines())
         )
 
     def for_listing(self):
@@ -164,12 +164,14 @@ class ArticleQuerySet(models.QuerySet):
         return search.find(self, query)
 
 
-def _ordered_authors():
+def bylines():
+    """The prefetch of articles' authors, in byline order, with their portraits."""
     from authors.models import Author
 
     # The prefetch already joins the through table; ordering on it reuses the
     # join, so authors come back in their byline order at no extra cost.
-    return Author.objects.select_related("avatar").order_by("authorships__position")
+    authors = Author.objects.select_related("avatar").order_by("authorships__position")
+    return Prefetch("authors", queryset=authors)
 
 
 # Half stars, from 0 to 5.

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -7,7 +8,7 @@ from taggit.models import Tag
 from screenmania.pagecache import key_for, public_page
 
 from . import search
-from .models import Article, Section
+from .models import Article, Section, bylines
 from .pagination import SequentialPaginator
 from .search import with_excerpts
 
@@ -48,14 +49,18 @@ class HomeView(PublishedArticleMixin, ListView):
     template_name = "articles/home.html"
 
     def get_queryset(self):
-        self.headline = Article.objects.published().for_listing().headline()
-        queryset = super().get_queryset()
+        # The headline's authors are read with the cards' (get_context_data), in one query.
+        self.headline = Article.objects.published().for_listing().prefetch_related(None).headline()
+        queryset = super().get_queryset().prefetch_related(None)
         if self.headline:
             queryset = queryset.exclude(pk=self.headline.pk)
         return queryset
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(headline=self.headline, **kwargs)
+        context = super().get_context_data(headline=self.headline, **kwargs)
+        cards = context["object_list"]
+        prefetch_related_objects([self.headline, *cards] if self.headline else cards, bylines())
+        return context
 
     def cache_keys(self, context):
         keys = super().cache_keys(context)

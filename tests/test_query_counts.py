@@ -83,6 +83,21 @@ def test_article_lists_never_count_every_article(client, page):
     assert not [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
 
 
+def test_the_home_page_reads_every_byline_in_one_query(client):
+    """The headline's authors come with the cards', not in a query of their own."""
+    build_site(articles=15, authors_each=2, tags_each=1)
+    Article.objects.filter(pk=Article.objects.order_by("published_at")[0].pk).update(
+        is_featured=True
+    )
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/")
+    assert page.context["headline"].is_featured
+    author_queries = [query for query in queries if '"authors_author"' in query["sql"]]
+    assert len(author_queries) == 1, [query["sql"][:120] for query in author_queries]
+    assert len(queries) == 4
+
+
 @pytest.mark.skipif(
     connection.vendor != "sqlite",
     reason="PostgreSQL reads a table this small whole; bench/explain.md has its plan at scale",

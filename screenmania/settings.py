@@ -215,9 +215,7 @@ SERVE_MEDIA = env_flag("DJANGO_SERVE_MEDIA", default=True)
 # allows images from it) and DJANGO_SERVE_MEDIA=0.
 STORAGES = {
     "default": {
-        "BACKEND": os.environ.get(
-            "DJANGO_MEDIA_STORAGE", "images.storage.MediaStorage"
-        ),
+        "BACKEND": os.environ.get("DJANGO_MEDIA_STORAGE", "images.storage.MediaStorage"),
         "OPTIONS": json.loads(os.environ.get("DJANGO_MEDIA_STORAGE_OPTIONS") or "{}"),
     },
     "staticfiles": {

@@ -45,6 +45,10 @@ class Section(models.Model):
 
 # How many of the latest articles related_to() looks among.
 RELATED_CANDIDATES = 500
+# What decides which lists hold an article, and where: the home page (with its headline),
+# sections, works' pages, feeds, related articles. Its tags and authors are relations,
+# whose own signals say so. Any other edit shows only where the article or its card does.
+LISTING_FIELDS = ("status", "published_at", "section_id", "is_featured", "reviewed_work_id")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -455,8 +459,21 @@ class Article(models.Model):
     @property
     def lists_change(self):
         """Whether saving it changes what lists of articles show: it is, or was, published."""
-        published = self.Status.PUBLISHED
-        return self.status == published or getattr(self, "loaded_status", None) == published
+        before = getattr(self, "listed_before", None) or {}
+        was = {getattr(self, "loaded_status", None), before.get("status")}
+        return self.Status.PUBLISHED in {self.status, *was}
+
+    @property
+    def moved_in_lists(self):
+        """
+        Whether its last save changed which lists hold it, or where (LISTING_FIELDS),
+        from what the database held just before (``listed_before``, articles/signals.py).
+        """
+        before = getattr(self, "listed_before", None)
+        if before is None:
+            return True
+        # A field left deferred was not written: it did not change.
+        return any(self.__dict__.get(name, was) != was for name, was in before.items())
 
     @property
     def is_published(self):

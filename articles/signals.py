@@ -1,4 +1,4 @@
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
 
@@ -7,7 +7,7 @@ from images.signals import image_changed
 from screenmania import pagecache
 
 from . import search
-from .models import Article, Authorship, Correction, Section
+from .models import LISTING_FIELDS, Article, Authorship, Correction, Section
 from .rendering import render_markdown
 
 
@@ -21,7 +21,7 @@ def redraw_bodies_showing(sender, image, **kwargs):
     for article in Article.objects.filter(body_images__image=image).only("pk", "body"):
         Article.objects.filter(pk=article.pk).update(body_html=render_markdown(article.body))
         # Feeds carry the bodies; every other page shows the article's own key.
-        pagecache.invalidate({pagecache.key_for(article), "articles"})
+        pagecache.invalidate({pagecache.key_for(article), pagecache.ARTICLE_TEXTS})
 
 
 @receiver(post_delete, sender=Article)
@@ -36,13 +36,29 @@ def unindex_deleted(sender, instance, using, **kwargs):
 # queryset.delete() skip those but still send them.
 
 
+@receiver(pre_save, sender=Article)
+def remember_where_it_was_listed(sender, instance, using, raw=False, **kwargs):
+    # Read from the database, not from the instance as it was loaded: a copy loaded
+    # before a colleague moved the article would hide the move it undoes.
+    if instance.pk is None or raw:
+        instance.listed_before = None
+        return
+    found = Article.objects.using(using).filter(pk=instance.pk).values(*LISTING_FIELDS)
+    instance.listed_before = found.first()
+
+
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
-def refresh_article_pages(sender, instance, **kwargs):
+def refresh_article_pages(sender, instance, signal, created=False, **kwargs):
     keys = {pagecache.key_for(instance)}
     if instance.lists_change:
-        # Lists, feeds and sitemaps, and the related articles of every page.
-        keys.add("articles")
+        # Feeds, sitemaps and search show what every published article says.
+        keys.add(pagecache.ARTICLE_TEXTS)
+        if created or signal is post_delete or instance.moved_in_lists:
+            # Lists, feeds and sitemaps, and the related articles of every page. An edit
+            # that moves nothing (a typo in the story everyone is reading) leaves them
+            # in the cache: they show the article through its card's key.
+            keys.add("articles")
     pagecache.invalidate(keys)
     # What the database now holds, for this instance's next save.
     instance.loaded_status = instance.status

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from screenmania.pagecache import key_for, public_page
+from screenmania.pagecache import ARTICLE_TEXTS, key_for, public_page
 
 from . import search
 from .models import Article, Section, bylines
@@ -121,6 +121,10 @@ class SearchView(PublishedArticleMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, max_ranked=search.MAX_RANKED, **kwargs)
+
+    def cache_keys(self, context):
+        # Which articles match, and in which order, follows what every one of them says.
+        return super().cache_keys(context) | {ARTICLE_TEXTS}
 
 
 class ArticleDetailView(PublicPageMixin, DetailView):

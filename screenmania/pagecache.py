@@ -3,11 +3,12 @@ Whole pages for anonymous readers, served from the cache and never stale.
 
 A view whose page may be shared by every anonymous reader says so, and names
 what the page shows, with ``public_page(response, keys)``: keys such as
-``article-12``, ``section-3``, ``tag-5``, ``author-2``, ``image-7``, and
-``articles`` for anything that lists articles (which ones are published, in
-which order). The same keys go out as ``Surrogate-Key`` and ``Cache-Tag`` so
-that a CDN can purge by them, and the models' signals call ``invalidate(keys)``
-when something a page shows changes.
+``article-12``, ``section-3``, ``tag-5``, ``author-2``, ``image-7``, ``articles``
+for anything that lists articles (which ones are published, in which order), and
+``article-texts`` for what shows every article's text (feeds, sitemaps, search).
+The same keys go out as ``Surrogate-Key`` and ``Cache-Tag`` so that a CDN can
+purge by them, and the models' signals call ``invalidate(keys)`` when something a
+page shows changes.
 
 Exactness rests on one counter and a version per key, in the shared cache:
 
@@ -63,10 +64,14 @@ COUNTER = f"{PREFIX}:counter"
 NEXT_PUBLICATION = f"{PREFIX}:next-publication"
 # Every page carries it: a purge of this key empties a CDN of our pages.
 SITE_KEY = "site"
+# What every published article says, and when it was last changed: feeds carry the
+# bodies, sitemaps the dates, a search matches the text. A page showing an article
+# through its card has the article's own key instead.
+ARTICLE_TEXTS = "article-texts"
 # What a feed or a sitemap shows of every article it lists (and the sitemap of
 # every work): too many to name one by one in a header, so any change to any of
 # them makes it stale.
-ALL_CONTENT_KEYS = frozenset({"articles", "authors", "tags", "images", "works"})
+ALL_CONTENT_KEYS = frozenset({"articles", ARTICLE_TEXTS, "authors", "tags", "images", "works"})
 # After a cache error, the cache is left alone this long before it is tried again,
 # so that a Redis that is down costs one timeout, not one per request.
 RETRY_AFTER_SECONDS = 5

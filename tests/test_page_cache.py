@@ -243,6 +243,105 @@ def test_a_draft_edit_leaves_the_lists_in_the_cache(client, site):
     assert queries_for(client, "/")[1] == 0
 
 
+@pytest.fixture
+def elsewhere(site):
+    """
+    An article showing nothing of ``site``: its own section, author and tag, and three
+    newer articles sharing its tag for its « À lire aussi ».
+    """
+    section = make_section(name="Séries", slug="series")
+    author = make_author(name="Paul Lumière", slug="paul")
+    article = make_article(
+        title="La série de l’été",
+        slug="serie",
+        section=section,
+        authors=[author],
+        tags=["Séries"],
+        published_at=timezone.now() - timedelta(hours=3),
+    )
+    for episode in range(3):
+        make_article(title=f"Épisode {episode}", section=section, authors=[author], tags=["Séries"])
+    return article
+
+
+def test_an_edit_that_moves_nothing_leaves_the_other_pages_in_the_cache(client, site, elsewhere):
+    """A typo fixed in the story everyone is reading rebuilds what shows it, not every page."""
+    untouched = [elsewhere.get_absolute_url(), "/rubriques/series/", "/tags/series/"]
+    untouched.append("/auteurs/paul/")
+    lists = ["/", "/rubriques/cinema/", "/tags/cannes/", "/auteurs/marie/"]
+    for url in [*untouched, site.get_absolute_url(), *lists]:
+        stored(client, url)
+    feed, sitemap = stored(client, "/feed/"), stored(client, "/sitemap-articles.xml")
+    assert titles(stored(client, "/recherche/?q=corrige")) == []
+
+    site.title = "Le tournage secret, enfin raconté"
+    site.body = "## Le contexte\n\nUn paragraphe corrigé."
+    site.revised_at = timezone.now()
+    site.save()
+
+    for url in untouched:
+        assert queries_for(client, url)[1] == 0, f"{url} was built again"
+    assert text(soup(client.get(site.get_absolute_url())).h1) == site.title
+    for url in lists:
+        assert site.title in titles(client.get(url)), url
+    assert "Un paragraphe corrigé" in client.get("/feed/").content.decode()
+    assert feed.content != client.get("/feed/").content
+    assert sitemap.content != client.get("/sitemap-articles.xml").content
+    assert titles(client.get("/recherche/?q=corrige")) == [site.title]
+
+
+def test_moving_an_article_to_another_section_refreshes_both(client, site, elsewhere):
+    for url in ["/rubriques/series/", "/rubriques/cinema/"]:
+        stored(client, url)
+    site.section = elsewhere.section
+    site.save()
+    assert site.title in titles(client.get("/rubriques/series/"))
+    assert client.get("/rubriques/cinema/").status_code in (200, 404)
+    assert site.title not in titles(client.get("/rubriques/cinema/"))
+
+
+def test_saving_a_copy_read_before_a_move_refreshes_the_lists_it_moves_back_to(
+    client, site, elsewhere
+):
+    make_article(title="Un autre film", section=site.section)
+    stale = Article.objects.get(pk=site.pk)
+    colleague = Article.objects.get(pk=site.pk)
+    colleague.section = elsewhere.section
+    colleague.save()
+    assert site.title not in titles(stored(client, "/rubriques/cinema/"))
+
+    # Saved in full, the copy puts the article back in Cinéma.
+    stale.title = "Le tournage secret, retouché"
+    stale.save()
+
+    assert stale.title in titles(client.get("/rubriques/cinema/"))
+
+
+@pytest.mark.parametrize(
+    "edit, moves",
+    [
+        (lambda article: setattr(article, "title", "Un autre titre"), False),
+        (lambda article: setattr(article, "body", "Un autre texte."), False),
+        (lambda article: setattr(article, "standfirst", "Un autre chapô."), False),
+        (lambda article: setattr(article, "is_featured", True), True),
+        (lambda article: setattr(article, "published_at", timezone.now()), True),
+        (lambda article: setattr(article, "status", Article.Status.REVIEW), True),
+    ],
+    ids=["title", "body", "standfirst", "headline flag", "date", "status"],
+)
+def test_only_a_move_purges_every_list(
+    site, elsewhere, purge_server, django_capture_on_commit_callbacks, edit, moves
+):
+    """« articles » is on every list and article page: purged when the lists change."""
+    article = Article.objects.get(pk=site.pk)
+    edit(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    tags = set().union(*(call["tags"] for call in purge_server))
+    assert {f"article-{site.pk}", "article-texts"} <= tags
+    assert ("articles" in tags) is moves
+
+
 # -- Who gets what -----------------------------------------------------------------------
 
 
@@ -402,7 +501,7 @@ def test_changes_purge_the_cdn_after_commit(site, purge_server, django_capture_o
     for callback in callbacks:
         callback()
     tags = set().union(*(call["tags"] for call in purge_server))
-    assert {f"article-{site.pk}", "articles"} <= tags
+    assert {f"article-{site.pk}", "article-texts"} <= tags
     assert all(call["path"] == "/purge/zone" for call in purge_server)
     assert all(call["authorization"] == "Bearer token-de-test" for call in purge_server)
     assert all(call["type"] == "application/json" for call in purge_server)

@@ -29,6 +29,11 @@ their data was, so they are exact by the same argument, and they serve every
 request: a page built after an invalidation, an editor's, or with the page
 cache off (``DJANGO_FRAGMENT_CACHE=0`` turns them off).
 
+A page gone stale is built by one request; others asking for it meanwhile wait for
+that build (a lock in the cache, PAGE_CACHE_BUILD_WAIT at most) and are served its
+page once stored, checked fresh like any other: under a spike, the page everyone is
+reading is built once after a change, not once per request in flight.
+
 With Redis, every server and worker shares the entries and the versions. With
 local memory they are per process, which is why ``make serve`` runs one process
 without Redis (screenmania/gunicorn.conf.py). When the cache fails (Redis
@@ -75,6 +80,8 @@ ALL_CONTENT_KEYS = frozenset({"articles", ARTICLE_TEXTS, "authors", "tags", "ima
 # After a cache error, the cache is left alone this long before it is tried again,
 # so that a Redis that is down costs one timeout, not one per request.
 RETRY_AFTER_SECONDS = 5
+# How often a request waiting for another to build the same page looks for it.
+BUILD_POLL_SECONDS = 0.01
 # Answers are never copied from the cache into a response (the outer middleware
 # adds them to every response, cached or not) nor stored (they are per request).
 PER_REQUEST_HEADERS = {"set-cookie", "date", "content-length"}
@@ -405,12 +412,25 @@ class PageCacheMiddleware:
         # Django's clock, not time.time(): scheduling is reckoned with it.
         now = timezone.now().timestamp()
         counter = None
+        building = None
         if cacheable_request and health.usable():
             response, counter = self._lookup(request, now)
             if response is not None:
                 return response
+            if counter is not None:
+                response, building = self._wait_for_builder(request)
+                if response is not None:
+                    return response
         request.fragment_counter = self._fragment_counter(request, counter)
 
+        try:
+            response = self._respond(request, now, counter)
+        finally:
+            if building:
+                self._release(building)
+        return response
+
+    def _respond(self, request, now, counter):
         response = self.get_response(request)
 
         if not hasattr(response, "surrogate_keys"):
@@ -431,6 +451,40 @@ class PageCacheMiddleware:
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
+
+    def _wait_for_builder(self, request):
+        """
+        On a miss, whether this request builds the page, or another one already is: then
+        this one waits for that page, up to PAGE_CACHE_BUILD_WAIT, rather than building
+        it at the same time. Under a spike, a page gone stale would otherwise be built by
+        every request arriving while it is. Only a fresh page is served, so waiting costs
+        nothing in exactness; a builder that stores nothing (an error, a page with a
+        cookie) lets the waiting requests build theirs. Returns (a response or None, the
+        lock if this request holds it).
+        """
+        cache = _cache()
+        lock = f"{_entry_key(request)}:building"
+        deadline = time.monotonic() + settings.PAGE_CACHE_BUILD_WAIT
+        try:
+            # The lock outlives a builder that died by a second at most.
+            if cache.add(lock, 1, timeout=int(settings.PAGE_CACHE_BUILD_WAIT) + 1):
+                return None, lock
+            while time.monotonic() < deadline:
+                time.sleep(BUILD_POLL_SECONDS)
+                response, _counter = self._lookup(request, timezone.now().timestamp())
+                if response is not None or cache.get(lock) is None:
+                    return response, None
+        except Exception:
+            logger.warning("Page cache unreachable: building", exc_info=True)
+            health.failed()
+        return None, None
+
+    def _release(self, lock):
+        try:
+            _cache().delete(lock)
+        except Exception:
+            logger.warning("Page cache unreachable: build lock left to expire", exc_info=True)
+            health.failed()
 
     def _lookup(self, request, now):
         """

@@ -159,6 +159,9 @@ FRAGMENT_CACHE_ENABLED = env_flag("DJANGO_FRAGMENT_CACHE", default=True)
 # How long an untouched page stays in our cache and a CDN's, in seconds. Changes
 # invalidate at once; this only bounds memory and what a missed purge can cost.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", 60 * 60))
+# When a page everyone is reading goes stale, one request builds it and the others
+# wait for it, this long at most (seconds), rather than all building it at once.
+PAGE_CACHE_BUILD_WAIT = float(os.environ.get("DJANGO_PAGE_CACHE_BUILD_WAIT", "2"))
 # How long browsers keep a public page before asking again. None by default: a
 # reader's reload always reaches us (or the CDN), and costs a 304 if nothing changed.
 PAGE_BROWSER_MAX_AGE = int(os.environ.get("DJANGO_PAGE_BROWSER_MAX_AGE", 0))

@@ -8,6 +8,7 @@ one kind of change the way the newsroom makes it, and reads the page again.
 import json
 import os
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from unittest import mock
@@ -340,6 +341,84 @@ def test_only_a_move_purges_every_list(
     tags = set().union(*(call["tags"] for call in purge_server))
     assert {f"article-{site.pk}", "article-texts"} <= tags
     assert ("articles" in tags) is moves
+
+
+# -- A page everyone reads, gone stale ---------------------------------------------------
+
+
+@pytest.fixture
+def home_builds(monkeypatch):
+    """How many times the home page is built from now on."""
+    from articles.views import HomeView
+
+    builds = []
+    build = HomeView.get_context_data
+
+    def counted(self, **kwargs):
+        builds.append(True)
+        return build(self, **kwargs)
+
+    monkeypatch.setattr(HomeView, "get_context_data", counted)
+    return builds
+
+
+def home_build_lock():
+    from django.test import RequestFactory
+
+    from screenmania import pagecache
+
+    return pagecache._cache(), f"{pagecache._entry_key(RequestFactory().get('/'))}:building"
+
+
+def test_a_reader_arriving_while_the_page_is_built_is_served_that_page(
+    client, site, home_builds, monkeypatch
+):
+    """Under a spike, a page gone stale is built once, not by every request meanwhile."""
+    from screenmania import pagecache
+
+    cache, lock = home_build_lock()
+    cache.add(lock, 1)  # another worker is building the home page
+    other_worker = []
+
+    def while_waiting(seconds):
+        if not other_worker:
+            # ...and finishes: it stores the page and lets go of the lock.
+            cache.delete(lock)
+            other_worker.append(Client().get("/"))
+
+    monkeypatch.setattr(pagecache.time, "sleep", while_waiting)
+    response = client.get("/")
+
+    assert len(other_worker) == 1 and len(home_builds) == 1, "built by the other worker only"
+    assert response.status_code == 200
+    assert response.content == other_worker[0].content
+    assert cache.get(lock) is None
+
+
+def test_a_builder_that_stores_nothing_lets_the_waiting_reader_build(
+    client, site, home_builds, monkeypatch
+):
+    from screenmania import pagecache
+
+    cache, lock = home_build_lock()
+    cache.add(lock, 1)
+    monkeypatch.setattr(pagecache.time, "sleep", lambda seconds: cache.delete(lock))
+
+    assert titles(client.get("/")) == ["Le tournage secret"]
+    assert len(home_builds) == 1
+
+
+def test_a_builder_that_never_finishes_delays_a_reader_a_moment_at_most(
+    client, site, settings, home_builds
+):
+    settings.PAGE_CACHE_BUILD_WAIT = 0.05
+    cache, lock = home_build_lock()
+    cache.add(lock, 1, timeout=60)
+    started = time.monotonic()
+
+    assert titles(client.get("/")) == ["Le tournage secret"]
+    assert time.monotonic() - started < 1
+    assert len(home_builds) == 1
 
 
 # -- Who gets what -----------------------------------------------------------------------

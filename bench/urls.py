@@ -29,9 +29,14 @@ def floor(request):
     return HttpResponse(floor_bytes(), content_type="text/html; charset=utf-8")
 
 
+@functools.cache
+def empty_frame():
+    # Compiled once, as the cached template loader keeps every real page's template.
+    return engines["django"].from_string('{% extends "base.html" %}')
+
+
 def shell(request):
-    frame = engines["django"].from_string('{% extends "base.html" %}')
-    return HttpResponse(frame.render({}, request))
+    return HttpResponse(empty_frame().render({}, request))
 
 
 urlpatterns = [

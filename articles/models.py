@@ -72,13 +72,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_bylines().defer("body", "body_html")
 
     def for_page(self):
-        """Everything the article page shows, in a fixed number of queries."""
+        """
+        The article page's row, with what it joins. The rest of what the page shows
+        (page_relations()) is read only when the page's parts are built: a page whose
+        parts the cache keeps costs this one query.
+        """
         # A review's box shows its film or series with the poster; cards show the
         # rating alone, so the lists need not join them.
-        return (
-            self.with_bylines()
-            .select_related("reviewed_work__poster")
-            .prefetch_related("tags", "corrections")
+        return self.select_related("section", "featured_image", "reviewed_work__poster").defer(
+            "search_vector"
         )
 
     def next_publication_time(self):
@@ -174,6 +176,11 @@ def bylines():
     # join, so authors come back in their byline order at no extra cost.
     authors = Author.objects.select_related("avatar").order_by("authorships__position")
     return Prefetch("authors", queryset=authors)
+
+
+def page_relations():
+    """What the article page shows besides its row (for_page()): bylines, tags, corrections."""
+    return [bylines(), "tags", "corrections"]
 
 
 # Half stars, from 0 to 5.
@@ -445,7 +452,8 @@ class Article(models.Model):
     def cache_keys(self):
         """
         The page cache's keys for what a card or the page of this article shows
-        (screenmania/pagecache.py), from what for_listing() and for_page() loaded.
+        (screenmania/pagecache.py), from what for_listing() loaded, or for_page()
+        and page_relations().
         """
         keys = {key_for(self), f"section-{self.section_id}"}
         if self.featured_image_id:

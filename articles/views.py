@@ -1,14 +1,19 @@
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from screenmania import pagecache
 from screenmania.pagecache import ARTICLE_TEXTS, key_for, public_page
 
 from . import search
-from .models import Article, Section, bylines
+from .models import Article, Section, bylines, page_relations
 from .pagination import SequentialPaginator
 from .search import with_excerpts
 
@@ -128,24 +133,72 @@ class SearchView(PublishedArticleMixin, ListView):
 
 
 class ArticleDetailView(PublicPageMixin, DetailView):
+    """
+    An article's page, built from three parts: its head tags, the article itself and
+    « À lire aussi ». Each is kept in the cache with the keys of what it shows
+    (pagecache.parts()) and built again only when one of them changes: a publication
+    makes every article page stale, for its related articles, and leaves the article
+    itself as it was; a reader who is logged in gets the parts the others got.
+    A page whose parts are kept costs one query, for the article's row.
+    """
+
     template_name = "articles/article_detail.html"
+    # A preview shows a draft, or what a link's holder may see: never kept, nor read
+    # from what was kept for the public page.
+    keeps_parts = True
 
     def get_queryset(self):
         return Article.objects.published().for_page()
 
     def get_context_data(self, **kwargs):
-        related = Article.objects.published().related_to(self.object)
-        return super().get_context_data(related_articles=related, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["parts"], self.parts_keys = self.get_parts(context)
+        return context
 
-    def cache_keys(self, context):
-        # The related articles are picked among all published ones: "articles".
-        keys = {"articles", *self.object.cache_keys()}
+    def get_parts(self, context):
+        """The parts' HTML by name, and the keys of everything they show."""
+        builders = {
+            "head": partial(self.build_own_part, "articles/parts/head.html", context),
+            "article": partial(self.build_own_part, "articles/parts/article.html", context),
+            "related": partial(self.build_related, context),
+        }
+        # Everything a part's HTML depends on besides what its keys name.
+        language = translation.get_language()
+        pieces = [
+            (f"article-{self.object.pk}:{part}:{language}", build)
+            for part, build in builders.items()
+        ]
+        built = pagecache.parts(self.request if self.keeps_parts else None, pieces)
+        html = {part: part_html for part, (part_html, _keys) in zip(builders, built, strict=True)}
+        return html, set().union(*(part_keys for _html, part_keys in built))
+
+    def build_own_part(self, template_name, context):
+        prefetch_related_objects([self.object], *page_relations())
+        return render_to_string(template_name, context, self.request), self.article_keys()
+
+    def build_related(self, context):
+        # Its tags pick the related articles: a publication rebuilds this part alone.
+        prefetch_related_objects([self.object], "tags")
+        related = list(Article.objects.published().related_to(self.object))
+        html = render_to_string(
+            "articles/parts/related.html", {**context, "related_articles": related}, self.request
+        )
+        # Picked among all the published articles ("articles"), by this one's tags (its key).
+        keys = {"articles", key_for(self.object)}
+        for article in related:
+            keys |= article.cache_keys()
+        return html, keys
+
+    def article_keys(self):
+        """What the article's own parts show: it, its bylines, tags, images and reviewed work."""
+        keys = self.object.cache_keys()
         work = self.object.reviewed_work
         if work is not None:
             # The review's box: the work's title, facts and poster.
             keys.add(key_for(work))
             if work.poster_id:
                 keys.add(f"image-{work.poster_id}")
-        for article in context["related_articles"]:
-            keys |= article.cache_keys()
         return keys
+
+    def cache_keys(self, context):
+        return self.parts_keys

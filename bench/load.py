@@ -13,12 +13,13 @@ Run by ``make bench-load``. For each database engine:
    static files collected into the temporary directory. Settings are bench.settings: the
    site's plus ``/__floor__/``, a view returning the article page's bytes (saved from the
    first run) and nothing else, measured through the same server and middleware;
-3. three times (MODES: page cache on; page cache off with the article cards' fragment
-   cache on; both off), each page gets one request (which fills the caches, and times the
-   page built alone), a short wrk warm-up, then a measured wrk run, with a pause for
-   gunicorn to serve what wrk left queued before the next one; without the page cache, a
-   second run with one connection gives the page's own latency. Then, a page slower than
-   SLOW_PAGE_SECONDS alone is reported, not loaded. The peak memory of the workers (VmHWM)
+3. three times (MODES: page cache on; page cache off with the fragment cache on, which
+   keeps the article cards and the article page's parts; both off), each page gets one
+   request (which fills the caches, and times the page built alone), a short wrk warm-up,
+   then a measured wrk run, with a pause for gunicorn to serve what wrk left queued
+   before the next one; without the page cache, a second run with one connection gives
+   the page's own latency. Then, a page slower than SLOW_PAGE_SECONDS alone is reported,
+   not loaded. The peak memory of the workers (VmHWM)
    is polled throughout.
 
 Writes bench/load.md and bench/load.json. Exit status: 1 if a page answered anything but a
@@ -65,9 +66,9 @@ PAGES = (
     *("shell", "floor"),
 )
 LIST_PAGES = ("home", "section", "tag", "author")
-# cached: the page cache answers. uncached: every page is built, its article cards taken
-# from the fragment cache as after a publication (DJANGO_PAGE_CACHE=0). cold: nothing
-# is kept, cards included (DJANGO_FRAGMENT_CACHE=0 too).
+# cached: the page cache answers. uncached: every page is built, with what the fragment
+# cache keeps: the article cards and the article page's parts, as a logged-in reader gets
+# them (DJANGO_PAGE_CACHE=0). cold: nothing is kept (DJANGO_FRAGMENT_CACHE=0 too).
 MODES = ("cached", "uncached", "cold")
 SWITCHES = {
     "cached": {"DJANGO_PAGE_CACHE": "1", "DJANGO_FRAGMENT_CACHE": "1"},
@@ -695,8 +696,10 @@ def render_report(results):
         "each other and with the floor, on this machine.",
         "- Production configuration: `DEBUG` off, whitenoise, Redis cache. Cached: the page "
         "cache on (the default), each page requested once before. Uncached: "
-        "`DJANGO_PAGE_CACHE=0`, so every request builds its page, while the article cards "
-        "come from the fragment cache, as on a page built again after a publication. "
+        "`DJANGO_PAGE_CACHE=0`, so every request builds its page, with what the fragment "
+        "cache keeps: the article cards, and the article page's parts (its head tags, the "
+        "article, « À lire aussi »), as a logged-in reader gets them. After a publication, "
+        "« À lire aussi » and the new card are built again, the rest is as here. "
         "Cold: `DJANGO_FRAGMENT_CACHE=0` too, nothing kept between requests.",
         "- Floor: `/__floor__/`, a view returning the article page's bytes and doing nothing "
         "else, through the same server and middleware (bench/settings.py, bench/urls.py).",
@@ -728,7 +731,7 @@ def render_report(results):
 
 MODE_TITLES = {
     "cached": "Cached: the page cache answers",
-    "uncached": "Uncached: every page built, article cards from the fragment cache",
+    "uncached": "Uncached: every page built, cards and article parts from the fragment cache",
     "cold": "Cold: every page built, nothing kept",
 }
 

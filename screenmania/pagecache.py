@@ -365,6 +365,74 @@ def fragments(request, pieces):
     return html
 
 
+def parts(request, pieces):
+    """
+    Pieces of a page whose keys are known only once they are built: an article's own
+    block names its authors and tags, which only building it reads. ``pieces`` are
+    ``(name, build)`` pairs, ``build()`` returning ``(html, keys)``; the keys are stored
+    with the HTML, and a piece is served while none of them was stamped since, and
+    until the next scheduled article goes live (a piece may pick among the published
+    ones, as « À lire aussi » does). Returns ``(html, keys)`` pairs: the page names the
+    keys it shows (public_page()) either way.
+
+    One round trip for the pieces, and a second for their keys' versions unless the
+    counter has not moved since they were stored (then nothing was stamped at all).
+    """
+    counter = getattr(request, "fragment_counter", None)
+    if counter is None:
+        return [build() for _name, build in pieces]
+    cache = _cache()
+    entry_keys = [f"{PREFIX}:{RELEASE}:part:{name}" for name, _build in pieces]
+    try:
+        found = cache.get_many(entry_keys)
+        to_check = {
+            _version_key(key) for entry in found.values() if entry[0] != counter for key in entry[2]
+        }
+        versions = cache.get_many(list(to_check)) if to_check else {}
+    except Exception:
+        logger.warning("Page cache unreachable: parts built", exc_info=True)
+        health.failed()
+        request.fragment_counter = None
+        return [build() for _name, build in pieces]
+    # Django's clock, as for pages: scheduling is reckoned with it.
+    now = timezone.now().timestamp()
+    results, built = [], {}
+    for (_name, build), entry_key in zip(pieces, entry_keys, strict=True):
+        entry = found.get(entry_key)
+        if entry is not None:
+            stored_counter, html, keys, expires = entry
+            version_keys = [_version_key(key) for key in keys]
+            if expires > now and (
+                stored_counter == counter
+                or _unchanged_since(stored_counter, versions, version_keys)
+            ):
+                # Our own templates' output, stored as it was rendered.
+                results.append((mark_safe(html), keys))  # noqa: S308
+                continue
+        html, keys = build()
+        results.append((html, keys))
+        # With the counter from before the request read anything, as fragments are.
+        built[entry_key] = (counter, str(html), frozenset(keys))
+    if built:
+        try:
+            version_keys = {
+                _version_key(key) for _counter, _html, keys in built.values() for key in keys
+            }
+            _adopt(cache, version_keys, counter, known=cache.get_many(list(version_keys)))
+            expires = now + settings.PAGE_CACHE_TIMEOUT
+            next_publication = _next_publication(counter)
+            if next_publication is not None:
+                expires = min(expires, next_publication)
+            cache.set_many(
+                {entry_key: (*entry, expires) for entry_key, entry in built.items()},
+                timeout=max(1, int(expires - now)),
+            )
+        except Exception:
+            logger.warning("Page cache unreachable: parts not stored", exc_info=True)
+            health.failed()
+    return results
+
+
 def _next_publication(counter):
     """When the next scheduled article goes live (a timestamp), or None."""
     from articles.models import Article

@@ -174,6 +174,70 @@ def test_a_scheduled_article_appears_on_the_cached_home_page_at_its_time(client,
         assert titles(client.get("/")) == ["L’avant-première", "Le tournage secret"]
 
 
+@pytest.mark.parametrize("logged_in_reader", [False, True], ids=["anonymous", "logged in"])
+def test_a_scheduled_article_appears_in_read_also_at_its_time(client, site, logged_in_reader):
+    """« À lire aussi » is a part the cache keeps for every article page: it expires too."""
+    if logged_in_reader:
+        client.force_login(make_member(EDITOR, "plume"))
+    due = (timezone.now() + timedelta(hours=3)).replace(microsecond=0)
+    make_article(title="L'avant-première", section=site.section, tags=["Cannes"], published_at=due)
+    assert titles(client.get(site.get_absolute_url())) == []
+    assert titles(client.get(site.get_absolute_url())) == []
+
+    with mock.patch("django.utils.timezone.now", return_value=due - timedelta(seconds=1)):
+        assert titles(client.get(site.get_absolute_url())) == []
+    with mock.patch("django.utils.timezone.now", return_value=due):
+        assert titles(client.get(site.get_absolute_url())) == ["L’avant-première"]
+
+
+def parts_built(response):
+    return sorted(
+        template.name.removeprefix("articles/parts/")
+        for template in response.templates
+        if template.name and template.name.startswith("articles/parts/")
+    )
+
+
+def test_a_publication_rebuilds_read_also_and_keeps_the_article(client, site):
+    """
+    A publication makes every article page stale, for its « À lire aussi »: the page is
+    built again around the article's own parts as they were kept.
+    """
+    url = site.get_absolute_url()
+    assert parts_built(client.get(url)) == ["article.html", "head.html", "related.html"]
+    assert parts_built(stored(client, url)) == []
+
+    make_article(title="La suite", section=site.section, tags=["Cannes"])
+    rebuilt = client.get(url)
+    assert titles(rebuilt) == ["La suite"]
+    assert parts_built(rebuilt) == ["related.html"]
+    assert text(soup(rebuilt).h1) == "Le tournage secret"
+
+
+def test_a_logged_in_reader_gets_the_parts_kept_for_everyone(client, site):
+    url = site.get_absolute_url()
+    anonymous = stored(client, url)
+    newsroom = logged_in(make_member(EDITOR, "edith"))
+    page = newsroom.get(url)
+    assert parts_built(page) == []
+    assert soup(page).select_one("article.article") == soup(anonymous).select_one("article.article")
+
+    site.title = "Titre corrigé par Edith"
+    site.save()
+    assert text(soup(newsroom.get(url)).h1) == "Titre corrigé par Edith"
+
+
+def test_a_preview_never_reads_nor_keeps_parts(client, site):
+    editor = logged_in(make_member(EDITOR, "edith"))
+    preview = reverse("admin:articles_article_preview", args=[site.pk])
+    # The preview shows what the database holds, even when no signal said it changed.
+    stored(client, site.get_absolute_url())
+    Article.objects.filter(pk=site.pk).update(title="Changé sans signal")
+    assert text(soup(editor.get(preview)).h1) == "Changé sans signal"
+    assert parts_built(editor.get(preview)) == ["article.html", "head.html", "related.html"]
+    assert text(soup(Client().get(site.get_absolute_url())).h1) == "Le tournage secret"
+
+
 def test_renaming_the_author_changes_every_byline(client, site):
     stored(client, site.get_absolute_url())
     stored(client, "/")

@@ -1,12 +1,15 @@
 """Every reader page costs a small, fixed number of queries, whatever it shows."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_image, make_section
+from tests.factories import make_article, make_author, make_image, make_section, make_work
+from tests.pages import soup
 
 # What building a page costs: the page cache would answer the second request
 # with none (tests/test_page_cache.py counts that).
@@ -113,3 +116,38 @@ def test_the_home_page_finds_its_headline_by_its_own_index(client):
         cursor.execute(f"EXPLAIN QUERY PLAN {headline}")
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "INDEX article_featured_idx" in plan
+
+
+def test_an_article_page_built_again_reads_only_its_row_and_the_sections(client):
+    """
+    Built again with its parts kept (a logged-in reader, the page cache off or gone
+    stale), the article page reads the article's row and the navigation, nothing else.
+    """
+    url = build_site(articles=15, authors_each=3, tags_each=4).get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    tables = [query["sql"].split(" FROM ")[1].split()[0] for query in queries]
+    assert tables == ['"articles_article"', '"articles_section"']
+
+
+def test_a_review_built_from_nothing_stays_within_budget(
+    client, settings, django_assert_max_num_queries
+):
+    # Nothing kept: the review's box (its film and poster), bylines, tags and the related
+    # articles' cards are all read.
+    settings.FRAGMENT_CACHE_ENABLED = False
+    build_site(articles=6, authors_each=2, tags_each=3)
+    review = make_article(
+        section=Article.objects.first().section,
+        authors=[make_author(slug="critique", avatar=make_image())],
+        tags=["tag-0", "tag-1"],
+        reviewed_work=make_work(poster=make_image()),
+        rating=Decimal("4"),
+    )
+    client.get(review.get_absolute_url())
+    with django_assert_max_num_queries(MAX_QUERIES):
+        page = client.get(review.get_absolute_url())
+    assert page.status_code == 200
+    assert len(soup(page).select(".related .card")) == 3
+    assert soup(page).select_one(".review-box") is not None

@@ -27,7 +27,9 @@ a dozen lists show and a publication leaves as it was, though it makes every
 list stale. They carry the counter read as the request began, before any of
 their data was, so they are exact by the same argument, and they serve every
 request: a page built after an invalidation, an editor's, or with the page
-cache off (``DJANGO_FRAGMENT_CACHE=0`` turns them off).
+cache off (``DJANGO_FRAGMENT_CACHE=0`` turns them off). Parts (``parts()``) are
+pieces whose keys are only known once built, such as the article page's own block:
+they are stored with their keys, and expire when the next scheduled article is due.
 
 A page gone stale is built by one request; others asking for it meanwhile wait for
 that build (a lock in the cache, PAGE_CACHE_BUILD_WAIT at most) and are served its

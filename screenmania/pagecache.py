@@ -79,6 +79,9 @@ ARTICLE_TEXTS = "article-texts"
 # every work): too many to name one by one in a header, so any change to any of
 # them makes it stale.
 ALL_CONTENT_KEYS = frozenset({"articles", ARTICLE_TEXTS, "authors", "tags", "images", "works"})
+# How long a page is kept after it expired, known to be stale: when it is asked for
+# again meanwhile, one request builds it and the others wait (_wait_for_builder()).
+STALE_KEPT_SECONDS = 60
 # After a cache error, the cache is left alone this long before it is tried again,
 # so that a Redis that is down costs one timeout, not one per request.
 RETRY_AFTER_SECONDS = 5
@@ -443,7 +446,12 @@ def _next_publication(counter):
     known = cache.get_many([NEXT_PUBLICATION, _version_key("articles")])
     stored = known.get(NEXT_PUBLICATION)
     stamp = known.get(_version_key("articles"), 0)
-    if stored is not None and stored["counter"] >= stamp:
+    # Once its time has come, it is published and another is next: no signal says so.
+    if (
+        stored is not None
+        and stored["counter"] >= stamp
+        and (stored["at"] is None or stored["at"] > timezone.now().timestamp())
+    ):
         return stored["at"]
     at = Article.objects.next_publication_time()
     timestamp = at.timestamp() if at else None
@@ -484,10 +492,10 @@ class PageCacheMiddleware:
         counter = None
         building = None
         if cacheable_request and health.usable():
-            response, counter = self._lookup(request, now)
+            response, counter, stale = self._lookup(request, now)
             if response is not None:
                 return response
-            if counter is not None:
+            if stale:
                 response, building = self._wait_for_builder(request)
                 if response is not None:
                     return response
@@ -524,13 +532,19 @@ class PageCacheMiddleware:
 
     def _wait_for_builder(self, request):
         """
-        On a miss, whether this request builds the page, or another one already is: then
-        this one waits for that page, up to PAGE_CACHE_BUILD_WAIT, rather than building
-        it at the same time. Under a spike, a page gone stale would otherwise be built by
+        For a stale page, whether this request builds it again, or another one already
+        is: then this one waits for that page, up to PAGE_CACHE_BUILD_WAIT, rather than
+        building it at the same time. Under a spike, a page gone stale would otherwise be built by
         every request arriving while it is. Only a fresh page is served, so waiting costs
         nothing in exactness; a builder that stores nothing (an error, a page with a
         cookie) lets the waiting requests build theirs. Returns (a response or None, the
         lock if this request holds it).
+
+        A page never stored takes no lock: the address may not be a public page at all
+        (a 404, a redirect, a personal page), and the two round trips of the lock would
+        be spent on every such request. Expired pages are kept a while (STALE_KEPT_SECONDS)
+        so that the spike after a scheduled publication, when they all expire at once,
+        still finds them stale rather than gone.
         """
         cache = _cache()
         lock = f"{_entry_key(request)}:building"
@@ -541,7 +555,7 @@ class PageCacheMiddleware:
                 return None, lock
             while time.monotonic() < deadline:
                 time.sleep(BUILD_POLL_SECONDS)
-                response, _counter = self._lookup(request, timezone.now().timestamp())
+                response, _counter, _stale = self._lookup(request, timezone.now().timestamp())
                 if response is not None or cache.get(lock) is None:
                     return response, None
         except Exception:
@@ -558,8 +572,9 @@ class PageCacheMiddleware:
 
     def _lookup(self, request, now):
         """
-        The stored page if it is fresh, and the counter as it stands before anything
-        is read for a page built instead (None if the cache failed), in one round trip.
+        The stored page if it is fresh; the counter as it stands before anything is read
+        for a page built instead (None if the cache failed); and whether a page was stored
+        but is stale. In one round trip.
         """
         entry_key = _entry_key(request)
         try:
@@ -571,12 +586,12 @@ class PageCacheMiddleware:
                 response = get_conditional_response(
                     request, etag=entry.etag, last_modified=entry.last_modified, response=response
                 )
-                return response, None
-            return None, found.get(COUNTER) or _counter()
+                return response, None, False
+            return None, found.get(COUNTER) or _counter(), entry is not None
         except Exception:
             logger.warning("Page cache unreachable: serving uncached", exc_info=True)
             health.failed()
-            return None, None
+            return None, None, False
 
     def _fragment_counter(self, request, counter):
         """The counter as the request begins, for the pieces of its page (fragment())."""
@@ -644,6 +659,8 @@ class PageCacheMiddleware:
         timeout = int(expires - timezone.now().timestamp())
         if timeout <= 0:
             return
+        # Served until ``expires`` (_is_fresh()), then kept as stale for the build lock.
+        timeout += STALE_KEPT_SECONDS
         entry = Entry(
             counter=counter,
             keys=frozenset(response.surrogate_keys),

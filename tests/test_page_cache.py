@@ -174,6 +174,21 @@ def test_a_scheduled_article_appears_on_the_cached_home_page_at_its_time(client,
         assert titles(client.get("/")) == ["L’avant-première", "Le tournage secret"]
 
 
+def test_pages_are_cached_again_once_the_scheduled_article_is_out(client, site):
+    due = (timezone.now() + timedelta(hours=3)).replace(microsecond=0)
+    make_article(title="L'avant-première", section=site.section, published_at=due)
+    later = due + timedelta(hours=1)
+    make_article(title="La suite", section=site.section, published_at=later)
+    stored(client, "/")
+
+    with mock.patch("django.utils.timezone.now", return_value=due + timedelta(minutes=1)):
+        response = stored(client, "/")
+        assert titles(response)[0] == "L’avant-première"
+        # Until the next one is due.
+        s_maxage = int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+        assert 0 < s_maxage <= 59 * 60
+
+
 @pytest.mark.parametrize("logged_in_reader", [False, True], ids=["anonymous", "logged in"])
 def test_a_scheduled_article_appears_in_read_also_at_its_time(client, site, logged_in_reader):
     """« À lire aussi » is a part the cache keeps for every article page: it expires too."""
@@ -434,33 +449,79 @@ def home_build_lock():
     return pagecache._cache(), f"{pagecache._entry_key(RequestFactory().get('/'))}:building"
 
 
-def test_a_reader_arriving_while_the_page_is_built_is_served_that_page(
-    client, site, home_builds, monkeypatch
-):
-    """Under a spike, a page gone stale is built once, not by every request meanwhile."""
+@pytest.fixture
+def stale_home(client, site, home_builds):
+    """The home page stored, then stale: its article was edited."""
+    stored(client, "/")
+    site.title = "Le tournage révélé"
+    site.save()
+    home_builds.clear()
+
+
+def another_worker_builds(monkeypatch):
+    """Another worker holds the home page's lock, then stores the page as the reader waits."""
     from screenmania import pagecache
 
     cache, lock = home_build_lock()
-    cache.add(lock, 1)  # another worker is building the home page
+    cache.add(lock, 1)
     other_worker = []
 
     def while_waiting(seconds):
         if not other_worker:
-            # ...and finishes: it stores the page and lets go of the lock.
             cache.delete(lock)
             other_worker.append(Client().get("/"))
 
     monkeypatch.setattr(pagecache.time, "sleep", while_waiting)
+    return other_worker
+
+
+def test_a_reader_arriving_while_the_page_is_built_is_served_that_page(
+    client, stale_home, home_builds, monkeypatch
+):
+    """Under a spike, a page gone stale is built once, not by every request meanwhile."""
+    cache, lock = home_build_lock()
+    other_worker = another_worker_builds(monkeypatch)
     response = client.get("/")
 
     assert len(other_worker) == 1 and len(home_builds) == 1, "built by the other worker only"
     assert response.status_code == 200
     assert response.content == other_worker[0].content
+    assert titles(response) == ["Le tournage révélé"]
     assert cache.get(lock) is None
 
 
-def test_a_builder_that_stores_nothing_lets_the_waiting_reader_build(
+def test_a_page_expired_at_a_scheduled_publication_is_still_built_once(
     client, site, home_builds, monkeypatch
+):
+    """Every page expires when a scheduled article is due: all are stale at once, not gone."""
+    due = timezone.now() + timedelta(seconds=2)
+    make_article(title="L'avant-première", section=site.section, published_at=due)
+    stored(client, "/")
+    home_builds.clear()
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.1)
+
+    other_worker = another_worker_builds(monkeypatch)
+    response = client.get("/")
+    assert len(other_worker) == 1 and len(home_builds) == 1, "built by the other worker only"
+    assert titles(response) == ["L’avant-première", "Le tournage secret"]
+
+
+def test_a_page_never_stored_takes_no_lock(client, site, monkeypatch):
+    """A 404 or a first visit may not be a public page at all: no lock, no round trips."""
+    from screenmania import pagecache
+
+    cache, added = pagecache._cache(), []
+    add = cache.add
+    monkeypatch.setattr(
+        cache, "add", lambda key, *args, **kwargs: added.append(key) or add(key, *args, **kwargs)
+    )
+    assert client.get("/nulle-part/").status_code == 404
+    assert client.get("/").status_code == 200
+    assert [key for key in added if key.endswith(":building")] == []
+
+
+def test_a_builder_that_stores_nothing_lets_the_waiting_reader_build(
+    client, stale_home, home_builds, monkeypatch
 ):
     from screenmania import pagecache
 
@@ -468,19 +529,19 @@ def test_a_builder_that_stores_nothing_lets_the_waiting_reader_build(
     cache.add(lock, 1)
     monkeypatch.setattr(pagecache.time, "sleep", lambda seconds: cache.delete(lock))
 
-    assert titles(client.get("/")) == ["Le tournage secret"]
+    assert titles(client.get("/")) == ["Le tournage révélé"]
     assert len(home_builds) == 1
 
 
 def test_a_builder_that_never_finishes_delays_a_reader_a_moment_at_most(
-    client, site, settings, home_builds
+    client, stale_home, settings, home_builds
 ):
     settings.PAGE_CACHE_BUILD_WAIT = 0.05
     cache, lock = home_build_lock()
     cache.add(lock, 1, timeout=60)
     started = time.monotonic()
 
-    assert titles(client.get("/")) == ["Le tournage secret"]
+    assert titles(client.get("/")) == ["Le tournage révélé"]
     assert time.monotonic() - started < 1
     assert len(home_builds) == 1
 

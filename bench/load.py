@@ -13,14 +13,15 @@ Run by ``make bench-load``. For each database engine:
    static files collected into the temporary directory. Settings are bench.settings: the
    site's plus ``/__floor__/``, a view returning the article page's bytes (saved from the
    first run) and nothing else, measured through the same server and middleware;
-3. three times (MODES: page cache on; page cache off with the fragment cache on, which
-   keeps the article cards and the article page's parts; both off), each page gets one
+3. four times (MODES: page cache on; the same while bench/publisher.py publishes a draft
+   every PUBLISH_EVERY seconds, for the pages that makes stale; page cache off with the
+   fragment cache on, which keeps the article cards and the article page's parts; both
+   off), each page gets one
    request (which fills the caches, and times the page built alone), a short wrk warm-up,
    then a measured wrk run, with a pause for gunicorn to serve what wrk left queued
    before the next one; without the page cache, a second run with one connection gives
    the page's own latency. Then, a page slower than SLOW_PAGE_SECONDS alone is reported,
-   not loaded. The peak memory of the workers (VmHWM)
-   is polled throughout.
+   not loaded. The peak memory of the workers (VmHWM) is polled throughout.
 
 Writes bench/load.md and bench/load.json. Exit status: 1 if a page answered anything but a
 200, or nothing (its numbers would be those of an error), 2 if wrk, Redis or PostgreSQL is
@@ -66,15 +67,25 @@ PAGES = (
     *("shell", "floor"),
 )
 LIST_PAGES = ("home", "section", "tag", "author")
-# cached: the page cache answers. uncached: every page is built, with what the fragment
-# cache keeps: the article cards and the article page's parts, as a logged-in reader gets
-# them (DJANGO_PAGE_CACHE=0). cold: nothing is kept (DJANGO_FRAGMENT_CACHE=0 too).
-MODES = ("cached", "uncached", "cold")
+# cached: the page cache answers. publishing: the same, while the newsroom publishes a
+# draft every PUBLISH_EVERY seconds (bench/publisher.py): each one makes every list and
+# article page stale, built again by one request while the others wait for it.
+# uncached: every page is built, with what the fragment cache keeps: the article cards
+# and the article page's parts, as a logged-in reader gets them (DJANGO_PAGE_CACHE=0).
+# cold: nothing is kept (DJANGO_FRAGMENT_CACHE=0 too).
+MODES = ("cached", "publishing", "uncached", "cold")
 SWITCHES = {
     "cached": {"DJANGO_PAGE_CACHE": "1", "DJANGO_FRAGMENT_CACHE": "1"},
+    "publishing": {"DJANGO_PAGE_CACHE": "1", "DJANGO_FRAGMENT_CACHE": "1"},
     "uncached": {"DJANGO_PAGE_CACHE": "0", "DJANGO_FRAGMENT_CACHE": "1"},
     "cold": {"DJANGO_PAGE_CACHE": "0", "DJANGO_FRAGMENT_CACHE": "0"},
 }
+PUBLISH_EVERY = 0.5
+# Publishing makes the feed, the sitemap and the search stale too, and each takes from a
+# fraction of a second to seconds to build: twice a second, they would hold the workers.
+MODE_PAGES = {"publishing": ("home", "article", "section", "tag", "author", "shell", "floor")}
+# Modes whose pages are also measured with one reader at a time.
+SOLO_MODES = ("uncached", "cold")
 FLOOR_PATH = "/__floor__/"
 SHELL_PATH = "/__shell__/"
 
@@ -251,9 +262,38 @@ def bench_engine(engine, env, port, workdir, args):
                     # The floor serves these bytes in both runs: the article as first served.
                     floor_file.write_bytes(get(port, pages["article"]["path"])[1])
                 print(f"{engine}, {mode}:", flush=True)
-                runs[mode] = measure_pages(server, port, pages, args, mode == "cached")
+                measured = {name: pages[name] for name in MODE_PAGES.get(mode, PAGES)}
+                solo = mode in SOLO_MODES
+                if mode == "publishing":
+                    with newsroom(server_env) as published:
+                        runs[mode] = measure_pages(server, port, measured, args, solo)
+                    runs[mode]["published"] = published
+                else:
+                    runs[mode] = measure_pages(server, port, measured, args, solo)
                 runs[mode]["load_average_before"] = load_average
     return {"generation_s": round(seconds, 1), "pages": pages, "runs": runs}
+
+
+@contextmanager
+def newsroom(env):
+    """bench/publisher.py publishing meanwhile; yields a dict given its count at the end."""
+    published = {"count": None, "seconds": None}
+    publisher = subprocess.Popen(  # noqa: S603 (this Python, our module)
+        [sys.executable, "-m", "bench.publisher", "--every", str(PUBLISH_EVERY)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield published
+    finally:
+        publisher.terminate()
+        output, _errors = publisher.communicate(timeout=60)
+    if publisher.returncode != 0:
+        raise BenchError(f"bench/publisher.py failed (status {publisher.returncode}).")
+    count, seconds = output.split()[-2:]
+    published.update(count=int(count), seconds=float(seconds))
 
 
 @contextmanager
@@ -347,12 +387,12 @@ def get(port, path):
 # ----------------------------------------------------------------------------- measuring
 
 
-def measure_pages(server, port, pages, args, cached):
+def measure_pages(server, port, pages, args, solo):
     measures = {}
     with WorkerPeaks(server.pid) as peaks:
         for name, page in pages.items():
             peaks.new_page()
-            measure = measure_page(port, page["path"], args, cached)
+            measure = measure_page(port, page["path"], args, solo)
             measure.worker_peak_mib = round(peaks.page_peak_kib() / 1024, 1)
             measures[name] = measure
             print(f"  {name:8} {describe(measure)}", flush=True)
@@ -409,7 +449,7 @@ class WorkerPeaks:
             return self.page_peak
 
 
-def measure_page(port, path, args, cached):
+def measure_page(port, path, args, solo):
     measure = Measure(path=path)
     # One request first: a page that is not a 200 here would make the numbers those of an
     # error or a redirect. It also fills the page cache when it is on.
@@ -424,7 +464,7 @@ def measure_page(port, path, args, cached):
     if status != 200:
         measure.problem, measure.error = f"answered {status}, not 200", True
         return measure
-    if not cached and path != FLOOR_PATH and measure.first_request_ms > SLOW_PAGE_SECONDS * 1000:
+    if solo and path != FLOOR_PATH and measure.first_request_ms > SLOW_PAGE_SECONDS * 1000:
         # Under 16 connections such a page would queue past any useful latency, and hold
         # every worker while the next pages are measured.
         measure.problem = f"not loaded: one request alone took {measure.first_request_ms:,.0f} ms"
@@ -435,10 +475,10 @@ def measure_page(port, path, args, cached):
     for field, value in run_wrk(url, args, args.duration).items():
         setattr(measure, field, value)
     wait_until_idle(port)
-    if not cached:
-        solo = run_wrk(url, args, args.solo_duration, threads=1, connections=1)
-        measure.solo_requests_per_second = solo["requests_per_second"]
-        measure.solo_p50_ms, measure.solo_p99_ms = solo["p50_ms"], solo["p99_ms"]
+    if solo:
+        alone = run_wrk(url, args, args.solo_duration, threads=1, connections=1)
+        measure.solo_requests_per_second = alone["requests_per_second"]
+        measure.solo_p50_ms, measure.solo_p99_ms = alone["p50_ms"], alone["p99_ms"]
     if measure.requests == 0:
         measure.problem, measure.error = "no request completed under load", True
     elif measure.non_2xx:
@@ -701,6 +741,11 @@ def render_report(results):
         "article, « À lire aussi »), as a logged-in reader gets them. After a publication, "
         "« À lire aussi » and the new card are built again, the rest is as here. "
         "Cold: `DJANGO_FRAGMENT_CACHE=0` too, nothing kept between requests.",
+        f"- Publishing: the page cache on, while bench/publisher.py publishes a draft every "
+        f"{PUBLISH_EVERY} s through the newsroom's workflow: each publication makes every "
+        "list and article page stale, built again by one request while the others wait "
+        "for it. The feed, sitemap and search, stale as often and slow to build, are left "
+        "out.",
         "- Floor: `/__floor__/`, a view returning the article page's bytes and doing nothing "
         "else, through the same server and middleware (bench/settings.py, bench/urls.py).",
         "- Shell: `/__shell__/`, base.html built around an empty main (head, header with the "
@@ -731,6 +776,7 @@ def render_report(results):
 
 MODE_TITLES = {
     "cached": "Cached: the page cache answers",
+    "publishing": f"Publishing: the page cache on, a draft published every {PUBLISH_EVERY} s",
     "uncached": "Uncached: every page built, cards and article parts from the fragment cache",
     "cold": "Cold: every page built, nothing kept",
 }
@@ -742,13 +788,13 @@ def engine_section(engine, result):
     lines = ["", f"## {name}", "", f"`generate_articles` took {result['generation_s']:.0f} s."]
     for mode in MODES:
         run = runs[mode]
-        solo = mode != "cached"
+        solo = mode in SOLO_MODES
         header = ["Page", "req/s", "Ratio to floor", "p50", "p99"]
         if solo:
             header += ["One reader: req/s", "p50", "p99"]
         lines += ["", f"### {MODE_TITLES[mode]}", "", "| " + " | ".join(header) + " |"]
         lines.append("|" + " --- |" * len(header))
-        for page in PAGES:
+        for page in [page for page in PAGES if page in run["pages"]]:
             measure = run["pages"][page]
             row = [page]
             if measure["requests_per_second"] is None:
@@ -772,6 +818,14 @@ def engine_section(engine, result):
                         ]
                     )
             lines.append("| " + " | ".join(row) + " |")
+        if run.get("published"):
+            count, seconds = run["published"]["count"], run["published"]["seconds"]
+            lines += [
+                "",
+                f"{count:,} articles published in {seconds:,.0f} s: one every "
+                f"{seconds / max(count, 1):.2f} s (every {PUBLISH_EVERY} s asked; under "
+                "this load a publication may take longer, and the next follows at once).",
+            ]
     problems = [
         f"- {mode}, {page}: {'**error**: ' if measure['error'] else ''}{measure['problem']}."
         for mode, run in runs.items()

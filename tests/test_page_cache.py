@@ -1025,6 +1025,23 @@ def test_cards_are_built_while_redis_is_down(client, site, own_redis, settings):
     assert titles(client.get("/rubriques/cinema/")) == ["Édité pendant la panne"]
 
 
+def test_article_parts_are_built_while_redis_is_down(client, site, own_redis, settings):
+    import signal
+
+    from screenmania import pagecache
+
+    settings.PAGE_CACHE_ENABLED = False
+    assert text(soup(client.get(site.get_absolute_url())).h1) == "Le tournage secret"
+    own_redis.send_signal(signal.SIGSTOP)
+    site.title = "Édité pendant la panne"
+    site.save()
+    assert text(soup(client.get(site.get_absolute_url())).h1) == "Édité pendant la panne"
+    own_redis.send_signal(signal.SIGCONT)
+    pagecache.health.down_until = 0
+    # The stamps sent once it answers again make the parts kept before it stopped stale.
+    assert text(soup(client.get(site.get_absolute_url())).h1) == "Édité pendant la panne"
+
+
 def test_the_redis_cache_keeps_one_client_and_survives_a_restart(own_redis, settings, tmp_path):
     import subprocess
     import time

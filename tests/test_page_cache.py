@@ -282,6 +282,25 @@ def test_renaming_a_section_changes_the_navigation_of_every_page(client, site):
     assert "Grand écran" in [text(link) for link in navigation]
 
 
+def test_the_kept_navigation_marks_the_section_shown_in_each_language(client, site, page_cache_off):
+    make_article(title="Sans rapport", section=make_section(name="Séries", slug="series"))
+    for url, current in [
+        ("/", None),
+        ("/rubriques/cinema/", "/rubriques/cinema/"),
+        ("/rubriques/series/", "/rubriques/series/"),
+        ("/", None),
+        (site.get_absolute_url(), None),
+        ("/en/rubriques/cinema/", "/en/rubriques/cinema/"),
+        ("/en/", None),
+    ]:
+        links = soup(client.get(url)).select(".site-nav a")
+        sections = [link["href"] for link in links if "/rubriques/" in link["href"]]
+        language_prefix = "/en/" if url.startswith("/en/") else "/rubriques/"
+        assert len(sections) == 2 and all(h.startswith(language_prefix) for h in sections), url
+        marked = [link["href"] for link in links if link.get("aria-current") == "page"]
+        assert marked == ([current] if current else []), url
+
+
 def test_retagging_and_renaming_tags(client, site):
     stored(client, "/tags/cannes/")
     stored(client, site.get_absolute_url())

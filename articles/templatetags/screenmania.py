@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from articles import structured_data
 from articles.formats import grouped, long_date, rating_number
+from articles.models import Section
 from screenmania import pagecache
 
 register = template.Library()
@@ -53,6 +54,25 @@ def _card(context, article, options):
         return card.render(context.new({"article": article, **options}))
 
     return name, article.cache_keys(), render
+
+
+@register.simple_tag(takes_context=True)
+def section_links(context):
+    """
+    The navigation's links to the sections, the page's own marked as current: kept until
+    a section changes, since every page shows them and they would cost each page built
+    a query.
+    """
+    current = context.get("section")
+    current = current if isinstance(current, Section) else None
+    name = f"section-links:{translation.get_language()}:{current.pk if current else ''}"
+
+    def render():
+        links = context.template.engine.get_template("includes/section_links.html")
+        sections = Section.objects.all()
+        return links.render(context.new({"nav_sections": sections, "section": current}))
+
+    return pagecache.fragment(context.get("request"), name, {"sections"}, render)
 
 
 @register.simple_tag(takes_context=True)

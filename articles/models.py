@@ -73,9 +73,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """
-        The article page's row, with what it joins. The rest of what the page shows
-        (page_relations()) is read only when the page's parts are built: a page whose
-        parts the cache keeps costs this one query.
+        The article page's row, with what it joins, read only when one of the page's
+        parts is built (a page whose parts the cache keeps reads nothing); the rest of
+        what the page shows (page_relations()) is read then too.
         """
         # A review's box shows its film or series with the poster; cards show the
         # rating alone, so the lists need not join them.

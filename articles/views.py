@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.generic import DetailView, ListView
+from render_block import render_block_to_string
 from taggit.models import Tag
 
 from screenmania import pagecache
@@ -134,12 +135,18 @@ class SearchView(PublishedArticleMixin, ListView):
 
 class ArticleDetailView(PublicPageMixin, DetailView):
     """
-    An article's page, built from three parts: its head tags, the article itself and
-    « À lire aussi ». Each is kept in the cache with the keys of what it shows
-    (pagecache.parts()) and built again only when one of them changes: a publication
-    makes every article page stale, for its related articles, and leaves the article
-    itself as it was; a reader who is logged in gets the parts the others got.
-    A page whose parts are kept costs one query, for the article's row.
+    An article's page, built from three parts: what its head says of it (title,
+    description, social and structured data), the article itself and « À lire aussi ».
+    Each is kept in the cache with the keys of what it shows (pagecache.parts()) and
+    built again only when one of them changes: a publication makes every article page
+    stale, for its related articles, and leaves the article itself as it was; a reader
+    who is logged in gets the parts the others got.
+
+    The parts are named after the address, and the article is read from the database
+    only to build one: a page whose parts are all kept costs no query. That is exact for
+    the reason the page cache is: every part holds the article's key, which whatever
+    changes this address's answer stamps (an edit, a new slug, unpublishing, deleting),
+    and an article not yet published has no parts to find.
     """
 
     template_name = "articles/article_detail.html"
@@ -150,6 +157,18 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_queryset(self):
         return Article.objects.published().for_page()
 
+    def get(self, request, *args, **kwargs):
+        # A preview's banner shows the article's state: it is read at once there.
+        self.object = None if self.keeps_parts else self.get_object()
+        return self.render_to_response(self.get_context_data())
+
+    @property
+    def article(self):
+        """The article, read the first time a part is built (a 404 if it is not published)."""
+        if self.object is None:
+            self.object = self.get_object()
+        return self.object
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["parts"], self.parts_keys = self.get_parts(context)
@@ -158,41 +177,57 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_parts(self, context):
         """The parts' HTML by name, and the keys of everything they show."""
         builders = {
-            "head": partial(self.build_own_part, "articles/parts/head.html", context),
+            "metadata": partial(self.build_metadata, context),
             "article": partial(self.build_own_part, "articles/parts/article.html", context),
             "related": partial(self.build_related, context),
         }
-        # Everything a part's HTML depends on besides what its keys name.
+        # Everything a part's HTML depends on besides what its keys name: the address
+        # (the slug), and the language.
         language = translation.get_language()
         pieces = [
-            (f"article-{self.object.pk}:{part}:{language}", build)
+            (f"article:{self.request.path}:{part}:{language}", build)
             for part, build in builders.items()
         ]
         built = pagecache.parts(self.request if self.keeps_parts else None, pieces)
         html = {part: part_html for part, (part_html, _keys) in zip(builders, built, strict=True)}
         return html, set().union(*(part_keys for _html, part_keys in built))
 
+    def build_metadata(self, context):
+        # The template's own block, as the page would render it without the parts.
+        html = render_block_to_string(
+            self.template_name, "metadata", self.context_for_parts(context), self.request
+        )
+        return html, self.article_keys()
+
     def build_own_part(self, template_name, context):
-        prefetch_related_objects([self.object], *page_relations())
-        return render_to_string(template_name, context, self.request), self.article_keys()
+        html = render_to_string(template_name, self.context_for_parts(context), self.request)
+        return html, self.article_keys()
+
+    def context_for_parts(self, context):
+        article = self.article
+        prefetch_related_objects([article], *page_relations())
+        return {**context, "article": article}
 
     def build_related(self, context):
         # Its tags pick the related articles: a publication rebuilds this part alone.
-        prefetch_related_objects([self.object], "tags")
-        related = list(Article.objects.published().related_to(self.object))
+        article = self.article
+        prefetch_related_objects([article], "tags")
+        related = list(Article.objects.published().related_to(article))
         html = render_to_string(
-            "articles/parts/related.html", {**context, "related_articles": related}, self.request
+            "articles/parts/related.html",
+            {**context, "article": article, "related_articles": related},
+            self.request,
         )
         # Picked among all the published articles ("articles"), by this one's tags (its key).
-        keys = {"articles", key_for(self.object)}
-        for article in related:
-            keys |= article.cache_keys()
+        keys = {"articles", key_for(article)}
+        for related_article in related:
+            keys |= related_article.cache_keys()
         return html, keys
 
     def article_keys(self):
         """What the article's own parts show: it, its bylines, tags, images and reviewed work."""
-        keys = self.object.cache_keys()
-        work = self.object.reviewed_work
+        keys = self.article.cache_keys()
+        work = self.article.reviewed_work
         if work is not None:
             # The review's box: the work's title, facts and poster.
             keys.add(key_for(work))

@@ -737,8 +737,8 @@ def render_report(results):
         "- Production configuration: `DEBUG` off, whitenoise, Redis cache. Cached: the page "
         "cache on (the default), each page requested once before. Uncached: "
         "`DJANGO_PAGE_CACHE=0`, so every request builds its page, with what the fragment "
-        "cache keeps: the article cards, and the article page's parts (its head tags, the "
-        "article, « À lire aussi »), as a logged-in reader gets them. After a publication, "
+        "cache keeps: the article cards, and the article page's parts (its head's metadata, "
+        "the article, « À lire aussi »), as a logged-in reader gets them. After a publication, "
         "« À lire aussi » and the new card are built again, the rest is as here. "
         "Cold: `DJANGO_FRAGMENT_CACHE=0` too, nothing kept between requests.",
         f"- Publishing: the page cache on, while bench/publisher.py publishes a draft every "

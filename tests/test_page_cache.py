@@ -205,12 +205,16 @@ def test_a_scheduled_article_appears_in_read_also_at_its_time(client, site, logg
         assert titles(client.get(site.get_absolute_url())) == ["L’avant-première"]
 
 
+# A template that only building each part of the article page renders.
+PART_TEMPLATES = {
+    "includes/article_social_meta.html": "metadata",
+    "articles/parts/article.html": "article",
+    "articles/parts/related.html": "related",
+}
+
+
 def parts_built(response):
-    return sorted(
-        template.name.removeprefix("articles/parts/")
-        for template in response.templates
-        if template.name and template.name.startswith("articles/parts/")
-    )
+    return sorted(PART_TEMPLATES[t.name] for t in response.templates if t.name in PART_TEMPLATES)
 
 
 def test_a_publication_rebuilds_read_also_and_keeps_the_article(client, site):
@@ -219,13 +223,13 @@ def test_a_publication_rebuilds_read_also_and_keeps_the_article(client, site):
     built again around the article's own parts as they were kept.
     """
     url = site.get_absolute_url()
-    assert parts_built(client.get(url)) == ["article.html", "head.html", "related.html"]
+    assert parts_built(client.get(url)) == ["article", "metadata", "related"]
     assert parts_built(stored(client, url)) == []
 
     make_article(title="La suite", section=site.section, tags=["Cannes"])
     rebuilt = client.get(url)
     assert titles(rebuilt) == ["La suite"]
-    assert parts_built(rebuilt) == ["related.html"]
+    assert parts_built(rebuilt) == ["related"]
     assert text(soup(rebuilt).h1) == "Le tournage secret"
 
 
@@ -239,7 +243,10 @@ def test_a_logged_in_reader_gets_the_parts_kept_for_everyone(client, site):
 
     site.title = "Titre corrigé par Edith"
     site.save()
-    assert text(soup(newsroom.get(url)).h1) == "Titre corrigé par Edith"
+    page = soup(newsroom.get(url))
+    assert text(page.h1) == "Titre corrigé par Edith"
+    assert page.title.string.startswith("Titre corrigé par Edith")
+    assert page.select_one('meta[property="og:title"]')["content"] == "Titre corrigé par Edith"
 
 
 def test_a_preview_never_reads_nor_keeps_parts(client, site):
@@ -248,9 +255,48 @@ def test_a_preview_never_reads_nor_keeps_parts(client, site):
     # The preview shows what the database holds, even when no signal said it changed.
     stored(client, site.get_absolute_url())
     Article.objects.filter(pk=site.pk).update(title="Changé sans signal")
-    assert text(soup(editor.get(preview)).h1) == "Changé sans signal"
-    assert parts_built(editor.get(preview)) == ["article.html", "head.html", "related.html"]
+    page = editor.get(preview)
+    assert text(soup(page).h1) == "Changé sans signal"
+    assert soup(page).title.string.startswith("Changé sans signal")
+    assert soup(page).select_one('meta[name="robots"]')["content"] == "noindex, nofollow"
+    assert parts_built(editor.get(preview)) == ["article", "metadata", "related"]
     assert text(soup(Client().get(site.get_absolute_url())).h1) == "Le tournage secret"
+
+
+@pytest.mark.parametrize("change", ["unpublished", "deleted", "given a new slug"])
+def test_an_address_is_served_from_its_parts_only_while_its_article_is_there(
+    client, site, page_cache_off, change
+):
+    """
+    Built with its parts kept, the article page reads nothing, not even the article's row
+    (its parts are named after the address): whatever takes the article away from that
+    address must make them stale.
+    """
+    url = site.get_absolute_url()
+    client.get(url)
+    page, count = queries_for(client, url)
+    assert (page.status_code, count) == (200, 0)
+
+    if change == "deleted":
+        site.delete()
+    else:
+        if change == "unpublished":
+            site.status = Article.Status.DRAFT
+        else:
+            site.slug = "tournage-devoile"
+        site.save()
+    assert client.get(url).status_code == 404
+    if change == "given a new slug":
+        assert text(soup(client.get(site.get_absolute_url())).h1) == "Le tournage secret"
+
+
+def test_a_scheduled_article_has_no_page_before_its_time(client, site, page_cache_off):
+    due = timezone.now() + timedelta(hours=1)
+    scheduled = make_article(title="L'avant-première", slug="avant-premiere", published_at=due)
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    with mock.patch("django.utils.timezone.now", return_value=due):
+        assert text(soup(client.get(scheduled.get_absolute_url())).h1) == "L’avant-première"
 
 
 def test_renaming_the_author_changes_every_byline(client, site):
@@ -584,8 +630,10 @@ def test_logged_in_users_are_never_served_nor_served_from_the_cache(client, site
     url = site.get_absolute_url()
 
     anonymous = stored(client, url)
-    built, count = queries_for(newsroom, url)
-    assert count > 0, "a logged-in user must not be served a page stored for readers"
+    built = newsroom.get(url)
+    # Served from the cache, a page renders no template.
+    built_for_them = "articles/article_detail.html" in [t.name for t in built.templates]
+    assert built_for_them, "a logged-in user must not be served a page stored for readers"
     assert "private" in built["Cache-Control"] and "no-store" in built["Cache-Control"]
     assert "Surrogate-Key" not in built
 

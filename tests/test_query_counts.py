@@ -102,6 +102,17 @@ def test_the_home_page_reads_every_byline_in_one_query(client):
     assert len(queries) == 3
 
 
+@pytest.mark.parametrize("page", ["home", "section", "tag", "author", "search"])
+def test_lists_read_the_bylines_without_the_portraits(client, page):
+    """A card names its authors; their portraits, with renditions, are the article page's."""
+    url = PAGES[page](build_site(articles=3, authors_each=2, tags_each=1))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    byline_reads = 'FROM "authors_author" INNER JOIN "articles_authorship"'
+    bylines = [query["sql"] for query in queries if byline_reads in query["sql"]]
+    assert bylines and not [sql for sql in bylines if '"images_image"' in sql]
+
+
 @pytest.mark.skipif(
     connection.vendor != "sqlite",
     reason="PostgreSQL reads a table this small whole; bench/explain.md has its plan at scale",

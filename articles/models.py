@@ -172,7 +172,7 @@ def bylines(portraits=False):
     """
     The prefetch of articles' authors, in byline order. A card names them; the article
     page's author box shows their ``portraits`` too, which a list would read for nothing
-    (an image row each, with its renditions: a third of a list's queries' time).
+    (an image row each, with its renditions: half the time of the bylines' query).
     """
     from authors.models import Author
 

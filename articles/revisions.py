@@ -72,10 +72,13 @@ STATE_LABELS = {
 
 # Unchanged lines shown around a change in the body; the rest is folded.
 CONTEXT_LINES = 2
-# Beyond this many token pairs, a changed passage is shown as removed then
-# added in full: a word diff of two unrelated long texts would take seconds
-# and read no better.
-WORD_DIFF_LIMIT = 4_000_000
+# Pairs of lines, then of words, that one comparison may weigh. difflib takes
+# time in the product of the two lengths (worse on repeated lines), and a
+# contributor writes both texts: two versions of 50,000 short lines took
+# minutes to compare. Past the limit a passage is shown as removed then added
+# in full, which is also how two unrelated long texts read best. At the limit
+# a comparison takes about a quarter of a second.
+DIFF_PAIRS_LIMIT = 1_000_000
 # Words, runs of spaces and line breaks, single punctuation signs: joined
 # back, the tokens give the text exactly.
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
@@ -263,11 +266,19 @@ def diff_lines(old, new, context=CONTEXT_LINES):
     unchanged lines kept only around them so that a long body stays readable.
     """
     a, b = old.splitlines(), new.splitlines()
-    opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    if len(a) * len(b) > DIFF_PAIRS_LIMIT:
+        opcodes = [("replace", 0, len(a), 0, len(b))]
+    else:
+        opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     blocks = []
+    # Shared by the passages' word diffs: many changed passages must not add up to
+    # more than one long one may take.
+    pairs_left = DIFF_PAIRS_LIMIT
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag != "equal":
-            html = diff_words("\n".join(a[i1:i2]), "\n".join(b[j1:j2]))
+            removed, added = "\n".join(a[i1:i2]), "\n".join(b[j1:j2])
+            html, pairs = _diff_words(removed, added, pairs_left)
+            pairs_left -= pairs
             # Lines only removed have no number in the new text.
             blocks.append(Block("changed", html, line=0 if tag == "delete" else j1 + 1))
             continue
@@ -289,22 +300,33 @@ def diff_lines(old, new, context=CONTEXT_LINES):
 
 def diff_words(old, new):
     """``old`` → ``new`` as HTML, removed words in <del>, added ones in <ins>, all escaped."""
+    return _diff_words(old, new, DIFF_PAIRS_LIMIT)[0]
+
+
+def _diff_words(old, new, pairs_limit):
+    """diff_words(), comparing at most ``pairs_limit`` pairs of words, and how many it did."""
+    a, b = TOKEN_RE.findall(old), TOKEN_RE.findall(new)
+    pairs = len(a) * len(b)
+    if pairs > pairs_limit:
+        chunks, pairs = [("", old, new)], 0
+    else:
+        chunks = _word_chunks(a, b)
     pieces = []
-    for same, removed, added in _word_chunks(old, new):
+    for same, removed, added in chunks:
         if same:
             pieces.append(escape(same))
         if removed:
             pieces.append(format_html("<del>{}</del>", removed))
         if added:
             pieces.append(format_html("<ins>{}</ins>", added))
-    return format_html_join("", "{}", ((piece,) for piece in pieces))
+    return format_html_join("", "{}", ((piece,) for piece in pieces)), pairs
 
 
-def _word_chunks(old, new):
-    """Runs of text as (kept, removed, added): a kept run changes nothing, a change keeps none."""
-    a, b = TOKEN_RE.findall(old), TOKEN_RE.findall(new)
-    if len(a) * len(b) > WORD_DIFF_LIMIT:
-        return [("", old, new)]
+def _word_chunks(a, b):
+    """
+    Runs of the tokens ``a`` → ``b`` as (kept, removed, added): a kept run changes
+    nothing, a change keeps none.
+    """
     opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     chunks = []
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):

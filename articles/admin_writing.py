@@ -13,14 +13,11 @@ Writing comfort and nothing lost, in the article form.
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
-from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 
 from .forms import ConcurrentEdit
-from .rendering import count_words, reading_time, render_markdown
+from .rendering import TextTooComplex, count_words, reading_time, render_markdown
 
-# Ten times a long feature; anything beyond is not an article being written.
-PREVIEW_MAX_CHARS = 200_000
 # Drafts saved lately in this session, for the browser to forget; a short
 # list, as the browser forgets them at the next article form it opens.
 SAVED_DRAFTS_SESSION_KEY = "articles_saved_drafts"
@@ -43,12 +40,11 @@ class WritingAdminMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         body = request.POST.get("body", "")
-        if len(body) > PREVIEW_MAX_CHARS:
-            message = gettext(
-                "The text is too long to preview (more than %(limit)s characters)."
-            ) % {"limit": number_format(PREVIEW_MAX_CHARS, force_grouping=True)}
-            return JsonResponse({"error": message}, status=400)
-        html = render_markdown(body, for_editor=True)
+        try:
+            html = render_markdown(body, for_editor=True)
+        except TextTooComplex as refusal:
+            # The same words the form would say on saving, where the preview stands.
+            return JsonResponse({"error": refusal.message}, status=400)
         minutes = reading_time(html)
         words = count_words(html)
         return JsonResponse(

@@ -12,7 +12,7 @@ from images.models import Image
 
 from . import workflow
 from .models import Article
-from .rendering import body_problems, image_references
+from .rendering import TextTooComplex, body_problems, image_references
 
 DRAFT_KEY_RE = re.compile(r"[0-9a-f]{32}")
 
@@ -104,9 +104,12 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_body(self):
         body = self.cleaned_data["body"]
-        # Trailers with an address or poster not understood, spoiler blocks left open:
-        # each named by its line, since readers would not see them as written.
-        problems = body_problems(body)
+        try:
+            # Trailers with an address or poster not understood, spoiler blocks left
+            # open: each named by its line, since readers would not see them as written.
+            problems = body_problems(body)
+        except TextTooComplex as refusal:
+            raise forms.ValidationError(refusal.message, code="too_complex") from None
         errors = [
             forms.ValidationError(
                 gettext("Line %(line)s (%(subject)s): %(problem)s")

@@ -26,8 +26,11 @@ Order matters:
 import html
 import re
 import secrets
+import threading
+import time
 import unicodedata
 import xml.etree.ElementTree as etree
+from collections import OrderedDict
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -35,11 +38,13 @@ import markdown
 import nh3
 from django.conf import settings
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
-from markdown.extensions.toc import TocExtension, remove_fnrefs, render_inner_html, strip_tags
+from markdown.extensions.footnotes import FootnoteInlineProcessor
+from markdown.extensions.toc import remove_fnrefs, render_inner_html, strip_tags
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -56,6 +61,240 @@ WORDS_PER_MINUTE = 230
 
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
+
+# --------------------------------------------------------------------------- limits
+
+# Python-Markdown is not linear on every input: runs of unclosed openers (``[``, ``![](``,
+# ``[^``, ``<http``) cost it time in the square of their number, and nesting (lists,
+# quotes, emphasis, spoiler blocks) costs it Python's stack. Whoever can save an article
+# could otherwise stall a worker for minutes with a few kilobytes. So every rendering is
+# bounded three ways, each refusing the text with a message that says where and what.
+#
+# Three times a long feature (about 20,000 characters), some 10,000 words: the longest
+# article a contributor can save. A dense text of this length, links and emphasis in
+# every sentence, renders in 0.15 to 0.3 s of processor time on this project's 2-core
+# machine, the most when a request is around it.
+BODY_MAX_CHARS = 60_000
+# Processor time one rendering may take, counted on its own thread (time.thread_time) so
+# that a busy server does not refuse a text it would accept when idle. Half as much again
+# as the longest text a contributor can save needs, and well under a second with what a
+# save does besides: a save renders the body once (see _sanitised).
+RENDER_CPU_SECONDS = 0.45
+# The longest block (the text between two blank lines: a paragraph, a list, a table): a
+# block processor's run over it is one step the budget cannot interrupt, linear in its
+# length. About 1,600 words, or a table of a few hundred rows.
+BLOCK_MAX_CHARS = 10_000
+# And its lines: a table's rows cost more than their characters say.
+BLOCK_MAX_LINES = 500
+# Code blocks between ``` fences: Python-Markdown looks for each from the start of the
+# text again, taking time in their number times the length of the text.
+MAX_CODE_BLOCKS = 100
+# The longest footnote label, ``[^…]``: a word or two, as editors write them.
+FOOTNOTE_LABEL_MAX = 60
+# Python's HTML parser, which Python-Markdown runs over the whole text for raw HTML,
+# scans from each ``<`` that opens a tag to the ``>`` that closes it, and nh3 takes time
+# in the square of how deep block elements nest: both are bounded by counting the tags an
+# editor typed, and the characters between each opening ``<`` and its ``>``.
+RAW_HTML_MAX_TAGS = 1_000
+RAW_HTML_MAX_SCAN = 200_000
+# Elements in the rendered text (paragraphs, headings, links, emphasis…): the reading
+# time and the search index read each of them again with Python's HTML parser. A long
+# feature holds a few hundred.
+MAX_ELEMENTS = 3_000
+# Library images and trailers one text may show: each becomes a few kilobytes of
+# <picture> or facade markup, stored and served with every page.
+MAX_EMBEDS = 100
+
+
+class TextTooComplex(ValueError):
+    """A text refused before it could cost the server too much; ``str()`` says why."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.line = line
+
+    @classmethod
+    def too_long(cls, length):
+        return cls(
+            gettext(
+                "The text is too long: %(length)s characters, for at most %(limit)s. "
+                "Shorten it, or split it into several articles."
+            )
+            % {
+                "length": number_format(length, force_grouping=True),
+                "limit": number_format(BODY_MAX_CHARS, force_grouping=True),
+            }
+        )
+
+    @classmethod
+    def too_deep(cls, line):
+        return cls(
+            gettext(
+                "lists, quotes, spoiler blocks or emphasis are nested too deeply here to be "
+                "shown: flatten this passage."
+            ),
+            line,
+        )
+
+    @classmethod
+    def too_slow(cls, line):
+        return cls(
+            gettext(
+                "this passage would take too long to lay out: a long run of [, *, _, < or "
+                "other Markdown signs, or many brackets never closed. Put a \\ before the "
+                "signs meant as text, or simplify the passage."
+            ),
+            line,
+        )
+
+    @classmethod
+    def block_too_long(cls, line):
+        return cls(
+            gettext(
+                "this paragraph, list or table is longer than %(characters)s characters or "
+                "%(lines)s lines: split it with a blank line."
+            )
+            % {
+                "characters": number_format(BLOCK_MAX_CHARS, force_grouping=True),
+                "lines": BLOCK_MAX_LINES,
+            },
+            line,
+        )
+
+    @classmethod
+    def too_many_code_blocks(cls, line):
+        return cls(
+            gettext("more than %(limit)s code blocks between ``` fences.")
+            % {"limit": MAX_CODE_BLOCKS},
+            line,
+        )
+
+    @classmethod
+    def too_much_html(cls, line):
+        return cls(
+            gettext(
+                "too many HTML tags, or a < never closed by its >: write this passage in "
+                "Markdown, or put a \\ before a < meant as text."
+            ),
+            line,
+        )
+
+    @classmethod
+    def too_many_elements(cls, count):
+        return cls(
+            gettext(
+                "The text holds %(count)s paragraphs, headings, links and other elements, "
+                "for at most %(limit)s: split it into several articles."
+            )
+            % {
+                "count": number_format(count, force_grouping=True),
+                "limit": number_format(MAX_ELEMENTS, force_grouping=True),
+            }
+        )
+
+    @classmethod
+    def too_many_embeds(cls, count):
+        return cls(
+            ngettext(
+                "The text shows %(count)s image or trailer, for at most %(limit)s.",
+                "The text shows %(count)s images and trailers, for at most %(limit)s: "
+                "move some into another article.",
+                count,
+            )
+            % {"count": count, "limit": MAX_EMBEDS}
+        )
+
+    @property
+    def message(self):
+        if self.line is None:
+            problem = str(self)
+            return problem[:1].upper() + problem[1:]
+        return gettext("Line %(line)s: %(problem)s") % {"line": self.line, "problem": self}
+
+
+class _OutOfTime(Exception):
+    """Raised inside the parser when its budget is spent."""
+
+
+class _BlockTooLong(Exception):
+    """Raised inside the parser when it is handed a block longer than BLOCK_MAX_CHARS."""
+
+
+class _Budget:
+    """
+    Processor time left for one rendering, checked at each step of the parser, and the
+    piece of text that step was given, to tell the editor where a refused text went wrong.
+    """
+
+    def __init__(self, seconds):
+        self.deadline = time.thread_time() + seconds
+        self.text = None
+        self.steps = 0
+
+    def check(self):
+        if time.thread_time() > self.deadline:
+            raise _OutOfTime
+
+    def tick(self):
+        """check(), for steps so small and many that the clock is read at every 64th."""
+        self.steps += 1
+        if not self.steps % 64:
+            self.check()
+
+    def guard(self, method, text_argument=None, block=False):
+        """
+        ``method``, refusing to start once the budget is spent, or, for a ``block``
+        processor, when the block (its argument number ``text_argument``) is longer than
+        a block may be. An inline processor's text is not measured: placeholders for
+        what was already parsed make it longer than what the editor typed.
+        """
+
+        def guarded(*args):
+            text = None
+            if text_argument is not None and len(args) > text_argument:
+                text = args[text_argument]
+            if isinstance(text, list):
+                # A block processor's run() takes the blocks left, its own first.
+                text = text[0] if text else None
+            if isinstance(text, str):
+                self.text = text
+                if block and (len(text) > BLOCK_MAX_CHARS or text.count("\n") >= BLOCK_MAX_LINES):
+                    raise _BlockTooLong
+            self.check()
+            return method(*args)
+
+        return guarded
+
+    def ticking(self, method):
+        def ticked():
+            self.tick()
+            return method()
+
+        return ticked
+
+    def bound(self, md):
+        """
+        Every block and inline processor of ``md`` checks the budget before it runs.
+
+        Python-Markdown's superlinear cases are many calls of these, each at most linear
+        in the text (a link pattern scanning ahead for its bracket), so a check at each
+        call stops any of them within a few milliseconds of the deadline.
+        """
+        for processor in md.parser.blockprocessors:
+            processor.test = self.guard(processor.test, 1, block=True)
+            processor.run = self.guard(processor.run, 1, block=True)
+        for pattern in md.inlinePatterns:
+            pattern.handleMatch = self.guard(pattern.handleMatch, 1)
+            # Asked for by the inline processor before each pattern is tried on each
+            # piece of text, a match or not: thousands of headings that no pattern
+            # matches are still thousands of steps.
+            pattern.getCompiledRegExp = self.ticking(pattern.getCompiledRegExp)
+        # Each of these runs once, over the whole text; the magazine's own check the
+        # budget as they go.
+        for processor in [*md.treeprocessors, *md.postprocessors]:
+            processor.run = self.guard(processor.run)
+        md.budget = self
+
 
 # --------------------------------------------------------------------------- typography
 
@@ -106,9 +345,10 @@ class _Typesetter:
     entries, rewritten, then handed back to the slots they came from.
     """
 
-    def __init__(self, stash=None):
+    def __init__(self, stash=None, budget=None):
         self.entries = []
         self.stash = stash or []
+        self.budget = budget
 
     # Building the sequence.
 
@@ -219,11 +459,18 @@ class _Typesetter:
             start, end = match.span()
             # Punctuation closing the sentence is not part of the address, but the bracket
             # of https://fr.wikipedia.org/wiki/Dune_(film) is.
+            # Brackets are counted once, then kept up to date: counting them again for
+            # each character taken off made an address ending in a long run of ``)``
+            # cost the square of its length.
+            url = flat[start:end]
+            counts = {char: url.count(char) for char in "()[]"}
             while end > start and flat[end - 1] in _URL_TRAILING + ")]":
-                opening = {")": "(", "]": "["}.get(flat[end - 1])
-                url = flat[start:end]
-                if opening and url.count(opening) >= url.count(flat[end - 1]):
+                closing = flat[end - 1]
+                opening = {")": "(", "]": "["}.get(closing)
+                if opening and counts[opening] >= counts[closing]:
                     break
+                if opening:
+                    counts[closing] -= 1
                 end -= 1
             for entry in self.entries[start:end]:
                 entry.frozen = True
@@ -233,6 +480,8 @@ class _Typesetter:
         quote_depth = 0
         entries = self.entries
         for index, entry in enumerate(entries):
+            if self.budget and index % 4096 == 0:
+                self.budget.check()
             if entry.kind == _BREAK and entry.context == "\n":
                 quote_depth = 0
             if entry.kind != _CHAR or entry.frozen or len(entry.text) != 1:
@@ -313,7 +562,7 @@ _UNTOUCHED_TAGS = frozenset({"code", "kbd", "pre", "samp", "script", "style", "t
 
 class FrenchTypographyTreeprocessor(Treeprocessor):
     def run(self, root):
-        typesetter = _Typesetter(self.md.htmlStash.rawHtmlBlocks)
+        typesetter = _Typesetter(self.md.htmlStash.rawHtmlBlocks, self.md.budget)
         slots = {}
         self._walk(root, typesetter, slots)
         typesetter.run()
@@ -391,19 +640,27 @@ class HeadingTreeprocessor(Treeprocessor):
 
     def run(self, root):
         used = {element.get("id") for element in root.iter() if element.get("id")}
+        # The last number given to each base, so that the thousandth « Titre » does not
+        # try the 999 numbers taken before it.
+        numbers = {}
         for element in root.iter():
+            self.md.budget.check()
             if element.tag == "h1":
                 element.tag = "h2"
             if element.tag in {"h2", "h3", "h4", "h5", "h6"} and "id" not in element.attrib:
                 name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
-                element.set("id", self._unique(slugify(html.unescape(name)) or "section", used))
+                base = slugify(html.unescape(name)) or "section"
+                element.set("id", self._unique(base, used, numbers))
 
     @staticmethod
-    def _unique(base, used):
-        candidate, number = base, 0
+    def _unique(base, used, numbers):
+        candidate, number = base, numbers.get(base, 0)
+        if number:
+            candidate = f"{base}-{number}"
         while candidate in used:
             number += 1
             candidate = f"{base}-{number}"
+        numbers[base] = number
         used.add(candidate)
         return candidate
 
@@ -526,6 +783,16 @@ class MagazineExtension(Extension):
         md.treeprocessors.register(FrenchTypographyTreeprocessor(md), "french_typography", 17)
         # Before "toc" (5), so that it finds the ids set and keeps them.
         md.treeprocessors.register(HeadingTreeprocessor(md), "magazine_headings", 7)
+        # The footnotes extension looks for a note's call with ``\[\^([^\]]*)\]``, which
+        # scans to the end of the paragraph from every ``[^`` that is never closed, inside
+        # one regular-expression search the budget cannot interrupt. A label is a word
+        # or two: bounded, the search is linear.
+        footnotes = md.inlinePatterns["footnote"].footnotes
+        md.inlinePatterns.register(
+            FootnoteInlineProcessor(rf"\[\^([^\]\n]{{1,{FOOTNOTE_LABEL_MAX}}})\]", footnotes),
+            "footnote",
+            175,
+        )
 
 
 def _markdown():
@@ -535,7 +802,6 @@ def _markdown():
             "sane_lists",
             "tables",
             "footnotes",
-            TocExtension(slugify=slugify, marker=""),
             MagazineExtension(),
         ],
         extension_configs={
@@ -694,9 +960,100 @@ def body_problems(source):
     return sorted(problems, key=lambda problem: problem.line or 0)
 
 
+# The texts parsed last, and what each gave: the form's checks, the save and the search
+# index all read the same body in one request, and parse it once. A parse depends only
+# on the text and the language of the messages it holds; images and posters, which can
+# change, are read from the database after it.
+_PARSED = OrderedDict()
+_PARSED_KEPT = 8
+_PARSED_LOCK = threading.Lock()
+
+
 def _sanitised(source):
+    key = (source, translation.get_language())
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(key)
+        if parsed is not None:
+            _PARSED.move_to_end(key)
+    if parsed is None:
+        try:
+            parsed = _parse(source)
+        except TextTooComplex as refusal:
+            # Refusals are remembered too: a text that spent the budget once must not
+            # spend it again for each check the form makes.
+            parsed = refusal
+        with _PARSED_LOCK:
+            _PARSED[key] = parsed
+            while len(_PARSED) > _PARSED_KEPT:
+                _PARSED.popitem(last=False)
+    if isinstance(parsed, TextTooComplex):
+        raise parsed.with_traceback(None)
+    return parsed
+
+
+def _parse(source):
+    """Sanitised HTML and what the magazine's syntaxes found, or TextTooComplex."""
+    if len(source) > BODY_MAX_CHARS:
+        raise TextTooComplex.too_long(len(source))
+    _check_raw_html(source)
+    _check_code_blocks(source)
     md = _markdown()
-    return _CLEANER.clean(md.convert(source)), md.magazine
+    budget = _Budget(RENDER_CPU_SECONDS)
+    budget.bound(md)
+    try:
+        converted = md.convert(source)
+    except _OutOfTime:
+        raise TextTooComplex.too_slow(_line_of(source, budget.text)) from None
+    except _BlockTooLong:
+        raise TextTooComplex.block_too_long(_line_of(source, budget.text)) from None
+    except RecursionError:
+        raise TextTooComplex.too_deep(_line_of(source, budget.text)) from None
+    sanitised = _CLEANER.clean(converted)
+    embeds = len(md.magazine.trailers) + sanitised.count("<img")
+    if embeds > MAX_EMBEDS:
+        raise TextTooComplex.too_many_embeds(embeds)
+    # nh3 escapes every < in text: each one left opens or closes an element.
+    elements = sanitised.count("<") - sanitised.count("</")
+    if elements > MAX_ELEMENTS:
+        raise TextTooComplex.too_many_elements(elements)
+    return sanitised, md.magazine
+
+
+_TAG_OPENING_RE = re.compile(r"<[A-Za-z/!?]")
+
+
+def _check_raw_html(source):
+    """Refuses more raw HTML than the parsers can take in a bounded time (see the limits)."""
+    scanned = 0
+    for count, opening in enumerate(_TAG_OPENING_RE.finditer(source), start=1):
+        end = source.find(">", opening.end())
+        scanned += (len(source) if end < 0 else end) - opening.start()
+        if count > RAW_HTML_MAX_TAGS or scanned > RAW_HTML_MAX_SCAN:
+            raise TextTooComplex.too_much_html(source.count("\n", 0, opening.start()) + 1)
+
+
+_FENCE_RE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
+
+
+def _check_code_blocks(source):
+    for count, fence in enumerate(_FENCE_RE.finditer(source), start=1):
+        # Two fences a block.
+        if count > 2 * MAX_CODE_BLOCKS:
+            raise TextTooComplex.too_many_code_blocks(source.count("\n", 0, fence.start()) + 1)
+
+
+def _line_of(source, text):
+    """The line of ``source`` where ``text``, a piece the parser was working on, begins."""
+    if not text:
+        return None
+    # Its first line that holds no placeholder of Python-Markdown's (\x02…\x03), which
+    # the source does not have.
+    for line in text.split("\n"):
+        piece = _TOKEN_RE.split(line)[0].strip()[:80]
+        found = _lines(source, [piece])[0] if piece else None
+        if found is not None:
+            return found
+    return None
 
 
 def _find_lines(source, found):
@@ -712,12 +1069,22 @@ def _lines(source, texts):
     """
     prepared = source.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
     lines, position = [], 0
+    # Line ends are counted from the last place found, not from the start each time:
+    # a text with thousands of problems must not cost their number times its length.
+    counted_to, line = 0, 1
     for text in texts:
         found = prepared.find(text, position)
         if found < 0:
             found = prepared.find(text)
-        lines.append(prepared.count("\n", 0, found) + 1 if found >= 0 else None)
-        position = found + len(text) if found >= 0 else position
+        if found < 0:
+            lines.append(None)
+            continue
+        if found < counted_to:
+            counted_to, line = 0, 1
+        line += prepared.count("\n", counted_to, found)
+        counted_to = found
+        lines.append(line)
+        position = found + len(text)
     return lines
 
 

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.rendering import render_markdown
+from articles.rendering import TextTooComplex, render_markdown
 
 
 class Author(models.Model):
@@ -57,6 +58,12 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("authors:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        try:
+            self.bio_html = render_markdown(self.bio)
+        except TextTooComplex as refusal:
+            raise ValidationError({"bio": refusal.message}) from None
 
     def public_links(self):
         """(label, url) for each profile the author chose to show."""

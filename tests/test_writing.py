@@ -7,9 +7,8 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
-from articles.admin_writing import PREVIEW_MAX_CHARS
 from articles.models import Article
-from articles.rendering import count_words
+from articles.rendering import BODY_MAX_CHARS, count_words
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article, make_author
 from tests.pages import soup
@@ -115,11 +114,15 @@ def test_preview_needs_the_csrf_token(admin_user):
 
 
 def test_preview_refuses_a_text_too_long_with_a_message(admin_client):
-    response = preview(admin_client, "a" * (PREVIEW_MAX_CHARS + 1))
+    paragraphs = "\n\n".join(["Une phrase de critique."] * 10_000)
+    response = preview(admin_client, paragraphs[: BODY_MAX_CHARS + 1])
 
     assert response.status_code == 400
-    assert response.json()["error"]
-    assert preview(admin_client, "a" * PREVIEW_MAX_CHARS).status_code == 200
+    assert response.json()["error"] == (
+        "Le texte est trop long\u00a0: 60\u00a0001 caractères, pour 60\u00a0000 au plus. "
+        "Raccourcissez-le ou scindez-le en plusieurs articles."
+    )
+    assert preview(admin_client, paragraphs[:BODY_MAX_CHARS]).status_code == 200
 
 
 # ---------------------------------------------------------------- the form page

@@ -1,0 +1,182 @@
+"""
+No text a contributor can type costs the server more than a second to save, preview or
+compare, and none answers 500: it is saved, or refused with a message that says where.
+
+Time is the processor time of the request's own thread, so that a busy machine does not
+make a fast rendering look slow.
+"""
+
+import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from articles.models import Article
+from articles.rendering import BODY_MAX_CHARS
+from authors.models import Author
+from tests.admin_forms import EMPTY_INLINES
+from tests.factories import logged_in, make_article, make_section
+from tests.pages import soup
+from tests.pathological_bodies import PATHOLOGICAL_BODIES
+
+pytestmark = pytest.mark.django_db
+
+ADD = reverse("admin:articles_article_add")
+PREVIEW = reverse("admin:articles_article_writing_preview")
+# What the issue allows a text to cost, whatever it holds.
+SECOND = 1.0
+
+BODIES = list(PATHOLOGICAL_BODIES.items())
+# How each of the pipeline's refusals begins, in French: with the line it is about, or
+# on its own when the text as a whole is at fault.
+REFUSALS = (
+    "Ligne ",
+    "Le texte ",
+    "Ce passage ",
+    "Ce paragraphe, ",
+    "Listes, ",
+    "Trop de ",
+    "Plus de ",
+)
+
+
+def timed(request):
+    start = time.thread_time()
+    response = request()
+    return response, time.thread_time() - start
+
+
+def new_article(body, section):
+    return {
+        "title": "Un texte piégé",
+        "slug": "texte-piege",
+        "standfirst": "Pour voir.",
+        "body": body,
+        "status": "draft",
+        "section": section.pk,
+        "tags": "",
+        "ai_usage": "none",
+        "ai_usage_note": "",
+        "seo_title": "",
+        "seo_description": "",
+        **EMPTY_INLINES,
+    }
+
+
+def body_errors(response):
+    return [li.get_text() for li in soup(response).select(".field-body .errorlist li")]
+
+
+def test_the_corpus_holds_every_family():
+    assert len(PATHOLOGICAL_BODIES) >= 40
+
+
+@pytest.mark.parametrize(("name", "body"), BODIES, ids=[name for name, _ in BODIES])
+def test_saving_a_hostile_body_is_quick_and_ends_saved_or_told_why(name, body, contributor):
+    client = logged_in(contributor, raise_request_exception=False)
+
+    response, seconds = timed(lambda: client.post(ADD, new_article(body, make_section())))
+
+    assert seconds < SECOND
+    if response.status_code == 302:
+        assert Article.objects.get(slug="texte-piege").body_html
+    else:
+        assert response.status_code == 200
+        assert not Article.objects.exists()
+        (error,) = body_errors(response)
+        # In French, and the whole text is still in the form.
+        assert error.startswith(REFUSALS), error
+        # The line break after <textarea> is the template's, not the text's.
+        kept = soup(response).select_one("textarea[name=body]").get_text()
+        assert kept.removeprefix("\n") == body
+
+
+@pytest.mark.parametrize(("name", "body"), BODIES, ids=[name for name, _ in BODIES])
+def test_previewing_a_hostile_body_is_quick_and_shows_it_or_says_why(name, body, contributor):
+    client = logged_in(contributor, raise_request_exception=False)
+    # Another text than the save test's, so that neither is answered from the other.
+    body = "Aperçu.\n\n" + body
+
+    response, seconds = timed(lambda: client.post(PREVIEW, {"body": body}))
+
+    assert seconds < SECOND
+    assert response.status_code in {200, 400}
+    if response.status_code == 400:
+        assert response.json()["error"].startswith(REFUSALS)
+    else:
+        assert response.json()["html"].startswith("<p>Aperçu.</p>")
+
+
+def test_a_refused_text_names_its_line_and_how_to_mend_it(contributor):
+    body = "Un premier paragraphe.\n\nUn deuxième.\n\n" + "[" * 5_000
+
+    response = logged_in(contributor).post(ADD, new_article(body, make_section()))
+
+    assert body_errors(response) == [
+        "Ligne 5\u00a0: ce passage demanderait trop de temps à mettre en forme\u00a0: une "
+        "longue suite de [, *, _, < ou d’autres signes Markdown, ou de nombreux crochets "
+        "jamais refermés. Placez une \\ devant les signes à afficher tels quels, ou "
+        "simplifiez le passage."
+    ]
+
+
+def test_the_same_signs_escaped_are_saved_as_text(contributor):
+    body = "Un premier paragraphe.\n\n" + "\\[" * 2_000
+
+    logged_in(contributor).post(ADD, new_article(body, make_section()))
+
+    assert (
+        Article.objects.get().body_html
+        == "<p>Un premier paragraphe.</p>\n<p>" + "[" * 2_000 + "</p>"
+    )
+
+
+def test_a_long_article_up_to_the_limit_is_saved(contributor):
+    paragraph = (
+        "Le festival s’ouvre sur un film « hors norme » : trois heures de cinéma, "
+        "[une critique](https://exemple.fr/critique) et *beaucoup* de questions. "
+    ) * 8
+    body = "\n\n".join(["## Intertitre", paragraph] * 200)[:BODY_MAX_CHARS]
+
+    response = logged_in(contributor).post(ADD, new_article(body, make_section()))
+
+    assert response.status_code == 302
+    assert Article.objects.get().reading_time > 30
+
+
+def test_comparing_two_hostile_versions_is_quick(editor):
+    article = make_article(body="Première version.")
+    article.body = "Deuxième version."
+    article.save()
+    first, second = article.history.order_by("history_id")
+    # Versions kept from before the limits, or brought in by an import: lines that
+    # repeat are what makes a line-by-line comparison take the square of their number.
+    article.history.filter(history_id=first.history_id).update(body="a\nb\n" * 25_000)
+    article.history.filter(history_id=second.history_id).update(body="b\na\n" * 25_000)
+    url = reverse("admin:articles_article_revision_compare", args=[article.pk])
+    query = {"from": first.history_id, "to": second.history_id}
+
+    response, seconds = timed(lambda: logged_in(editor).get(url, query))
+
+    assert seconds < SECOND
+    assert response.status_code == 200
+    body = soup(response).select(".revision-diff__field")[2]
+    assert body.select_one("del").get_text().startswith("a\nb\na")
+    assert body.select_one("ins").get_text().startswith("b\na\nb")
+
+
+def test_a_hostile_biography_is_refused_with_a_message(editor):
+    author = Author.objects.create(name="Inès Marchand", slug="ines-marchand")
+    url = reverse("admin:authors_author_change", args=[author.pk])
+
+    response = logged_in(editor).post(
+        url,
+        {"name": author.name, "slug": author.slug, "signature": "", "bio": "[" * 5_000},
+    )
+
+    assert response.status_code == 200
+    assert soup(response).select_one(".field-bio .errorlist li").get_text().startswith("Ligne 1")
+    author.refresh_from_db()
+    assert author.bio == ""
+    assert User.objects.count() == 1

@@ -18,7 +18,10 @@ from taggit.models import Tag
 
 from images.admin import ADMIN_CSS, thumbnail
 
-from . import workflow
+from . import (
+    admin_tags,  # noqa: F401 (registers the tags' admin in place of taggit's)
+    workflow,
+)
 from .admin_preview import PreviewAdminMixin
 from .admin_revisions import RevisionAdminMixin
 from .admin_writing import WritingAdminMixin

@@ -399,3 +399,15 @@ def test_administrators_reach_every_view_a_superuser_reaches(newsroom):
     ]
     assert wrong == []
     assert sum(not refused(response) for _label, response, _right in by_superuser) > 50
+
+
+def test_the_action_walk_sees_what_an_action_changes(newsroom):
+    """Forged by administrators, who hold every right, actions do change data."""
+    administrator = account(ADMINISTRATOR)
+
+    changed = {
+        label for label, _offered, moved, _right in action_walk(administrator, newsroom) if moved
+    }
+
+    assert {"articles.Article delete_selected", "articles.Article submit_for_review"} <= changed
+    assert {"taggit.Tag merge", "axes.AccessAttempt delete_selected"} <= changed

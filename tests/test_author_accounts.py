@@ -3,7 +3,15 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CONTRIBUTOR, EDITOR, logged_in, make_author, make_member
+from tests.factories import (
+    ADMINISTRATOR,
+    CONTRIBUTOR,
+    EDITOR,
+    logged_in,
+    make_author,
+    make_member,
+)
+from tests.pages import soup, text
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +35,7 @@ def pages_a_contributor_opens(profile):
         AUTHORS,
         f"{AUTHORS}?q=Marie",
         reverse("admin:authors_author_change", args=[profile.pk]),
+        reverse("admin:authors_author_history", args=[profile.pk]),
         reverse("admin:articles_article_add"),
         f"{AUTOCOMPLETE}?app_label=articles&model_name=authorship&field_name=author&term=Mar",
     ]
@@ -34,6 +43,12 @@ def pages_a_contributor_opens(profile):
 
 def test_contributor_sees_authors_but_no_username(profile, colleague):
     client = logged_in(make_member(CONTRIBUTOR, "camille"))
+    # Changed by its own login, so that its history has an entry by that login.
+    logged_in(colleague).post(
+        reverse("admin:authors_author_change", args=[profile.pk]),
+        {"name": "Marie Curieuse", "slug": profile.slug, "signature": "", "bio": "Critique."},
+    )
+
     for url in pages_a_contributor_opens(profile):
         response = client.get(url)
 
@@ -54,6 +69,23 @@ def test_contributor_cannot_look_accounts_up(model_name, field_name, colleague):
     response = client.get(f"{AUTOCOMPLETE}?{query}&term=compte")
 
     assert response.status_code == 403
+
+
+def test_history_names_who_changed_an_author_without_their_login(profile, colleague):
+    colleague.first_name, colleague.last_name = "Marie", "Curieuse"
+    colleague.save()
+    logged_in(colleague).post(
+        reverse("admin:authors_author_change", args=[profile.pk]),
+        {"name": "Marie Curieuse", "slug": profile.slug, "signature": "", "bio": "Critique."},
+    )
+    url = reverse("admin:authors_author_history", args=[profile.pk])
+
+    by_contributor = logged_in(make_member(CONTRIBUTOR, "camille")).get(url)
+    by_administrator = logged_in(make_member(ADMINISTRATOR, "sacha")).get(url)
+
+    rows = soup(by_contributor).select("#change-history tbody td:first-of-type")
+    assert [text(cell) for cell in rows] == ["Marie Curieuse"]
+    assert colleague.username in by_administrator.content.decode()
 
 
 def test_who_links_accounts_sees_which_login_an_author_has(profile, colleague):

@@ -38,6 +38,21 @@ class AuthorAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("authorships"))
 
+    # The login account is shown to whoever may link it, not to contributors,
+    # who look authors up to sign with them: to them it would list every
+    # account's username.
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if self.has_change_permission(request):
+            return list_display
+        return [name for name in list_display if name != "user"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if "user" not in options["fields"]]
+
     @admin.display(description=_("avatar"))
     def avatar_thumbnail(self, author):
         return thumbnail(author.avatar, max_width=48, max_height=48)

@@ -48,7 +48,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Screenmania"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the newsroom's site (screenmania/admin_site.py).
+    "screenmania.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

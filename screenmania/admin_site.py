@@ -1,0 +1,56 @@
+"""
+The newsroom's admin site: Django's, whose « view on site » shortcut
+(``admin/r/<content type>/<id>/``) redirects to an object's public address only
+for someone who may change the object, or when readers may open that address.
+Django's own shortcut redirects any staff account to any object's address, and
+an article's address is its slug: a draft's, an embargoed review's.
+
+What readers may open is what a ModelAdmin's ``view_on_site`` says: a callable
+returns None for an object they cannot see (an article not yet live); True means
+every object of the model has a public page.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    def get_urls(self):
+        return [
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            )
+            if getattr(url, "name", None) == "view_on_site"
+            else url
+            for url in super().get_urls()
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        address = self.public_address(request, content_type_id, object_id)
+        if address is None:
+            # The same answer whether the object exists or not.
+            raise Http404
+        return HttpResponseRedirect(address)
+
+    def public_address(self, request, content_type_id, object_id):
+        """The address of the object for ``request.user``, or None when it is not theirs to know."""
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ContentType.DoesNotExist, ValueError):
+            return None
+        if model is None or not self.is_registered(model):
+            return None
+        model_admin = self.get_model_admin(model)
+        obj = model_admin.get_object(request, unquote(object_id))
+        if obj is None or not hasattr(obj, "get_absolute_url"):
+            return None
+        if model_admin.has_change_permission(request, obj):
+            return obj.get_absolute_url()
+        if callable(model_admin.view_on_site):
+            return model_admin.view_on_site(obj)
+        return obj.get_absolute_url() if model_admin.view_on_site else None

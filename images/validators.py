@@ -99,6 +99,16 @@ def _check_pixels(image):
             % {"width": width, "height": height, "limit": _million_pixels()},
             code="too_many_pixels",
         )
+    if max(width, height) > settings.IMAGE_MAX_ASPECT_RATIO * min(width, height):
+        raise ValidationError(
+            _(
+                "This image measures %(width)s × %(height)s pixels: one side is more than "
+                "%(ratio)s times the other, too narrow a strip for any page. Crop it and "
+                "try again."
+            )
+            % {"width": width, "height": height, "ratio": settings.IMAGE_MAX_ASPECT_RATIO},
+            code="aspect_ratio",
+        )
 
 
 def _too_many_pixels_message():

@@ -233,6 +233,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Uploads: anything larger is refused before Pillow is asked to decode it.
 IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024))
 IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
+# Longest side over shortest. Beyond it an image is a sliver on any page, and its
+# renditions outgrow what encoders write (WebP stops at 16,383 pixels a side): at 10,
+# the tallest is 1,344 × 13,440.
+IMAGE_MAX_ASPECT_RATIO = int(os.environ.get("IMAGE_MAX_ASPECT_RATIO", 10))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Rendition shapes and widths (images/renditions.py). The widths follow the layout: the

@@ -12,6 +12,8 @@ from tests.test_uploads import assert_refused_with_fields_kept, post_image, uplo
 
 pytestmark = pytest.mark.django_db
 
+NBSP = "\N{NO-BREAK SPACE}"
+
 
 def files_under(media_root):
     return sorted(path for path in media_root.rglob("*") if path.is_file())
@@ -27,9 +29,10 @@ def test_a_sliver_of_an_image_is_refused_before_it_is_decoded(editor, own_rendit
     response = post_image(logged_in(editor), upload("bande.png", content, "image/png"))
 
     assert_refused_with_fields_kept(response, "aspect_ratio")
+    # French typography: no-break spaces in the number, around the sign, before the colon.
     assert file_error(response) == (
-        "Cette image mesure 1 × 4000000 pixels : un côté fait plus de 10 fois l’autre, "
-        "une bande trop étroite pour une page. Recadrez-la et réessayez."
+        f"Cette image mesure 1{NBSP}×{NBSP}4{NBSP}000{NBSP}000 pixels{NBSP}: un côté fait plus "
+        "de 10 fois l’autre, une bande trop étroite pour une page. Recadrez-la et réessayez."
     )
     assert files_under(own_renditions.parent) == []
 

@@ -17,12 +17,15 @@ from django.forms.utils import flatatt
 from django.http import JsonResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_protect
 
 from .embedding import SCHEME
+from .forms import ImageForm
 from .models import Image
 from .validators import ImageFileField
 
@@ -85,6 +88,7 @@ def with_usage_total(images):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
     list_display = [
         "list_thumbnail",
         "name",
@@ -124,6 +128,16 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return with_usage_total(super().get_queryset(request))
+
+    @method_decorator(csrf_protect)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # ModelAdmin runs a post in one transaction, and on SQLite a transaction takes
+        # the write lock as it begins (transaction_mode IMMEDIATE): decoding, cleaning
+        # and drawing a large photo, seconds of it, would keep every other writer
+        # waiting, logins included. Here the form does the pixel work outside any
+        # transaction, and Image.save() writes the row and what embeds the image in a
+        # short one of its own; the history line follows in another.
+        return self._changeform_view(request, object_id, form_url, extra_context)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

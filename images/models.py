@@ -1,7 +1,6 @@
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.signals import post_delete
@@ -133,19 +132,35 @@ class Image(models.Model):
 
         self.caption = french_typography(self.caption)
         self.credit = french_typography(self.credit)
-        if self.file and not self.file._committed:
-            cleaned = processing.clean_original(self.file, self.file.name)
-            self.file = ContentFile(cleaned.content, name=cleaned.name)
-            self.width, self.height = cleaned.width, cleaned.height
-            self.file_digest = hashlib.sha256(cleaned.content).hexdigest()
-        super().save(*args, **kwargs)
-        self.refresh_renditions()
-        image_changed.send(sender=Image, image=self)
+        self.process_file()
+        # The row and what embeds the image (article bodies) change together, in a
+        # transaction that is short now that the pixels are done.
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            image_changed.send(sender=Image, image=self)
 
-    def refresh_renditions(self, force=False):
+    def process_file(self):
+        """
+        The slow part of saving, and the one that may fail on the pixels: cleans a new
+        upload and draws the renditions it, the focal point or the settings call for.
+        It writes rendition files but no row, so that it runs before the database is
+        written to: inside a transaction it would hold SQLite's write lock (taken as
+        the transaction begins) for the seconds a large photo takes, and every other
+        writer, logins included, would wait.
+        """
+        uploaded = self.file and not self.file._committed
+        if uploaded and not isinstance(self.file.file, processing.CleanedImage):
+            cleaned = processing.clean_original(self.file, self.file.name)
+            self.file = cleaned
+            self.width, self.height = cleaned.width, cleaned.height
+            self.file_digest = hashlib.sha256(cleaned.file.getvalue()).hexdigest()
+        self.draw_renditions()
+
+    def draw_renditions(self, force=False):
         """
         Draws what is missing when the original, the focal point or the settings changed
-        (and, with ``force``, files deleted from the storage). True if anything changed.
+        (and, with ``force``, files deleted from the storage), and lists it in
+        ``renditions`` without saving. True if the listing changed.
         """
         if not self.file or not self.width or not self.height:
             return False
@@ -158,6 +173,12 @@ class Image(models.Model):
         if listing == self.renditions and not drawn:
             return False
         self.renditions = listing
+        return True
+
+    def refresh_renditions(self, force=False):
+        """``draw_renditions()`` for a saved image, storing the new listing. True if it changed."""
+        if not self.draw_renditions(force):
+            return False
         Image.objects.filter(pk=self.pk).update(
             renditions=self.renditions, file_digest=self.file_digest
         )

@@ -91,13 +91,21 @@ def generate(image):
         with image.file.open("rb") as original:
             pixels = processing.open_for_renditions(original)
         # Pillow lets go of the GIL while it resizes and encodes: one thread per core
-        # shortens the editor's wait after an upload by as many.
+        # shortens the editor's wait after an upload by as many. Every file is encoded
+        # before any is stored, so that an encoder failing leaves nothing behind.
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            encoded = pool.map(
-                lambda job: processing.encode(pixels, job[1], job[2], job[3]), missing
+            encoded = list(
+                pool.map(lambda job: processing.encode(pixels, job[1], job[2], job[3]), missing)
             )
+        stored_now = []
+        try:
             for (name, *_job), data in zip(missing, encoded, strict=True):
-                storage.save(name, ContentFile(data))
+                stored_now.append(storage.save(name, ContentFile(data)))
+        except BaseException:
+            # A full disk or a bucket refusing: no half set of renditions either.
+            for name in stored_now:
+                storage.delete(name)
+            raise
     return listing_for(image), len(missing)
 
 

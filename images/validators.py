@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image as PillowImage
@@ -90,14 +91,29 @@ def _check_size(file):
 
 def _check_pixels(image):
     width, height = image.size
+    # As the editor's language writes numbers: « 6 000 × 4 000 », "6,000 × 4,000".
+    dimensions = {
+        "width": number_format(width, force_grouping=True),
+        "height": number_format(height, force_grouping=True),
+    }
     if width * height > settings.IMAGE_MAX_PIXELS:
         raise ValidationError(
             _(
                 "This image measures %(width)s × %(height)s pixels; the limit is "
                 "%(limit)s million pixels. Reduce its dimensions and try again."
             )
-            % {"width": width, "height": height, "limit": _million_pixels()},
+            % {**dimensions, "limit": _million_pixels()},
             code="too_many_pixels",
+        )
+    if max(width, height) > settings.IMAGE_MAX_ASPECT_RATIO * min(width, height):
+        raise ValidationError(
+            _(
+                "This image measures %(width)s × %(height)s pixels: one side is more than "
+                "%(ratio)s times the other, too narrow a strip for any page. Crop it and "
+                "try again."
+            )
+            % {**dimensions, "ratio": settings.IMAGE_MAX_ASPECT_RATIO},
+            code="aspect_ratio",
         )
 
 

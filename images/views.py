@@ -2,6 +2,7 @@ import mimetypes
 import posixpath
 import re
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.utils.http import http_date
 from django.views.static import was_modified_since
@@ -64,4 +65,8 @@ def serve_media(request, path):
         response["Last-Modified"] = http_date(modified)
     is_rendition = name.startswith(f"{renditions.PREFIX}/")
     response["Cache-Control"] = RENDITION_CACHE if is_rendition else ORIGINAL_CACHE
+    # A file's, not a page's: the page's CSP would let a file opened as a document run our
+    # scripts.
+    for header, value in settings.FILE_SECURITY_HEADERS.items():
+        response[header] = value
     return response

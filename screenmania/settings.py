@@ -332,6 +332,10 @@ PERMISSIONS_POLICY = {
 # Where the newsroom lives. Off the well-known /admin/, the bots that try
 # passwords there find nothing, and robots.txt no longer names it.
 ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip().strip("/") or "admin") + "/"
+# Logging in is for the newsroom: a login without a ``next``, or with one off the site,
+# lands there, not on Django's /accounts/profile/, which is no page of ours.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login throttling (django-axes, screenmania/security/throttling.py): after
 # DJANGO_LOGIN_FAILURE_LIMIT failures for one username from one address, that

@@ -50,21 +50,26 @@ def hostile_requests(path):
     # as the path, where a browser's address bar would too.
     yield from (("GET", f"http://testserver{prefix}{path}") for prefix in PATH_PREFIXES)
     bare = path.partition("?")[0]
+    # Without its final slash, which CommonMiddleware redirects to add.
+    yield from (("GET", f"http://testserver{prefix}{bare.rstrip('/')}") for prefix in PATH_PREFIXES)
     yield from (("GET", bare.rstrip("/") + "/" + suffix) for suffix in PATH_SUFFIXES)
     yield from ((method, path) for method in ("HEAD", "OPTIONS", "POST", "PUT", "DELETE"))
 
 
 def hosts_linked(response, url):
-    """The hosts an HTML page links to, loads from or posts to, as a browser resolves them."""
-    if not response.get("Content-Type", "").startswith("text/html"):
-        return set()
+    """
+    The hosts an answer sends the browser to: its redirect, and what an HTML page links
+    to, loads from or posts to, as a browser resolves them.
+    """
     page_url = SITE_URL + url.removeprefix("http://testserver")
-    page = BeautifulSoup(response.content, "html.parser")
-    addresses = [
-        element.get(attribute)
-        for attribute in ("href", "src", "action", "srcset", "formaction")
-        for element in page.select(f"[{attribute}]")
-    ]
+    addresses = [response["Location"]] if response.has_header("Location") else []
+    if response.get("Content-Type", "").startswith("text/html"):
+        page = BeautifulSoup(response.content, "html.parser")
+        addresses += [
+            element.get(attribute)
+            for attribute in ("href", "src", "action", "srcset", "formaction")
+            for element in page.select(f"[{attribute}]")
+        ]
     hosts = set()
     for address in addresses:
         for candidate in address.split(","):

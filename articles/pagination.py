@@ -14,10 +14,11 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404
 
 # How every list, sitemaps included, writes a page number: ASCII digits without a leading
-# zero. int() also takes « ２ », « +2 », « 0_2 » and « 2 »: as many addresses for one page,
-# each a copy in the page cache. Nine digits number far more pages than a magazine fills,
-# and keep the rows skipped to reach one within the 64-bit integers databases count them
-# in: past that, SQLite and PostgreSQL fail rather than return an empty page.
+# zero. int() also takes « ２ », « +2 », « 0_2 » and spaces around the digits: as many
+# addresses for one page, each a copy in the page cache. Nine digits number far more pages
+# than a magazine fills, and keep the rows skipped to reach one within the 64-bit integers
+# databases count them in: past that, SQLite and PostgreSQL fail rather than return an
+# empty page.
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
@@ -30,7 +31,7 @@ def page_number(query, name="page"):
     if value is None:
         return 1
     if not PAGE_NUMBER.fullmatch(value):
-        raise Http404(f"Not a page number in {name}=")
+        raise Http404(f"?{name}= is not a page number")
     return int(value)
 
 

@@ -8,7 +8,31 @@ go to newer or older articles, not to page 4,000, so these pages read one articl
 they show to know whether an older page follows, and never say how many there are.
 """
 
+import re
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404
+
+# How every list, sitemaps included, writes a page number: ASCII digits without a leading
+# zero. int() also takes « ２ », « +2 », « 0_2 » and spaces around the digits: as many
+# addresses for one page, each a copy in the page cache. Nine digits number far more pages
+# than a magazine fills, and keep the rows skipped to reach one within the 64-bit integers
+# databases count them in: past that, SQLite and PostgreSQL fail rather than return an
+# empty page.
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+
+
+def page_number(query, name="page"):
+    """
+    The page number in ``query`` (request.GET), 1 when absent; a 404 for anything but a
+    page number as the site writes it.
+    """
+    value = query.get(name)
+    if value is None:
+        return 1
+    if not PAGE_NUMBER.fullmatch(value):
+        raise Http404(f"?{name}= is not a page number")
+    return int(value)
 
 
 class SequentialPaginator(Paginator):

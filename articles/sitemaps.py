@@ -28,6 +28,7 @@ from screenmania.pagecache import ALL_CONTENT_KEYS, public_page
 from works.models import Work
 
 from .models import Article, Section
+from .pagination import page_number
 from .structured_data import absolute
 
 # Article.modified_at, as the database computes it.
@@ -206,6 +207,8 @@ def index(request):
 
 
 def sitemap(request, section):
+    # Django's view reads the number with int(): only the site's own spelling gets this far.
+    page_number(request.GET, "p")
     response = sitemap_views.sitemap(
         request, SITEMAPS, section=section, template_name="sitemaps/urlset.xml"
     )
@@ -213,6 +216,7 @@ def sitemap(request, section):
 
 
 def news_sitemap(request):
+    page_number(request.GET, "p")
     response = sitemap_views.sitemap(
         request, NEWS_SITEMAPS, section="news", template_name="sitemaps/news.xml"
     )

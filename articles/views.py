@@ -15,7 +15,7 @@ from screenmania.pagecache import ARTICLE_TEXTS, key_for, public_page
 
 from . import search
 from .models import Article, Section, bylines, page_relations
-from .pagination import SequentialPaginator
+from .pagination import SequentialPaginator, page_number
 from .search import with_excerpts
 
 
@@ -41,6 +41,11 @@ class PublishedArticleMixin(PublicPageMixin):
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def paginate_queryset(self, queryset, page_size):
+        # ListView reads the number with int(): only the site's own spelling gets this far.
+        page_number(self.request.GET, self.page_kwarg)
+        return super().paginate_queryset(queryset, page_size)
 
     def cache_keys(self, context):
         # "articles": which articles are published, and in which order, decides

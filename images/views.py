@@ -1,6 +1,8 @@
 import mimetypes
 import posixpath
+import re
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.utils.http import http_date
 from django.views.static import was_modified_since
@@ -13,6 +15,19 @@ from .models import Image
 # replaced under the same name by an editor: a day.
 RENDITION_CACHE = "public, max-age=31536000, immutable"
 ORIGINAL_CACHE = "public, max-age=86400"
+# What a storage leaves of a file's name (Storage.get_valid_name()), no longer than file
+# systems and buckets allow: any other name is no file of ours. Refused before the storage
+# sees it, where a NUL byte or a name too long is an error, not a missing file.
+MEDIA_NAME_PART = re.compile(r"[-\w.]+")
+MAX_NAME_PART_BYTES = 255
+MAX_NAME_BYTES = 1024
+
+
+def is_media_name(name):
+    return len(name.encode(errors="replace")) <= MAX_NAME_BYTES and all(
+        MEDIA_NAME_PART.fullmatch(part) and len(part.encode()) <= MAX_NAME_PART_BYTES
+        for part in name.split("/")
+    )
 
 
 def serve_media(request, path):
@@ -24,7 +39,7 @@ def serve_media(request, path):
     """
     storage = Image._meta.get_field("file").storage
     name = posixpath.normpath(path).lstrip("/")
-    if name == ".." or name.startswith("../"):
+    if name == ".." or name.startswith("../") or not is_media_name(name):
         raise Http404
     try:
         # Opened, not read: on a local disk, FileResponse hands the file to the server's
@@ -50,4 +65,8 @@ def serve_media(request, path):
         response["Last-Modified"] = http_date(modified)
     is_rendition = name.startswith(f"{renditions.PREFIX}/")
     response["Cache-Control"] = RENDITION_CACHE if is_rendition else ORIGINAL_CACHE
+    # A file's, not a page's: the page's CSP would let a file opened as a document run our
+    # scripts.
+    for header, value in settings.FILE_SECURITY_HEADERS.items():
+        response[header] = value
     return response

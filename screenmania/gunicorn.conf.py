@@ -39,8 +39,14 @@ preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Only a proxy on this machine may say which scheme and client the request had.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Which scheme and client a request had is for a TLS-terminating proxy to say, and only
+# when there is one (DJANGO_BEHIND_TLS_PROXY, as for Django): then the proxy on this
+# machine, or FORWARDED_ALLOW_IPS. Otherwise nobody may, whatever socket gunicorn listens on.
+if os.environ.get("DJANGO_BEHIND_TLS_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}:
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+else:
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}
 
 
 # What a worker's first requests would load, loaded before it serves any

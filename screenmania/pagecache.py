@@ -59,7 +59,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag, urlencode
 from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
@@ -271,7 +271,11 @@ RELEASE = _release()
 
 
 def _entry_key(request):
-    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+    # The parameters as views read them (request.GET), by name, each name's values in the
+    # order given: ?b=2&a=1 is ?a=1&b=2, but ?q=A&q=B is not ?q=B&q=A, since a view reads
+    # the last value. Spellings of one value (%41, A) are one page too.
+    has_query = request.META.get("QUERY_STRING")
+    query = urlencode(sorted(request.GET.lists()), doseq=True) if has_query else ""
     address = f"{request.path}?{query}".encode()
     return f"{PREFIX}:{RELEASE}:page:{hashlib.sha256(address).hexdigest()}"
 
@@ -492,6 +496,9 @@ class PageCacheMiddleware:
         counter = None
         building = None
         if cacheable_request and health.usable():
+            # What CommonMiddleware does after this one: a Host that ALLOWED_HOSTS refuses
+            # is answered 400, not with a page kept for another.
+            request.get_host()
             response, counter, stale = self._lookup(request, now)
             if response is not None:
                 return response

@@ -8,6 +8,7 @@ nothing to install. Production sets the variables listed in README.md.
 import json
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -294,6 +295,25 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Static and media files are no pages, and WhiteNoise answers before any middleware gives
+# them a page's headers: should one be opened as a document (an SVG, a file a browser takes
+# for HTML), it runs nothing, loads nothing and is framed by nobody.
+FILE_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'; "
+        "frame-ancestors 'none'; sandbox"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+
+
+def add_file_security_headers(headers, path, url):
+    for name, value in FILE_SECURITY_HEADERS.items():
+        headers[name] = value
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = add_file_security_headers
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -329,6 +349,10 @@ PERMISSIONS_POLICY = {
 # Where the newsroom lives. Off the well-known /admin/, the bots that try
 # passwords there find nothing, and robots.txt no longer names it.
 ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip().strip("/") or "admin") + "/"
+# Logging in is for the newsroom: a login without a ``next``, or with one off the site,
+# lands there, not on Django's /accounts/profile/, which is no page of ours.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Login throttling (django-axes, screenmania/security/throttling.py): after
 # DJANGO_LOGIN_FAILURE_LIMIT failures for one username from one address, that
@@ -368,9 +392,52 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", SITE_URL)
 
+# Who hears of a server error (a 500): DJANGO_ADMINS="Inès Marchand <ines@…>, ops@…".
+ADMINS = [
+    (name, address)
+    for name, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")])
+    if address
+]
+if any("@" not in address for _name, address in ADMINS):
+    raise ImproperlyConfigured(
+        "DJANGO_ADMINS must be e-mail addresses separated by commas, "
+        "each alone or as Name <address>."
+    )
+# E-mail, under Django's own names. Error reports leave from SERVER_EMAIL.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+# An error report is sent while the reader who met the error waits for the page.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        # Messages with their traceback, whether or not any mail goes out.
+        "console": {"class": "logging.StreamHandler"},
+        # To ADMINS, when there are any and DEBUG is off: a laptop's errors are on its screen.
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's errors, a request's 500 among them, are mailed and go on to the console.
+        # Named here, so that Django's default handlers for this logger are replaced, not
+        # added to: one report per error.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # A Host header that ALLOWED_HOSTS refuses is a stranger's doing, answered 400:
+        # logged, not mailed.
+        "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+    },
 }

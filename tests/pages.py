@@ -1,8 +1,20 @@
-"""Reading a response the way a browser would: parsed HTML, CSS selectors."""
+"""
+Reading a response the way a browser would (parsed HTML, CSS selectors), and the map
+of every public page.
+"""
+
+from datetime import date, timedelta
 
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, PreviewLink
+from articles.preview import link_url
+from tests.factories import make_article, make_author, make_image, make_section, make_work
 
 
 def soup(response):
@@ -21,3 +33,73 @@ def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
+
+
+def public_pages():
+    """
+    Every kind of page a stranger can ask for, on a small site made for the purpose:
+    ``{name: path}``. Each list has a second page (the home page's headline is not on its
+    list), so that its pagination shows.
+    """
+    section = make_section(name="Cinéma", slug="cinema")
+    author = make_author(name="Marie Curieuse", slug="marie", avatar=make_image())
+    film = make_work(title="Marée basse", slug="maree-basse", release_date=date(2026, 12, 2))
+    now = timezone.now()
+    articles = [
+        make_article(
+            title=f"Le tournage secret {n}",
+            slug=f"tournage-{n}",
+            section=section,
+            authors=[author],
+            tags=["Cannes"],
+            works=[film],
+            featured_image=make_image() if n == 0 else None,
+            published_at=now - timedelta(hours=n + 1),
+        )
+        for n in range(14)
+    ]
+    draft = make_article(slug="brouillon", status=Article.Status.DRAFT, section=section)
+    preview = PreviewLink.objects.create(article=draft, expires_at=now + timedelta(hours=1))
+    french = {
+        "home": "/",
+        "home page 2": "/?page=2",
+        "article": articles[0].get_absolute_url(),
+        "section": section.get_absolute_url(),
+        "section page 2": section.get_absolute_url() + "?page=2",
+        "tag": reverse("articles:tag", kwargs={"slug": "cannes"}),
+        "tag page 2": reverse("articles:tag", kwargs={"slug": "cannes"}) + "?page=2",
+        "author": author.get_absolute_url(),
+        "author page 2": author.get_absolute_url() + "?page=2",
+        "work": film.get_absolute_url(),
+        "work page 2": film.get_absolute_url() + "?page=2",
+        "search": reverse("articles:search") + "?q=tournage",
+        "search page 2": reverse("articles:search") + "?q=tournage&page=2",
+        "release week": reverse("works:current_release_week"),
+        "release week of a day": reverse("works:release_week", kwargs={"day": date(2026, 12, 2)}),
+        "preview link": link_url(preview).removeprefix(settings.SITE_URL),
+        "feed": reverse("articles:feed"),
+        "atom feed": reverse("articles:atom_feed"),
+        "section feed": reverse("articles:section_feed", kwargs={"slug": "cinema"}),
+        "section atom feed": reverse("articles:section_atom_feed", kwargs={"slug": "cinema"}),
+        "tag feed": reverse("articles:tag_feed", kwargs={"slug": "cannes"}),
+        "tag atom feed": reverse("articles:tag_atom_feed", kwargs={"slug": "cannes"}),
+        "author feed": reverse("authors:feed", kwargs={"slug": "marie"}),
+        "author atom feed": reverse("authors:atom_feed", kwargs={"slug": "marie"}),
+        "work feed": reverse("works:feed", kwargs={"slug": "maree-basse"}),
+        "work atom feed": reverse("works:atom_feed", kwargs={"slug": "maree-basse"}),
+    }
+    pages = {**french, **{f"{name} (English)": f"/en{path}" for name, path in french.items()}}
+    pages.update(
+        {
+            "robots.txt": reverse("robots"),
+            "sitemap index": reverse("sitemap_index"),
+            **{
+                f"{name} sitemap": reverse("sitemap", kwargs={"section": name})
+                for name in ("articles", "sections", "tags", "authors", "works")
+            },
+            "news sitemap": reverse("news_sitemap"),
+            "image": articles[0].featured_image.file.url,
+            "404": "/cette-page-n-existe-pas/",
+        }
+    )
+    return pages

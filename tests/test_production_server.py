@@ -102,6 +102,16 @@ def test_hashed_static_files_are_cached_for_a_year_and_compressed(server):
     assert len(body) < len(plain)
 
 
+def test_static_files_can_neither_run_script_nor_be_framed(server):
+    name = hashed_name(server["static_root"], "img/favicon.svg")
+    response, _body = get(server["port"], f"/static/{name}")
+    assert response.status == 200
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_pages_come_from_gunicorn_with_production_headers(server):
     response, body = get(server["port"], "/")
     assert response.status == 200

@@ -8,7 +8,9 @@ from django.http import QueryDict
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html, format_html_join
+from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
 
 from articles import structured_data
@@ -17,6 +19,17 @@ from articles.models import Section
 from screenmania import pagecache
 
 register = template.Library()
+
+
+def request_path(request, with_query=True):
+    """
+    The address of this request, as a link on this site. A browser reads a link starting
+    with two slashes as another site's: a request for //evil.example/ (or
+    /%2F%2Fevil.example/) must not get a page linking there. A backslash, which browsers
+    also read as a slash, comes out quoted.
+    """
+    path = request.get_full_path() if with_query else escape_uri_path(request.path)
+    return escape_leading_slashes(path)
 
 
 @register.simple_tag(takes_context=True)
@@ -88,7 +101,7 @@ def language_links(context):
                 # Each language in its own words: a reader lost in the other
                 # language still recognises theirs.
                 "name": translation.get_language_info(code)["name_local"],
-                "url": translate_url(request.get_full_path(), code),
+                "url": translate_url(request_path(request), code),
                 "is_current": code == current,
             }
         )
@@ -137,7 +150,7 @@ register.filter(long_date)
 def absolute_url(context, path=None):
     """An absolute URL on the public origin (SITE_URL), never on the request's Host header."""
     if path is None:
-        path = context["request"].get_full_path()
+        path = request_path(context["request"])
     return settings.SITE_URL + path
 
 
@@ -151,7 +164,8 @@ def page_url(context, page_number):
     if page_number != 1:
         query["page"] = page_number
     encoded = query.urlencode()
-    return f"{request.path}?{encoded}" if encoded else request.path
+    path = request_path(request, with_query=False)
+    return f"{path}?{encoded}" if encoded else path
 
 
 @register.simple_tag

@@ -25,8 +25,14 @@ else:
     workers = int(os.environ.get("WEB_CONCURRENCY", 1))
     threads = int(os.environ.get("GUNICORN_THREADS", 2 * cores + 1))
 
-# Slow clients are a CDN's or a proxy's job; a request stuck this long is a bug.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+# Slow clients are a CDN's or a proxy's job; a request still running after this many
+# seconds is a bug, interrupted whatever the worker class (screenmania/watchdog.py).
+# One stuck where it cannot be interrupted ends its worker request_grace seconds later.
+request_timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+request_grace = 10
+# gunicorn's own limit, a heartbeat: the master kills a worker silent this long. A sync
+# worker is silent while it serves, so this is the last resort behind the watchdog.
+timeout = request_timeout + request_grace + 5
 graceful_timeout = 20
 keepalive = 5
 # Recycles workers now and then, so that a slow leak cannot grow without bound;
@@ -59,8 +65,20 @@ def when_ready(server):
 
 def post_worker_init(worker):
     from screenmania.warmup import connect
+    from screenmania.watchdog import Watchdog
 
     connect()
+    worker.watchdog = Watchdog(request_timeout, request_grace)
+    worker.watchdog.start()
+
+
+# Both run in the thread that serves the request, sync or threaded worker alike.
+def pre_request(worker, req):
+    worker.watchdog.request_started(f"{req.method} {req.path}")
+
+
+def post_request(worker, req, environ, resp):
+    worker.watchdog.request_finished()
 
 
 # The collector and the preloaded application. Django, its apps and their modules are

@@ -1,0 +1,107 @@
+"""
+Every request has a time limit, in both worker classes gunicorn.conf.py configures:
+sync workers (with Redis) and one threaded worker (without). A request past the limit
+is interrupted and answered 500 while the worker goes on serving; one stuck where it
+cannot be interrupted takes its worker down, and the master starts another.
+"""
+
+import http.client
+import socket
+import subprocess
+import time
+
+import pytest
+
+from tests.test_production_server import BASE_DIR, CONFIG, GUNICORN, manage, production_env
+
+LIMIT = 2
+# request_grace in gunicorn.conf.py: how long after the interruption a stuck worker exits.
+GRACE = 10
+
+WORKER_CLASSES = {
+    "sync workers": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "1"},
+    "one threaded worker": {"WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4"},
+}
+
+
+def get(port, path, timeout=30):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module", params=list(WORKER_CLASSES), ids=list(WORKER_CLASSES))
+def server(request, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("time-limit")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = production_env(
+        tmp_path,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        GUNICORN_TIMEOUT=str(LIMIT),
+        **WORKER_CLASSES[request.param],
+    )
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    log = (tmp_path / "gunicorn.log").open("w+")
+    process = subprocess.Popen(  # noqa: S603 (our gunicorn and config)
+        [str(GUNICORN), "-c", str(CONFIG), "tests.stuck_wsgi:application"],
+        cwd=BASE_DIR,
+        env=env,
+        stderr=log,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        assert process.poll() is None, "gunicorn did not start"
+        try:
+            assert get(port, "/robots.txt", timeout=2)[0] == 200
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+    yield port, log
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+def logged(log):
+    log.flush()
+    log.seek(0)
+    return log.read()
+
+
+def test_a_request_past_the_limit_is_interrupted_and_the_worker_serves_on(server):
+    port, log = server
+    started = time.monotonic()
+
+    status, _ = get(port, "/stuck/python/")
+
+    assert status == 500
+    assert LIMIT <= time.monotonic() - started < LIMIT + 2
+    assert "GET /stuck/python/ ran for 2 s, past the limit of 2 s: interrupted" in logged(log)
+    assert "RequestTimeout" in logged(log)
+    assert get(port, "/robots.txt")[0] == 200
+
+
+def test_a_request_stuck_out_of_reach_ends_its_worker_and_another_serves(server):
+    port, log = server
+    started = time.monotonic()
+
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        get(port, "/stuck/c/")
+
+    assert LIMIT + GRACE <= time.monotonic() - started < LIMIT + GRACE + 5
+    assert "GET /stuck/c/ still runs" in logged(log)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            assert get(port, "/robots.txt", timeout=5)[0] == 200
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "no worker came back"
+            time.sleep(0.2)

@@ -91,9 +91,9 @@ check-deploy: $(VENV)/.installed
 # redis wrk, then eval "$$(bash scripts/services.sh env)"). BENCH_ARGS go to both, e.g.
 # make bench-load BENCH_ARGS="--articles 5000" for a quick run.
 # Every measurement runs even if one fails; make bench fails if any did.
-.PHONY: bench-page-weight bench-load bench-explain bench-gc
+.PHONY: bench-page-weight bench-load bench-explain bench-gc bench-hostile-text
 bench:
-	@status=0; for target in bench-page-weight bench-load bench-explain bench-gc; do \
+	@status=0; for target in bench-page-weight bench-load bench-explain bench-gc bench-hostile-text; do \
 		$(MAKE) --no-print-directory $$target || status=1; \
 	done; exit $$status
 
@@ -108,6 +108,9 @@ bench-explain: $(VENV)/.installed messages
 
 bench-gc: $(VENV)/.installed messages
 	env -u DATABASE_URL -u REDIS_URL $(PY) bench/gc_pause.py
+
+bench-hostile-text: $(VENV)/.installed messages
+	env -u DATABASE_URL -u REDIS_URL $(PY) bench/hostile_text.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -4,47 +4,21 @@ TLS-terminating proxy, DJANGO_BEHIND_TLS_PROXY: anywhere else plain HTTP is redi
 whatever the headers, and from whatever address.
 """
 
-import socket
-import subprocess
-import time
-
 import pytest
 
-from tests.test_production_server import (
-    BASE_DIR,
-    CONFIG,
-    GUNICORN,
-    get,
-    gunicorn_settings,
-    production_env,
-)
+from tests.servers import free_port, get, production_env, serving
+from tests.test_production_server import gunicorn_settings
 
 
 @pytest.fixture(scope="module")
 def server_without_proxy(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("no-proxy")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = production_env(tmp_path, GUNICORN_BIND=f"127.0.0.1:{port}")
+    env = production_env(tmp_path, GUNICORN_BIND=f"127.0.0.1:{free_port()}")
     # Production's default, which the other server tests turn off.
     env["DJANGO_SECURE_SSL_REDIRECT"] = "1"
     env.pop("FORWARDED_ALLOW_IPS", None)
-    process = subprocess.Popen(  # noqa: S603 (our gunicorn and config)
-        [str(GUNICORN), "-c", str(CONFIG)], cwd=BASE_DIR, env=env, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
-    yield port
-    process.terminate()
-    process.wait(timeout=15)
+    with serving(env):
+        yield int(env["GUNICORN_BIND"].rsplit(":", 1)[1])
 
 
 @pytest.mark.parametrize(

@@ -3,84 +3,30 @@ The production configuration as `make serve` runs it: gunicorn, DEBUG off, stati
 files hashed, compressed and cached for a year by whitenoise.
 """
 
-import http.client
 import json
 import os
 import re
 import runpy
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-BASE_DIR = Path(settings.BASE_DIR)
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-CONFIG = BASE_DIR / "screenmania" / "gunicorn.conf.py"
+from tests.servers import BASE_DIR, CONFIG, free_port, get, manage, production_env, serving
+
 ONE_YEAR = 365 * 24 * 3600
-
-
-def production_env(tmp_path, **extra):
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "DATABASE_", "REDIS_", "WEB_CONCURRENCY", "GUNICORN"))
-    }
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="production-server-test-" + "s3cr3t-" * 8,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        MEDIA_ROOT=str(tmp_path / "media"),
-        **extra,
-    )
-    return env
-
-
-def manage(env, *args):
-    subprocess.run(  # noqa: S603 (this venv's Python and our manage.py)
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True
-    )
-
-
-def get(port, path, **headers):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    connection.request("GET", path, headers={"Host": "127.0.0.1", **headers})
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response, body
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("production")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = production_env(tmp_path, GUNICORN_BIND=f"127.0.0.1:{port}")
     manage(env, "migrate", "--no-input", "--verbosity", "0")
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
-    process = subprocess.Popen(  # noqa: S603 (our gunicorn and config)
-        [str(GUNICORN), "-c", str(CONFIG)], cwd=BASE_DIR, env=env, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
-    yield {"port": port, "pid": process.pid, "static_root": tmp_path / "static"}
-    process.terminate()
-    process.wait(timeout=15)
+    with serving(env) as process:
+        yield {"port": port, "pid": process.pid, "static_root": tmp_path / "static"}
 
 
 def hashed_name(static_root, name):

@@ -6,14 +6,13 @@ cannot be interrupted takes its worker down, and the master starts another.
 """
 
 import http.client
-import socket
-import subprocess
 import time
 
 import pytest
 
-from tests.test_production_server import BASE_DIR, CONFIG, GUNICORN, manage, production_env
+from tests.servers import free_port, manage, production_env, serving
 
+STUCK_APP = "tests.stuck_wsgi:application"
 LIMIT = 2
 # request_grace in gunicorn.conf.py: how long after the interruption a stuck worker exits.
 GRACE = 10
@@ -37,9 +36,7 @@ def get(port, path, timeout=30):
 @pytest.fixture(scope="module", params=list(WORKER_CLASSES), ids=list(WORKER_CLASSES))
 def server(request, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("time-limit")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = production_env(
         tmp_path,
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -47,26 +44,8 @@ def server(request, tmp_path_factory):
         **WORKER_CLASSES[request.param],
     )
     manage(env, "migrate", "--no-input", "--verbosity", "0")
-    log = (tmp_path / "gunicorn.log").open("w+")
-    process = subprocess.Popen(  # noqa: S603 (our gunicorn and config)
-        [str(GUNICORN), "-c", str(CONFIG), "tests.stuck_wsgi:application"],
-        cwd=BASE_DIR,
-        env=env,
-        stderr=log,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, "gunicorn did not start"
-        try:
-            assert get(port, "/robots.txt", timeout=2)[0] == 200
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
-    yield port, log
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    with (tmp_path / "gunicorn.log").open("w+") as log, serving(env, STUCK_APP, stderr=log):
+        yield port, log
 
 
 def logged(log):

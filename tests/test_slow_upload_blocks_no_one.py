@@ -8,11 +8,9 @@ import http.client
 import io
 import json
 import re
-import socket
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -20,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 from PIL import Image as PillowImage
 
-from tests.test_production_server import BASE_DIR, CONFIG, GUNICORN, manage, production_env
+from tests.servers import BASE_DIR, free_port, manage, production_env, serving
 
 # Made in the server's database, by the server's own code: two editors and an article,
 # then the article form's fields as they stand.
@@ -112,9 +110,7 @@ def large_photo():
 
 @pytest.fixture
 def server(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = production_env(
         tmp_path,
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -132,21 +128,8 @@ def server(tmp_path):
         text=True,
     )
     article = json.loads(made.stdout.splitlines()[-1])
-    process = subprocess.Popen(  # noqa: S603 (our gunicorn and config)
-        [str(GUNICORN), "-c", str(CONFIG)], cwd=BASE_DIR, env=env, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        assert process.poll() is None, process.stderr.read().decode()[-2000:]
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
-    yield {"port": port, "article": article, "process": process}
-    process.terminate()
-    process.wait(timeout=15)
+    with serving(env) as process:
+        yield {"port": port, "article": article, "process": process}
 
 
 def test_an_editor_logs_in_and_saves_while_a_large_photo_is_processed(server):

@@ -51,7 +51,7 @@ def main():
 
     from articles.models import Article
     from articles.rendering import BODY_MAX_CHARS
-    from tests.admin_forms import EMPTY_INLINES
+    from tests.admin_forms import new_article_fields
     from tests.factories import make_member, make_section
     from tests.pathological_bodies import PATHOLOGICAL_BODIES
 
@@ -70,7 +70,7 @@ def main():
     bodies = {
         "(for comparison) a dense article of the longest length": "\n\n".join(
             ["## Intertitre", paragraph] * 200
-        )[:BODY_MAX_CHARS],
+        )[: BODY_MAX_CHARS - 20],
         **PATHOLOGICAL_BODIES,
     }
 
@@ -79,20 +79,7 @@ def main():
         # A new text each try: the pipeline remembers the texts it parsed last.
         def save(attempt, body=body):
             Article.objects.all().delete()
-            data = {
-                "title": "Un texte piégé",
-                "slug": "texte-piege",
-                "standfirst": "Pour voir.",
-                "body": body + "\n" * attempt,
-                "status": "draft",
-                "section": section.pk,
-                "tags": "",
-                "ai_usage": "none",
-                "ai_usage_note": "",
-                "seo_title": "",
-                "seo_description": "",
-                **EMPTY_INLINES,
-            }
+            data = new_article_fields(f"Essai {attempt}.\n\n{body}", section)
             return client.post(add, data)
 
         saved, save_seconds = best_of(save)

@@ -31,3 +31,22 @@ def article_fields(article, **changes):
         "version": article.version,
         **changes,
     }
+
+
+def new_article_fields(body, section, **changes):
+    """A new draft's form, as a contributor posts it, with ``body`` in ``section``."""
+    return {
+        "title": "Un texte piégé",
+        "slug": "texte-piege",
+        "standfirst": "Pour voir.",
+        "body": body,
+        "status": "draft",
+        "section": section.pk,
+        "tags": "",
+        "ai_usage": "none",
+        "ai_usage_note": "",
+        "seo_title": "",
+        "seo_description": "",
+        **EMPTY_INLINES,
+        **changes,
+    }

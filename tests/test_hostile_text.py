@@ -15,7 +15,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.rendering import BODY_MAX_CHARS
 from authors.models import Author
-from tests.admin_forms import EMPTY_INLINES
+from tests.admin_forms import new_article_fields
 from tests.factories import logged_in, make_article, make_section
 from tests.pages import soup
 from tests.pathological_bodies import PATHOLOGICAL_BODIES
@@ -47,23 +47,6 @@ def timed(request):
     return response, time.thread_time() - start
 
 
-def new_article(body, section):
-    return {
-        "title": "Un texte piégé",
-        "slug": "texte-piege",
-        "standfirst": "Pour voir.",
-        "body": body,
-        "status": "draft",
-        "section": section.pk,
-        "tags": "",
-        "ai_usage": "none",
-        "ai_usage_note": "",
-        "seo_title": "",
-        "seo_description": "",
-        **EMPTY_INLINES,
-    }
-
-
 def body_errors(response):
     return [li.get_text() for li in soup(response).select(".field-body .errorlist li")]
 
@@ -76,7 +59,7 @@ def test_the_corpus_holds_every_family():
 def test_saving_a_hostile_body_is_quick_and_ends_saved_or_told_why(name, body, contributor):
     client = logged_in(contributor, raise_request_exception=False)
 
-    response, seconds = timed(lambda: client.post(ADD, new_article(body, make_section())))
+    response, seconds = timed(lambda: client.post(ADD, new_article_fields(body, make_section())))
 
     assert seconds < SECOND
     if response.status_code == 302:
@@ -111,7 +94,7 @@ def test_previewing_a_hostile_body_is_quick_and_shows_it_or_says_why(name, body,
 def test_a_refused_text_names_its_line_and_how_to_mend_it(contributor):
     body = "Un premier paragraphe.\n\nUn deuxième.\n\n" + "[" * 5_000
 
-    response = logged_in(contributor).post(ADD, new_article(body, make_section()))
+    response = logged_in(contributor).post(ADD, new_article_fields(body, make_section()))
 
     assert body_errors(response) == [
         "Ligne 5\u00a0: ce passage demanderait trop de temps à mettre en forme\u00a0: une "
@@ -124,7 +107,7 @@ def test_a_refused_text_names_its_line_and_how_to_mend_it(contributor):
 def test_the_same_signs_escaped_are_saved_as_text(contributor):
     body = "Un premier paragraphe.\n\n" + "\\[" * 2_000
 
-    logged_in(contributor).post(ADD, new_article(body, make_section()))
+    logged_in(contributor).post(ADD, new_article_fields(body, make_section()))
 
     assert (
         Article.objects.get().body_html
@@ -139,7 +122,7 @@ def test_a_long_article_up_to_the_limit_is_saved(contributor):
     ) * 8
     body = "\n\n".join(["## Intertitre", paragraph] * 200)[:BODY_MAX_CHARS]
 
-    response = logged_in(contributor).post(ADD, new_article(body, make_section()))
+    response = logged_in(contributor).post(ADD, new_article_fields(body, make_section()))
 
     assert response.status_code == 302
     assert Article.objects.get().reading_time > 30

@@ -114,7 +114,8 @@ def test_preview_needs_the_csrf_token(admin_user):
 
 
 def test_preview_refuses_a_text_too_long_with_a_message(admin_client):
-    paragraphs = "\n\n".join(["Une phrase de critique."] * 10_000)
+    paragraph = "Une phrase de critique, assez longue pour faire un vrai paragraphe. " * 6
+    paragraphs = "\n\n".join([paragraph] * 200)
     response = preview(admin_client, paragraphs[: BODY_MAX_CHARS + 1])
 
     assert response.status_code == 400

@@ -70,16 +70,16 @@ NARROW_NBSP = "\u202f"
 # could otherwise stall a worker for minutes with a few kilobytes. So every rendering is
 # bounded three ways, each refusing the text with a message that says where and what.
 #
-# Three times a long feature (about 20,000 characters), some 10,000 words: the longest
-# article a contributor can save. A dense text of this length, links and emphasis in
-# every sentence, renders in 0.15 to 0.3 s of processor time on this project's 2-core
-# machine, the most when a request is around it.
-BODY_MAX_CHARS = 60_000
+# Twice a long feature (about 20,000 characters), some 6,500 words: the longest article a
+# contributor can save. A dense text of this length, links and emphasis in every
+# sentence, renders in 0.1 to 0.2 s of processor time on this project's 2-core machine
+# alone, and in up to twice that inside a request, for reasons not yet found.
+BODY_MAX_CHARS = 40_000
 # Processor time one rendering may take, counted on its own thread (time.thread_time) so
 # that a busy server does not refuse a text it would accept when idle. Half as much again
 # as the longest text a contributor can save needs, and well under a second with what a
 # save does besides: a save renders the body once (see _sanitised).
-RENDER_CPU_SECONDS = 0.45
+RENDER_CPU_SECONDS = 0.5
 # The longest block (the text between two blank lines: a paragraph, a list, a table): a
 # block processor's run over it is one step the budget cannot interrupt, linear in its
 # length. About 1,600 words, or a table of a few hundred rows.

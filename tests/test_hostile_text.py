@@ -125,7 +125,7 @@ def test_a_long_article_up_to_the_limit_is_saved(contributor):
     response = logged_in(contributor).post(ADD, new_article_fields(body, make_section()))
 
     assert response.status_code == 302
-    assert Article.objects.get().reading_time > 30
+    assert Article.objects.get().reading_time > 15
 
 
 def test_comparing_two_hostile_versions_is_quick(editor):

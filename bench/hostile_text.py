@@ -37,6 +37,7 @@ def main():
     os.environ.update(
         DJANGO_SETTINGS_MODULE="screenmania.settings",
         DJANGO_DEBUG="1",
+        DJANGO_ALLOWED_HOSTS="testserver",
         DATABASE_URL=f"sqlite:///{workdir}/db.sqlite3",
         MEDIA_ROOT=f"{workdir}/media",
     )

@@ -16,7 +16,7 @@ help:
 	@echo "make serve         the production configuration (gunicorn, whitenoise, no debug) on http://$(HOST):$(PORT)"
 	@echo "make test          the whole test suite (SQLite, or DATABASE_URL/REDIS_URL if set)"
 	@echo "make test-services start PostgreSQL, Redis, Chromium and the validators, then make test on them"
-	@echo "make lint          ruff, formatting, missing migrations, deploy checks"
+	@echo "make lint          ruff, formatting, the apps' layers, missing migrations, deploy checks"
 	@echo "make messages      compile the translations (.po -> .mo)"
 	@echo "make format        let ruff fix what it can and format the code"
 	@echo "make bench         measurements (bench/README.md): page weight, load test, query plans"
@@ -76,6 +76,7 @@ lint: export DJANGO_DEBUG ?= 1
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 	$(MAKE) check-deploy
 

@@ -14,10 +14,12 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from screenmania.pagecache import key_for
+import search
+from authors.models import Author
+from images.models import Image
+from markup.rendering import french_typography, image_references, reading_time, render_markdown
+from pagecache import key_for
 
-from . import search
-from .rendering import french_typography, image_references, reading_time, render_markdown
 from .sharing import share_links
 
 
@@ -174,8 +176,6 @@ def bylines(portraits=False):
     page's author box shows their ``portraits`` too, which a list would read for nothing
     (an image row each, with its renditions: half the time of the bylines' query).
     """
-    from authors.models import Author
-
     # The prefetch already joins the through table; ordering on it reuses the
     # join, so authors come back in their byline order at no extra cost.
     authors = Author.objects.order_by("authorships__position")
@@ -418,11 +418,19 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    def derive_from_text(self):
+        """
+        What is worked out from what the editor typed, once, at save: the typography of
+        the title and standfirst, the body's HTML and its reading time. save() calls it,
+        and so does any bulk path (demo/), so that nothing saved can differ from it.
+        """
         self.title = french_typography(self.title)
         self.standfirst = french_typography(self.standfirst)
         self.body_html = render_markdown(self.body)
         self.reading_time = reading_time(self.body_html)
+
+    def save(self, *args, **kwargs):
+        self.derive_from_text()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if self.pk is not None:
@@ -458,7 +466,7 @@ class Article(models.Model):
     def cache_keys(self):
         """
         The page cache's keys for what a card or the page of this article shows
-        (screenmania/pagecache.py), from what for_listing() loaded, or for_page()
+        (pagecache/__init__.py), from what for_listing() loaded, or for_page()
         and page_relations().
         """
         keys = {key_for(self), f"section-{self.section_id}"}
@@ -576,8 +584,6 @@ class BodyImage(models.Model):
 
     @classmethod
     def link(cls, article):
-        from images.models import Image
-
         wanted = set(
             Image.objects.filter(pk__in=image_references(article.body)).values_list("pk", flat=True)
         )

@@ -2,13 +2,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from taggit.models import Tag
 
+import pagecache
+import search
 from images.models import Image
 from images.signals import image_changed
-from screenmania import pagecache
+from markup.rendering import render_markdown
 
-from . import search
 from .models import LISTING_FIELDS, Article, Authorship, Correction, Section
-from .rendering import render_markdown
 
 
 @receiver(image_changed)
@@ -31,7 +31,7 @@ def unindex_deleted(sender, instance, using, **kwargs):
     search.unindex(instance.pk, using)
 
 
-# The page cache (screenmania/pagecache.py): what each change makes stale. Signals
+# The page cache (pagecache/__init__.py): what each change makes stale. Signals
 # rather than save() methods, because the admin's bulk actions, taggit and
 # queryset.delete() skip those but still send them.
 
@@ -93,3 +93,16 @@ def refresh_pages_showing(sender, instance, **kwargs):
 def refresh_pages_showing_image(sender, image=None, instance=None, **kwargs):
     # Cards, featured images, avatars, and the image entries of feeds and sitemaps.
     pagecache.invalidate({pagecache.key_for(image or instance), "images"})
+
+
+# Seen from either side: article.works.add(work) or work.articles.add(article).
+@receiver(m2m_changed, sender=Article.works.through)
+def refresh_pages_of_relinked_article(sender, instance, action, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    # Seen from either side: article.works.add(work) or work.articles.add(article).
+    if isinstance(instance, Article):
+        keys = {pagecache.key_for(instance), *(f"work-{pk}" for pk in pk_set or ())}
+    else:
+        keys = {pagecache.key_for(instance), *(f"article-{pk}" for pk in pk_set or ())}
+    pagecache.invalidate(keys | {"articles", "works"})

@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from articles.rendering import TextTooComplex, render_markdown
+from markup.rendering import TextTooComplex, render_markdown
 
 
 class Author(models.Model):

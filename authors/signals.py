@@ -1,7 +1,7 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from screenmania import pagecache
+import pagecache
 
 from .models import Author
 

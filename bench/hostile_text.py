@@ -51,7 +51,7 @@ def main():
     from django.urls import reverse
 
     from articles.models import Article
-    from articles.rendering import BODY_MAX_CHARS
+    from markup.rendering import BODY_MAX_CHARS
     from tests.admin_forms import new_article_fields
     from tests.factories import make_member, make_section
     from tests.pathological_bodies import PATHOLOGICAL_BODIES

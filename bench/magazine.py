@@ -117,7 +117,11 @@ def build(env, articles, images=12):
     """
     manage(env, "migrate", "--no-input", "--verbosity", "0")
     started = time.perf_counter()
-    manage(env, "generate_articles", str(articles), "--seed", str(SEED), "--images", str(images))
+    # The generator is in the demo app, which production settings leave out.
+    demo_env = {**env, "DJANGO_DEMO": "1"}
+    manage(
+        demo_env, "generate_articles", str(articles), "--seed", str(SEED), "--images", str(images)
+    )
     seconds = time.perf_counter() - started
     if urlsplit(env["DATABASE_URL"]).scheme != "sqlite":
         vacuum_analyze(env["DATABASE_URL"])

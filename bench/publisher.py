@@ -27,8 +27,8 @@ def main():
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from articles import workflow
     from articles.models import Article
+    from newsroom import workflow
 
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())

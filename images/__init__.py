@@ -1,4 +1,4 @@
 """
-The media library. Its own app because articles, authors and (later) the
-Markdown body all draw on the same images, with their alt text and credit.
+The media library: Image, upload validation and cleaning, renditions, <picture>, and
+the ``image:N`` references that bodies use, drawn at their own proportions.
 """

@@ -7,6 +7,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
+from markup.rendering import french_typography
+
 from . import processing, renditions
 from .signals import image_changed
 from .validators import validate_image_file
@@ -126,10 +128,6 @@ class Image(models.Model):
         return self.title or self.alt_text or self.file.name
 
     def save(self, *args, **kwargs):
-        # Imported here: the typography lives with the Markdown pipeline, which itself
-        # draws library images into article bodies.
-        from articles.rendering import french_typography
-
         self.caption = french_typography(self.caption)
         self.credit = french_typography(self.credit)
         self.process_file()

@@ -31,6 +31,9 @@ def env_list(name, default=""):
 
 
 DEBUG = env_flag("DJANGO_DEBUG")
+# The demo app (loaddemo, generate_articles, the drawings): on a laptop and in the
+# benchmarks, left out of a production site unless asked for.
+DEMO = env_flag("DJANGO_DEMO", default=DEBUG)
 
 # A key that is in the source code is no secret: it is only good for a laptop.
 INSECURE_DEV_SECRET_KEY = "django-insecure-screenmania-laptop-only"  # noqa: S105 (public on purpose)
@@ -49,8 +52,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "Screenmania"
 
 INSTALLED_APPS = [
-    # Django's admin, with the newsroom's site (screenmania/admin_site.py).
-    "screenmania.apps.NewsroomAdminConfig",
+    # Django's admin, with the newsroom's site (newsroom/admin_site.py).
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,12 +66,20 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "screenmania.security",
+    "django_countries",
+    # The project's apps, in their layers, lowest first (README, and pyproject.toml's
+    # importlinter contract, which `make lint` checks).
+    "markup",
+    "pagecache",
     "images",
     "authors",
-    "articles",
     "works",
-    "django_countries",
+    "search",
+    "articles",
+    "reader",
+    "newsroom",
+    "newsroom.security",
+    *(["demo"] if DEMO else []),
 ]
 
 MIDDLEWARE = [
@@ -78,7 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before sessions and authentication: a cached page for an anonymous reader
     # is answered here, with no per-user work done.
-    "screenmania.pagecache.PageCacheMiddleware",
+    "pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "screenmania.middleware.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,7 +98,7 @@ MIDDLEWARE = [
     # request.user.is_verified(): whether this session gave a two-step verification code.
     "django_otp.middleware.OTPMiddleware",
     # Admin pages only: the two-step page first for whoever must use it and has not.
-    "screenmania.security.middleware.TwoFactorRequiredMiddleware",
+    "newsroom.security.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records which user made each revision (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -108,7 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "reader.context_processors.site",
             ],
         },
     },
@@ -162,7 +173,7 @@ else:
     }
 
 # Anonymous reader pages are kept whole in the cache and rebuilt exactly when
-# something they show changes (screenmania/pagecache.py). DJANGO_PAGE_CACHE=0
+# something they show changes (pagecache/__init__.py). DJANGO_PAGE_CACHE=0
 # turns it off, e.g. to measure uncached pages.
 PAGE_CACHE_ENABLED = env_flag("DJANGO_PAGE_CACHE", default=True)
 # Pieces several pages show (an article's card), kept by the same rules for every
@@ -269,7 +280,7 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 # third-party script or font on any page. Images may also come from the media
 # origin, when media are on a bucket or a CDN (DJANGO_MEDIA_URL). Frames come
 # only from the privacy-enhanced players of the three video hosts trailers may
-# use (articles/trailers.py), which a reader's click loads, never our own pages.
+# use (markup/trailers.py), which a reader's click loads, never our own pages.
 MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "//" in MEDIA_URL else None
 TRAILER_PLAYER_ORIGINS = [
     "https://www.youtube-nocookie.com",
@@ -354,7 +365,7 @@ ADMIN_URL = (os.environ.get("DJANGO_ADMIN_URL", "").strip().strip("/") or "admin
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
-# Login throttling (django-axes, screenmania/security/throttling.py): after
+# Login throttling (django-axes, newsroom/security/throttling.py): after
 # DJANGO_LOGIN_FAILURE_LIMIT failures for one username from one address, that
 # pair is refused for DJANGO_LOGIN_COOLOFF_MINUTES, counted again from each new
 # try. Keyed on both, so that someone elsewhere cannot lock an editor out.
@@ -362,10 +373,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "screenmania.security.throttling.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "screenmania.security.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.security.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.throttling.client_ip"
 
-# Two-step verification (django-otp, screenmania/security/two_factor.py).
+# Two-step verification (django-otp, newsroom/security/two_factor.py).
 # Members of these groups (superusers count as administrators) must enrol an
 # authenticator app and give its code at login before any admin page opens.
 # Off in development so that the login `make run` prints stays a password.

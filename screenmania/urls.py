@@ -5,8 +5,9 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from articles import sitemaps
-from screenmania.security.two_factor import AdminLoginForm
+from newsroom.security.two_factor import AdminLoginForm
+from reader import sitemaps
+from reader.urls import article_patterns, author_patterns, work_patterns
 
 admin.site.site_header = _("Screenmania newsroom")
 admin.site.site_title = _("Screenmania newsroom")
@@ -15,7 +16,7 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     # Before the admin's own URLs, whose last pattern answers 404 for any other path.
-    path(f"{settings.ADMIN_URL}verification/", include("screenmania.security.urls")),
+    path(f"{settings.ADMIN_URL}verification/", include("newsroom.security.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     # For crawlers, once for the whole site: outside i18n_patterns, so not repeated under /en/.
     path(
@@ -36,9 +37,10 @@ urlpatterns = [
 # French at the root, English under /en/: the language is in the URL, never in
 # a cookie, so reader pages stay cacheable and need no consent banner.
 urlpatterns += i18n_patterns(
-    path("", include("articles.urls")),
-    path("auteurs/", include("authors.urls")),
-    path("", include("works.urls")),
+    path("", include(article_patterns)),
+    path("", include(author_patterns)),
+    path("", include(work_patterns)),
+    path("", include("newsroom.urls")),
     prefix_default_language=False,
 )
 

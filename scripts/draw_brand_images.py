@@ -9,7 +9,7 @@ Draws the two brand images that link previews and search engines use, into stati
     .venv/bin/python scripts/draw_brand_images.py
 
 The files are committed: run this again only to change the design. Their sizes are
-declared in articles/structured_data.py, and tests/test_social_cards.py checks them.
+declared in reader/structured_data.py, and tests/test_social_cards.py checks them.
 """
 
 from pathlib import Path

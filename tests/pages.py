@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PreviewLink
-from articles.preview import link_url
+from newsroom.preview import link_url
 from tests.factories import make_article, make_author, make_image, make_section, make_work
 
 

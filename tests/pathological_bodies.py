@@ -8,7 +8,7 @@ under its longest text, the hardest place for the time budget; the issue's own s
 and a few others go past a limit on purpose, to be refused at once.
 """
 
-from articles.rendering import BLOCK_MAX_CHARS, BODY_MAX_CHARS
+from markup.rendering import BLOCK_MAX_CHARS, BODY_MAX_CHARS
 
 # A block a little shorter than the longest one the pipeline takes.
 BLOCK = BLOCK_MAX_CHARS - 100

@@ -121,7 +121,7 @@ def holds(user, action, model, obj=None):
     if action == "view":
         allowed = allowed or user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
     if isinstance(obj, Article):
-        # Beyond one's own drafts, an article takes this one too (articles/workflow.py).
+        # Beyond one's own drafts, an article takes this one too (newsroom/workflow.py).
         allowed = allowed and user.has_perm("articles.edit_any_article")
     return allowed
 

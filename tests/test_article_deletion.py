@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from articles import workflow
 from articles.models import Article, EditorialAction
+from newsroom import workflow
 from tests.factories import ADMINISTRATOR, EDITOR, logged_in, make_article, make_member
 from tests.pages import soup
 

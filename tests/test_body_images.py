@@ -13,7 +13,7 @@ from django.db.models import ProtectedError
 from PIL import Image as PillowImage
 
 from articles.models import BodyImage
-from articles.rendering import render_markdown
+from markup.rendering import render_markdown
 from tests.factories import make_article, make_image
 from tests.pages import soup, text
 

@@ -11,8 +11,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from articles.forms import ArticleAdminForm, ConcurrentEdit
 from articles.models import Article
+from newsroom.forms import ArticleAdminForm, ConcurrentEdit
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article, make_section
 from tests.pages import soup, text

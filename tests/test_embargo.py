@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article, EditorialAction
+from newsroom import workflow
 from tests.factories import logged_in, make_article
 from tests.pages import soup, text
 from tests.test_revisions import restore_url

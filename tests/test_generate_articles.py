@@ -14,9 +14,9 @@ from django.urls import reverse
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Authorship, BodyImage
-from articles.rendering import french_typography
 from authors.models import Author
 from images.models import Image
+from markup.rendering import french_typography
 from tests.pages import soup, text
 
 # Pages built by their views, not answered by the page cache: what they cost is counted.

@@ -14,8 +14,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from articles.models import Article
-from articles.rendering import BODY_MAX_CHARS
 from authors.models import Author
+from markup.rendering import BODY_MAX_CHARS
 from tests.admin_forms import new_article_fields
 from tests.factories import logged_in, make_article, make_section
 from tests.pages import soup

@@ -19,7 +19,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Authorship, BodyImage, Section
 from authors.models import Author
-from images.demo_art import AVATAR_SIZE, FEATURED_SIZE, POSTER_SIZE
+from demo.art import AVATAR_SIZE, FEATURED_SIZE, POSTER_SIZE
 from images.models import Image
 from works.models import Work, release_week_start
 

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.rendering import render_markdown
+from markup.rendering import render_markdown
 from tests.factories import make_article
 
 

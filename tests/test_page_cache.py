@@ -493,7 +493,7 @@ def test_only_a_move_purges_every_list(
 @pytest.fixture
 def home_builds(monkeypatch):
     """How many times the home page is built from now on."""
-    from articles.views import HomeView
+    from reader.views.articles import HomeView
 
     builds = []
     build = HomeView.get_context_data
@@ -509,7 +509,7 @@ def home_builds(monkeypatch):
 def home_build_lock():
     from django.test import RequestFactory
 
-    from screenmania import pagecache
+    import pagecache
 
     return pagecache._cache(), f"{pagecache._entry_key(RequestFactory().get('/'))}:building"
 
@@ -525,7 +525,7 @@ def stale_home(client, site, home_builds):
 
 def another_worker_builds(monkeypatch):
     """Another worker holds the home page's lock, then stores the page as the reader waits."""
-    from screenmania import pagecache
+    import pagecache
 
     cache, lock = home_build_lock()
     cache.add(lock, 1)
@@ -574,7 +574,7 @@ def test_a_page_expired_at_a_scheduled_publication_is_still_built_once(
 
 def test_a_page_never_stored_takes_no_lock(client, site, monkeypatch):
     """A 404 or a first visit may not be a public page at all: no lock, no round trips."""
-    from screenmania import pagecache
+    import pagecache
 
     cache, added = pagecache._cache(), []
     add = cache.add
@@ -589,7 +589,7 @@ def test_a_page_never_stored_takes_no_lock(client, site, monkeypatch):
 def test_a_builder_that_stores_nothing_lets_the_waiting_reader_build(
     client, stale_home, home_builds, monkeypatch
 ):
-    from screenmania import pagecache
+    import pagecache
 
     cache, lock = home_build_lock()
     cache.add(lock, 1)
@@ -833,7 +833,7 @@ def test_a_page_built_while_an_edit_commits_is_not_kept(client, site, monkeypatc
     A reader's page read the article just before an editor's save: it must not be
     served to the next reader, though it was stored after the save.
     """
-    from articles import views
+    from reader.views import articles as views
 
     render = views.ArticleDetailView.render_to_response
 
@@ -858,7 +858,7 @@ def own_redis(settings, tmp_path):
     import subprocess
     import time
 
-    from screenmania import pagecache
+    import pagecache
 
     binary = shutil.which("redis-server")
     if binary is None:
@@ -904,7 +904,7 @@ def test_pages_are_served_while_redis_is_down_and_cached_again_after(client, sit
     import signal
     import time
 
-    from screenmania import pagecache
+    import pagecache
 
     url = site.get_absolute_url()
     stored(client, url)
@@ -983,7 +983,7 @@ def test_a_list_built_again_renders_only_the_cards_that_changed(
 @pytest.fixture
 def cache_reads(monkeypatch):
     """How many times the page cache is read (round trips to Redis) from now on."""
-    from screenmania import pagecache
+    import pagecache
 
     cache = pagecache._cache()
     reads, depth = [], []
@@ -1044,7 +1044,7 @@ def test_a_card_rendered_while_an_edit_commits_is_not_kept(
     The list read the article just before an editor's save, and its card is stored
     after it: the next list must not show that card.
     """
-    from articles.templatetags import screenmania as tags
+    from reader.templatetags import screenmania as tags
 
     fragments = tags.pagecache.fragments
 
@@ -1080,7 +1080,7 @@ def test_cards_can_be_turned_off(client, section_of_three, settings, cards_rende
 def test_cards_are_built_while_redis_is_down(client, site, own_redis, settings):
     import signal
 
-    from screenmania import pagecache
+    import pagecache
 
     settings.PAGE_CACHE_ENABLED = False
     assert titles(client.get("/rubriques/cinema/")) == ["Le tournage secret"]
@@ -1096,7 +1096,7 @@ def test_cards_are_built_while_redis_is_down(client, site, own_redis, settings):
 def test_article_parts_are_built_while_redis_is_down(client, site, own_redis, settings):
     import signal
 
-    from screenmania import pagecache
+    import pagecache
 
     settings.PAGE_CACHE_ENABLED = False
     assert text(soup(client.get(site.get_absolute_url())).h1) == "Le tournage secret"

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, pgettext
 
-from articles.formats import long_date
 from articles.models import Article, PreviewLink
-from articles.preview import token_for
+from markup.formats import long_date
+from newsroom.preview import token_for
 from tests.factories import (
     EDITOR,
     logged_in,
@@ -80,7 +80,7 @@ def link_for(article, *, expires_in=timedelta(hours=24), **fields):
 
 
 def public_url(link):
-    return reverse("articles:preview", kwargs={"token": token_for(link)})
+    return reverse("newsroom:preview", kwargs={"token": token_for(link)})
 
 
 def count_queries(url):
@@ -323,7 +323,7 @@ def test_tampered_preview_link_is_not_found(draft):
     last = token[-1]
     tampered = token[:-1] + ("A" if last != "A" else "B")
 
-    response = Client().get(reverse("articles:preview", kwargs={"token": tampered}))
+    response = Client().get(reverse("newsroom:preview", kwargs={"token": tampered}))
 
     assert response.status_code == 404
 
@@ -334,7 +334,7 @@ def test_preview_link_to_another_id_is_not_found(draft):
     signature = token_for(link).split(":")[1]
     forged = token_for(other).split(":")[0] + ":" + signature
 
-    response = Client().get(reverse("articles:preview", kwargs={"token": forged}))
+    response = Client().get(reverse("newsroom:preview", kwargs={"token": forged}))
 
     assert response.status_code == 404
 
@@ -343,7 +343,7 @@ def test_value_signed_for_another_purpose_is_no_preview_link(draft):
     link = link_for(draft)
     token = signing.Signer(salt="something.else").sign_object(link.pk)
 
-    response = Client().get(reverse("articles:preview", kwargs={"token": token}))
+    response = Client().get(reverse("newsroom:preview", kwargs={"token": token}))
 
     assert response.status_code == 404
 

@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from articles.rendering import reading_time, render_markdown
+from markup.rendering import reading_time, render_markdown
 from tests.factories import make_article
 
 SENTENCE = (

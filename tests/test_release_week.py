@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from reader.views.works import ReleaseWeekView
 from tests.factories import make_article, make_image, make_work
 from tests.pages import count_queries, soup, text
 from works.models import Work
-from works.views import ReleaseWeekView
 from works.weeks import ReleaseWeek
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, EditorialAction
-from articles.revisions import History
+from newsroom.revisions import History
 from tests.admin_forms import EMPTY_INLINES
 from tests.factories import make_article, make_author, make_work
 from tests.pages import soup, text

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, PreviewLink
-from articles.preview import token_for
+from newsroom.preview import token_for
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_newsroom_previews_and_search_stay_out(robots, editor):
     paths = [
         "/admin/",
         reverse("admin:articles_article_changelist"),
-        *in_both_languages("articles:preview", kwargs={"token": token_for(link)}),
+        *in_both_languages("newsroom:preview", kwargs={"token": token_for(link)}),
         *in_both_languages("articles:search"),
         "/recherche/?q=cannes",
     ]

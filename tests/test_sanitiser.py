@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.rendering import render_markdown
+from markup.rendering import render_markdown
 
 FORBIDDEN_TAGS = {
     "script", "iframe", "object", "embed", "style", "svg", "math", "form", "input", "button",

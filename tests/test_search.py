@@ -309,7 +309,7 @@ def test_a_common_word_ranks_the_newest_matches_and_says_there_are_more(client, 
     Past MAX_RANKED matches the database would rank every article that has the word;
     the page ranks the newest of them, says so, and still puts a title match first.
     """
-    from articles import search
+    import search
 
     monkeypatch.setattr(search, "MAX_RANKED", 3)
     oldest_in_title = make_article(title="Tournage", published_at=hours_ago(100))
@@ -337,8 +337,8 @@ def test_a_common_word_ranks_the_newest_matches_and_says_there_are_more(client, 
 def test_the_limit_is_written_as_readers_write_numbers(language, written):
     from django.utils import translation
 
-    from articles.formats import grouped
-    from articles.search import MAX_RANKED
+    from markup.formats import grouped
+    from search import MAX_RANKED
 
     with translation.override(language):
         assert grouped(MAX_RANKED) == written
@@ -400,7 +400,7 @@ def test_migration_indexes_the_articles_already_written(client):
     state = MigrationExecutor(connection).loader.project_state(("articles", "0005_search"))
     # The data step only asks the schema editor for its connection.
     migration.index_existing_articles(state.apps, SimpleNamespace(connection=connection))
-    # A deployment's new code starts with an empty page cache (screenmania/pagecache.py).
+    # A deployment's new code starts with an empty page cache (pagecache/__init__.py).
     cache.clear()
     assert found(client, "bobine") == [article.get_absolute_url()]
     assert found(client, "archive") == [article.get_absolute_url()]

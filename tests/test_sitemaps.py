@@ -16,7 +16,7 @@ from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article
-from articles.sitemaps import SITEMAPS, ArticleSitemap, NewsSitemap
+from reader.sitemaps import SITEMAPS, ArticleSitemap, NewsSitemap
 from tests.factories import make_article, make_author, make_image, make_section, make_work
 from tests.pages import count_queries
 from works.models import Work

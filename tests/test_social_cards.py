@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PillowImage
 
-from articles.structured_data import DEFAULT_CARD, PUBLISHER_LOGO
+from reader.structured_data import DEFAULT_CARD, PUBLISHER_LOGO
 from tests.factories import image_bytes, make_article, make_author, make_image, make_section
 from tests.pages import soup
 

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from articles.models import Article
-from articles.rendering import count_words, render_markdown
+from markup.rendering import count_words, render_markdown
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article
 from tests.pages import soup, text

@@ -11,10 +11,10 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.urls import reverse
 
-from articles import trailers
 from articles.models import Article, BodyImage
-from articles.rendering import render_markdown
-from articles.trailers import UnacceptedAddress, parse_video_url
+from markup import trailers
+from markup.rendering import render_markdown
+from markup.trailers import UnacceptedAddress, parse_video_url
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article, make_image
 from tests.pages import soup, text

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.rendering import french_typography, render_markdown
+from markup.rendering import french_typography, render_markdown
 from tests.factories import make_article
 
 NBSP = "\u00a0"

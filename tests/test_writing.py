@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from articles.rendering import BODY_MAX_CHARS, count_words
+from markup.rendering import BODY_MAX_CHARS, count_words
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article, make_author
 from tests.pages import soup

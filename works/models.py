@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from articles.rendering import french_typography
+from markup.rendering import french_typography
 
 # French cinemas take new films on Wednesdays: the release week runs from one
 # Wednesday to the Tuesday after it.
@@ -30,23 +30,24 @@ class WorkQuerySet(models.QuerySet):
         week = (wednesday, wednesday + timedelta(days=6))
         return self.filter(models.Q(release_date__range=week) | models.Q(platform_date__range=week))
 
+    def _articles(self):
+        # The article model, through the relation: works sit below articles in the
+        # layers (README), so this app names no article module.
+        return self.model._meta.get_field("reviews").related_model
+
     def with_reviews(self):
         """
         With, newest first, the published reviews of each work (``published_reviews``):
         the latest rated one is ``magazine_review``, whose stars the pages show.
         """
-        from articles.models import Article
-
         return self.prefetch_related(
             models.Prefetch(
-                "reviews", queryset=_published_links(Article), to_attr="published_reviews"
+                "reviews", queryset=_published_links(self._articles()), to_attr="published_reviews"
             )
         )
 
     def for_release_week(self):
         """What the release week shows of each work: its poster, rating and articles."""
-        from articles.models import Article
-
         # The reviews and the articles discussing it come in one query each, whatever
         # the number of works; articles_for_readers puts them together.
         return (
@@ -54,7 +55,9 @@ class WorkQuerySet(models.QuerySet):
             .with_reviews()
             .prefetch_related(
                 models.Prefetch(
-                    "articles", queryset=_published_links(Article), to_attr="published_articles"
+                    "articles",
+                    queryset=_published_links(self._articles()),
+                    to_attr="published_articles",
                 )
             )
         )
@@ -206,7 +209,7 @@ class Work(models.Model):
 
     def articles_about(self):
         """Every article on this work, each once: those discussing it, and its reviews."""
-        from articles.models import Article
+        Article = self.reviews.model
 
         # The admin lists a reviewed work among the works discussed, but an import or
         # the shell may not: both relations are read, through a subquery so that an

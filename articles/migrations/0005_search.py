@@ -9,7 +9,7 @@ table's declared indexes whenever it alters the table, and cannot build this one
 import django.contrib.postgres.search
 from django.db import migrations
 
-from articles import search
+import search
 
 # Django's UnaccentExtension cannot be reversed on SQLite: its reverse looks for the
 # extension in PostgreSQL's catalogue whatever the database.

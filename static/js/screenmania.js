@@ -23,7 +23,7 @@
   });
 })();
 
-// Trailers (articles/trailers.py): until the reader clicks, the facade is a link
+// Trailers (markup/trailers.py): until the reader clicks, the facade is a link
 // to the video's page on its host and nothing is loaded from that host. The
 // click swaps it for the host's privacy-enhanced player, and only from one of
 // the three origins the Content-Security-Policy allows in a frame.

@@ -1,0 +1,1166 @@
+"""
+The Markdown pipeline, run once when an article (or an author's bio) is saved.
+
+Order matters:
+
+1. Python-Markdown parses the editor's text into an element tree (tables, footnotes, fenced
+   code, sane lists; no ``attr_list``, so editors cannot set classes, ids or styles), with
+   two block syntaxes of the magazine's own: spoiler blocks (``:::spoiler`` … ``:::``)
+   become a closed ``details`` with a French label, and trailers (``@[Label](URL)``, a
+   paragraph of their own) a placeholder that only this rendering can name.
+2. On that tree, French typography rewrites the text of elements and their tails, skipping
+   code and URLs. Working on the tree rather than on the HTML string is what keeps quotes,
+   colons and apostrophes inside attributes (``href``, ``src``, ``title``) and markup intact.
+3. Headings are demoted so the body never holds an ``h1`` (the page has its own) and get ids
+   derived from their text, accents folded, numbered ``-1``, ``-2`` when repeated.
+4. The serialised HTML goes through nh3 with an explicit allow-list, so that nothing an
+   earlier step did, nor raw HTML an editor typed, escapes it.
+5. Library images (``![alt](image:42)``) become responsive pictures (images/embedding.py)
+   and trailers' placeholders their facades (markup/trailers.py): after sanitising,
+   because that markup is ours, built from the library's fields and validated video ids.
+
+``french_typography`` applies step 2 to plain text (titles, standfirsts) and
+``reading_time`` estimates minutes from the stored HTML.
+"""
+
+import html
+import re
+import secrets
+import threading
+import time
+import unicodedata
+import xml.etree.ElementTree as etree
+from collections import OrderedDict
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
+import nh3
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import FootnoteInlineProcessor
+from markdown.extensions.toc import remove_fnrefs, render_inner_html, strip_tags
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from images.embedding import SCHEME as IMAGE_SCHEME
+from images.embedding import embed_images, referenced_ids
+from markup import trailers
+
+# Brysbaert's 2019 meta-analysis of reading rates puts adults' silent reading of non-fiction
+# at about 238 words a minute, measured mostly in English. French words run a little longer,
+# so 230 rounds down, towards a reader who takes their time; elided forms (« l’histoire »)
+# count as one word, as a reader's eye takes them.
+WORDS_PER_MINUTE = 230
+
+NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"
+
+# --------------------------------------------------------------------------- limits
+
+# Python-Markdown is not linear on every input: runs of unclosed openers (``[``, ``![](``,
+# ``[^``, ``<http``) cost it time in the square of their number, and nesting (lists,
+# quotes, emphasis, spoiler blocks) costs it Python's stack. Whoever can save an article
+# could otherwise stall a worker for minutes with a few kilobytes. So every rendering is
+# bounded three ways, each refusing the text with a message that says where and what.
+#
+# Twice a long feature (about 20,000 characters), some 6,500 words: the longest article a
+# contributor can save. A dense text of this length, links and emphasis in every
+# sentence, renders in 0.1 to 0.2 s of processor time on this project's 2-core machine
+# alone, and in up to twice that inside a request, for reasons not yet found.
+BODY_MAX_CHARS = 40_000
+# Processor time one rendering may take, counted on its own thread (time.thread_time) so
+# that a busy server does not refuse a text it would accept when idle. Half as much again
+# as the longest text a contributor can save needs, and well under a second with what a
+# save does besides: a save renders the body once (see _sanitised).
+RENDER_CPU_SECONDS = 0.5
+# The longest block (the text between two blank lines: a paragraph, a list, a table): a
+# block processor's run over it is one step the budget cannot interrupt, linear in its
+# length. About 1,600 words, or a table of a few hundred rows.
+BLOCK_MAX_CHARS = 10_000
+# And its lines: a table's rows cost more than their characters say.
+BLOCK_MAX_LINES = 500
+# Code blocks between ``` fences: Python-Markdown looks for each from the start of the
+# text again, taking time in their number times the length of the text.
+MAX_CODE_BLOCKS = 100
+# The longest footnote label, ``[^…]``: a word or two, as editors write them.
+FOOTNOTE_LABEL_MAX = 60
+# Python's HTML parser, which Python-Markdown runs over the whole text for raw HTML,
+# scans from each ``<`` that opens a tag to the ``>`` that closes it, and nh3 takes time
+# in the square of how deep block elements nest: both are bounded by counting the tags an
+# editor typed, and the characters between each opening ``<`` and its ``>``.
+RAW_HTML_MAX_TAGS = 1_000
+RAW_HTML_MAX_SCAN = 200_000
+# Elements in the rendered text (paragraphs, headings, links, emphasis…): the reading
+# time and the search index read each of them again with Python's HTML parser. A long
+# feature holds a few hundred.
+MAX_ELEMENTS = 3_000
+# Library images and trailers one text may show: each becomes a few kilobytes of
+# <picture> or facade markup, stored and served with every page.
+MAX_EMBEDS = 100
+
+
+class TextTooComplex(ValueError):
+    """A text refused before it could cost the server too much; ``str()`` says why."""
+
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.line = line
+
+    @classmethod
+    def too_long(cls, length):
+        return cls(
+            gettext(
+                "The text is too long: %(length)s characters, for at most %(limit)s. "
+                "Shorten it, or split it into several articles."
+            )
+            % {
+                "length": number_format(length, force_grouping=True),
+                "limit": number_format(BODY_MAX_CHARS, force_grouping=True),
+            }
+        )
+
+    @classmethod
+    def too_deep(cls, line):
+        return cls(
+            gettext(
+                "lists, quotes, spoiler blocks or emphasis are nested too deeply here to be "
+                "shown: flatten this passage."
+            ),
+            line,
+        )
+
+    @classmethod
+    def too_slow(cls, line):
+        return cls(
+            gettext(
+                "this passage would take too long to lay out: a long run of [, *, _, < or "
+                "other Markdown signs, or many brackets never closed. Put a \\ before the "
+                "signs meant as text, or simplify the passage."
+            ),
+            line,
+        )
+
+    @classmethod
+    def block_too_long(cls, line):
+        return cls(
+            gettext(
+                "this paragraph, list or table is longer than %(characters)s characters or "
+                "%(lines)s lines: split it with a blank line."
+            )
+            % {
+                "characters": number_format(BLOCK_MAX_CHARS, force_grouping=True),
+                "lines": BLOCK_MAX_LINES,
+            },
+            line,
+        )
+
+    @classmethod
+    def too_many_code_blocks(cls, line):
+        return cls(
+            gettext("more than %(limit)s code blocks between ``` fences.")
+            % {"limit": MAX_CODE_BLOCKS},
+            line,
+        )
+
+    @classmethod
+    def too_much_html(cls, line):
+        return cls(
+            gettext(
+                "too many HTML tags, or a < never closed by its >: write this passage in "
+                "Markdown, or put a \\ before a < meant as text."
+            ),
+            line,
+        )
+
+    @classmethod
+    def too_many_elements(cls, count):
+        return cls(
+            gettext(
+                "The text holds %(count)s paragraphs, headings, links and other elements, "
+                "for at most %(limit)s: split it into several articles."
+            )
+            % {
+                "count": number_format(count, force_grouping=True),
+                "limit": number_format(MAX_ELEMENTS, force_grouping=True),
+            }
+        )
+
+    @classmethod
+    def too_many_embeds(cls, count):
+        return cls(
+            ngettext(
+                "The text shows %(count)s image or trailer, for at most %(limit)s.",
+                "The text shows %(count)s images and trailers, for at most %(limit)s: "
+                "move some into another article.",
+                count,
+            )
+            % {"count": count, "limit": MAX_EMBEDS}
+        )
+
+    @property
+    def message(self):
+        if self.line is None:
+            problem = str(self)
+            return problem[:1].upper() + problem[1:]
+        return gettext("Line %(line)s: %(problem)s") % {"line": self.line, "problem": self}
+
+
+class _OutOfTime(Exception):
+    """Raised inside the parser when its budget is spent."""
+
+
+class _BlockTooLong(Exception):
+    """Raised inside the parser when it is handed a block longer than BLOCK_MAX_CHARS."""
+
+
+class _Budget:
+    """
+    Processor time left for one rendering, checked at each step of the parser, and the
+    piece of text that step was given, to tell the editor where a refused text went wrong.
+    """
+
+    def __init__(self, seconds):
+        self.deadline = time.thread_time() + seconds
+        self.text = None
+        self.steps = 0
+
+    def check(self):
+        if time.thread_time() > self.deadline:
+            raise _OutOfTime
+
+    def tick(self):
+        """check(), for steps so small and many that the clock is read at every 64th."""
+        self.steps += 1
+        if not self.steps % 64:
+            self.check()
+
+    def guard(self, method, text_argument=None, block=False):
+        """
+        ``method``, refusing to start once the budget is spent, or, for a ``block``
+        processor, when the block (its argument number ``text_argument``) is longer than
+        a block may be. An inline processor's text is not measured: placeholders for
+        what was already parsed make it longer than what the editor typed.
+        """
+
+        def guarded(*args):
+            text = None
+            if text_argument is not None and len(args) > text_argument:
+                text = args[text_argument]
+            if isinstance(text, list):
+                # A block processor's run() takes the blocks left, its own first.
+                text = text[0] if text else None
+            if isinstance(text, str):
+                self.text = text
+                if block and (len(text) > BLOCK_MAX_CHARS or text.count("\n") >= BLOCK_MAX_LINES):
+                    raise _BlockTooLong
+            self.check()
+            return method(*args)
+
+        return guarded
+
+    def ticking(self, method):
+        def ticked():
+            self.tick()
+            return method()
+
+        return ticked
+
+    def bound(self, md):
+        """
+        Every block and inline processor of ``md`` checks the budget before it runs.
+
+        Python-Markdown's superlinear cases are many calls of these, each at most linear
+        in the text (a link pattern scanning ahead for its bracket), so a check at each
+        call stops any of them within a few milliseconds of the deadline.
+        """
+        for processor in md.parser.blockprocessors:
+            processor.test = self.guard(processor.test, 1, block=True)
+            processor.run = self.guard(processor.run, 1, block=True)
+        for pattern in md.inlinePatterns:
+            pattern.handleMatch = self.guard(pattern.handleMatch, 1)
+            # Asked for by the inline processor before each pattern is tried on each
+            # piece of text, a match or not: thousands of headings that no pattern
+            # matches are still thousands of steps.
+            pattern.getCompiledRegExp = self.ticking(pattern.getCompiledRegExp)
+        # Each of these runs once, over the whole text; the magazine's own check the
+        # budget as they go.
+        for processor in [*md.treeprocessors, *md.postprocessors]:
+            processor.run = self.guard(processor.run)
+        md.budget = self
+
+
+# --------------------------------------------------------------------------- typography
+
+# Spaces an editor types, plus the no-break ones a word processor pastes: all of them are
+# normalised to the one French typography asks for at that place.
+_SPACES = frozenset(" \t\r\n\u00a0\u202f\u2009\u2007\u2008\u200a")
+_OPENERS = frozenset("([{«“‘—–-/")
+_PUNCTUATION_CLUSTER = frozenset("?!;:")
+# What may follow ? or ! for them to be punctuation rather than code such as `!important`.
+_AFTER_EXCLAMATION = frozenset("?!.…»)]}”’\"',")
+
+_URL_RE = re.compile(r"(?:(?:https?|ftp)://|mailto:|www\.)[^\s<>«»\"\x00]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?'’…"
+
+# Python-Markdown leaves placeholders between STX and ETX in the tree until its last steps:
+# stashed raw HTML and entities, backslash escapes, automail entities, footnote markers.
+# They must come out byte for byte, so they are opaque tokens to the typography.
+_TOKEN_RE = re.compile(r"\x02amp\x03(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z0-9]+);|\x02[^\x02\x03]*\x03")
+_ESCAPE_RE = re.compile(r"\x02(\d+)\x03")
+_STASH_RE = re.compile(r"\x02wzxhzdk:(\d+)\x03")
+_ENTITY_RE = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z0-9]+);")
+
+_CHAR, _TOKEN, _BREAK = range(3)
+
+
+class _Entry:
+    """One character (or opaque token) of the running text, and where it came from."""
+
+    __slots__ = ("context", "frozen", "kind", "slot", "text")
+
+    def __init__(self, kind, text, slot, frozen=False, context=None):
+        self.kind = kind
+        self.text = text
+        self.slot = slot
+        self.frozen = frozen
+        # For tokens: the character they stand for, or None when they should be invisible
+        # to the rules (a raw inline tag, say).
+        self.context = context
+
+
+class _Typesetter:
+    """
+    French typography over text split across several strings.
+
+    A paragraph such as ``"Un *film* culte"?`` reaches the tree as several strings (the
+    paragraph's text, the ``em`` text, its tail); quotes and punctuation depend on their
+    neighbours across those boundaries, so the strings are laid out as one sequence of
+    entries, rewritten, then handed back to the slots they came from.
+    """
+
+    def __init__(self, stash=None, budget=None):
+        self.entries = []
+        self.stash = stash or []
+        self.budget = budget
+
+    # Building the sequence.
+
+    def add_text(self, text, slot, frozen=False):
+        position = 0
+        for match in _TOKEN_RE.finditer(text):
+            self._add_chars(text[position : match.start()], slot, frozen)
+            token = match.group()
+            self.entries.append(_Entry(_TOKEN, token, slot, True, self._token_context(token)))
+            position = match.end()
+        self._add_chars(text[position:], slot, frozen)
+
+    def _add_chars(self, text, slot, frozen):
+        self.entries.extend(_Entry(_CHAR, char, slot, frozen) for char in text)
+
+    def add_break(self, reset=True):
+        # A block boundary ends any open quotation; a <br> only reads as a new line.
+        self.entries.append(_Entry(_BREAK, "", None, True, "\n" if reset else " "))
+
+    def _token_context(self, token):
+        if token.startswith("\x02amp\x03"):
+            return html.unescape("&" + token[5:])
+        if match := _ESCAPE_RE.fullmatch(token):
+            return chr(int(match.group(1)))
+        if match := _STASH_RE.fullmatch(token):
+            index = int(match.group(1))
+            raw = self.stash[index] if index < len(self.stash) else ""
+            if isinstance(raw, str) and _ENTITY_RE.fullmatch(raw):
+                return html.unescape(raw)
+        return None
+
+    # Reading around an entry.
+
+    def _visible(self, entry, last):
+        if entry.kind == _CHAR:
+            return (entry.text[-1] if last else entry.text[0]) if entry.text else None
+        if not entry.context:
+            return None
+        return entry.context[-1] if last else entry.context[0]
+
+    def previous_char(self, index):
+        for position in range(index - 1, -1, -1):
+            char = self._visible(self.entries[position], last=True)
+            if char is not None:
+                return char
+        return None
+
+    def next_char(self, index):
+        for position in range(index + 1, len(self.entries)):
+            char = self._visible(self.entries[position], last=False)
+            if char is not None:
+                return char
+        return None
+
+    def _space_run(self, indices):
+        """Editable space entries next to an entry, walking ``indices`` outwards."""
+        run = []
+        for index in indices:
+            entry = self.entries[index]
+            if entry.kind == _TOKEN and entry.context is None:
+                continue
+            if entry.kind == _CHAR and not entry.frozen and entry.text == "":
+                continue
+            if entry.kind == _CHAR and not entry.frozen and entry.text in _SPACES:
+                run.append(index)
+                continue
+            break
+        return run
+
+    def _set_space_before(self, index, space):
+        run = self._space_run(range(index - 1, -1, -1))
+        if run:
+            self._replace_run(run, space)
+            return
+        previous = self.previous_char(index)
+        if previous is None or previous == "\n" or previous in _SPACES:
+            return
+        if previous in _PUNCTUATION_CLUSTER or previous in _OPENERS:
+            return
+        self.entries[index].text = space + self.entries[index].text
+
+    def _set_space_after(self, index, space):
+        run = self._space_run(range(index + 1, len(self.entries)))
+        if run:
+            self._replace_run(run, space)
+            return
+        following = self.next_char(index)
+        if following is None or following in _SPACES or following == "\n":
+            return
+        self.entries[index].text += space
+
+    def _replace_run(self, run, space):
+        for index in run:
+            self.entries[index].text = ""
+        self.entries[min(run)].text = space
+
+    # Rewriting.
+
+    def _freeze_urls(self):
+        characters = []
+        for entry in self.entries:
+            if entry.kind == _CHAR:
+                characters.append(entry.text or "\x00")
+            else:
+                characters.append(entry.context if entry.context else "\x00")
+        flat = "".join(char[:1] for char in characters)
+        for match in _URL_RE.finditer(flat):
+            start, end = match.span()
+            # Punctuation closing the sentence is not part of the address, but the bracket
+            # of https://fr.wikipedia.org/wiki/Dune_(film) is.
+            # Brackets are counted once, then kept up to date: counting them again for
+            # each character taken off made an address ending in a long run of ``)``
+            # cost the square of its length.
+            url = flat[start:end]
+            counts = {char: url.count(char) for char in "()[]"}
+            while end > start and flat[end - 1] in _URL_TRAILING + ")]":
+                closing = flat[end - 1]
+                opening = {")": "(", "]": "["}.get(closing)
+                if opening and counts[opening] >= counts[closing]:
+                    break
+                if opening:
+                    counts[closing] -= 1
+                end -= 1
+            for entry in self.entries[start:end]:
+                entry.frozen = True
+
+    def run(self):
+        self._freeze_urls()
+        quote_depth = 0
+        entries = self.entries
+        for index, entry in enumerate(entries):
+            if self.budget and index % 4096 == 0:
+                self.budget.check()
+            if entry.kind == _BREAK and entry.context == "\n":
+                quote_depth = 0
+            if entry.kind != _CHAR or entry.frozen or len(entry.text) != 1:
+                continue
+            char = entry.text
+            if char == "." and self._is_ellipsis(index):
+                entry.text = "…"
+                entries[index + 1].text = entries[index + 2].text = ""
+            elif char == "'":
+                previous, following = self.previous_char(index), self.next_char(index)
+                if previous and following and previous.isalnum() and following.isalnum():
+                    entry.text = "’"
+            elif char == '"':
+                quote_depth = self._straight_quote(index, quote_depth)
+            elif char == "«":
+                self._set_space_after(index, NBSP)
+            elif char == "»":
+                self._set_space_before(index, NBSP)
+            elif char in ";:":
+                following = self.next_char(index)
+                # Only a colon followed by a space is punctuation: 20:30, 16:9, std::move
+                # and mailto: are left alone.
+                if following is None or following in _SPACES or following == "\n":
+                    self._set_space_before(index, NBSP if char == ":" else NARROW_NBSP)
+            elif char in "?!":
+                following = self.next_char(index)
+                if following is None or following in _SPACES or following in _AFTER_EXCLAMATION:
+                    self._set_space_before(index, NARROW_NBSP)
+
+    def _is_ellipsis(self, index):
+        following = self.entries[index + 1 : index + 3]
+        return len(following) == 2 and all(
+            entry.kind == _CHAR and not entry.frozen and entry.text == "." for entry in following
+        )
+
+    def _straight_quote(self, index, depth):
+        previous, following = self.previous_char(index), self.next_char(index)
+        after_space = previous is None or previous in _SPACES or previous in _OPENERS
+        before_space = following is None or following in _SPACES
+        entry = self.entries[index]
+        if after_space and not (before_space and depth > 0):
+            entry.text = "«"
+            self._set_space_after(index, NBSP)
+            return depth + 1
+        if depth > 0:
+            entry.text = "»"
+            self._set_space_before(index, NBSP)
+            return depth - 1
+        # An unmatched closing quote (inches, a typo) is left as typed rather than guessed.
+        return depth
+
+    def texts(self):
+        """The rewritten string of each slot, in the order slots were added."""
+        parts = {}
+        for entry in self.entries:
+            if entry.slot is not None:
+                parts.setdefault(entry.slot, []).append(entry.text)
+        return {slot: "".join(texts) for slot, texts in parts.items()}
+
+
+def french_typography(text):
+    """French spacing, quotes, apostrophes and ellipses in plain text; idempotent."""
+    if not text:
+        return text or ""
+    typesetter = _Typesetter()
+    typesetter.add_text(text, 0)
+    typesetter.run()
+    return typesetter.texts()[0]
+
+
+# Everything not listed here breaks the flow of text: quotes and spacing do not carry over.
+_INLINE_TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "cite", "del", "dfn", "em", "i", "img", "ins", "mark", "q",
+    "s", "small", "span", "strong", "sub", "sup", "u",
+})  # fmt: skip
+_UNTOUCHED_TAGS = frozenset({"code", "kbd", "pre", "samp", "script", "style", "textarea"})
+
+
+class FrenchTypographyTreeprocessor(Treeprocessor):
+    def run(self, root):
+        typesetter = _Typesetter(self.md.htmlStash.rawHtmlBlocks, self.md.budget)
+        slots = {}
+        self._walk(root, typesetter, slots)
+        typesetter.run()
+        for slot, text in typesetter.texts().items():
+            element, attribute = slots[slot]
+            if getattr(element, attribute) != text:
+                setattr(element, attribute, text)
+
+    def _walk(self, element, typesetter, slots):
+        if element.tag in _UNTOUCHED_TAGS or self._is_url_link(element):
+            # Still added (frozen) so neighbours see a word there, not a gap.
+            typesetter.add_text("".join(element.itertext()), None, frozen=True)
+            return
+        if element.tag == "br":
+            typesetter.add_break(reset=False)
+            return
+        block = element.tag not in _INLINE_TAGS
+        if block:
+            typesetter.add_break()
+        self._add(element, "text", typesetter, slots)
+        for child in element:
+            self._walk(child, typesetter, slots)
+            self._add(child, "tail", typesetter, slots)
+        if block:
+            typesetter.add_break()
+
+    def _add(self, element, attribute, typesetter, slots):
+        text = getattr(element, attribute)
+        if not text:
+            return
+        # AtomicString is Python-Markdown's own "leave this alone" (autolinks, e-mails).
+        frozen = isinstance(text, AtomicString)
+        slot = None if frozen else len(slots)
+        if slot is not None:
+            slots[slot] = (element, attribute)
+        typesetter.add_text(text, slot, frozen=frozen)
+
+    @staticmethod
+    def _is_url_link(element):
+        if element.tag != "a":
+            return False
+        text = "".join(element.itertext()).strip()
+        if not text or any(char.isspace() for char in text):
+            return False
+        if _URL_RE.fullmatch(text):
+            return True
+        # « example.com/film » shown for its own address, without the scheme.
+        return any(char in text for char in "./@") and text in element.get("href", "")
+
+
+# --------------------------------------------------------------------------- headings
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o"})
+
+
+def slugify(value, separator="-"):
+    """« Le contexte de la grève à Hollywood » → le-contexte-de-la-greve-a-hollywood.
+
+    Accents are folded so ids survive being typed in a URL, but letters of other scripts
+    are kept rather than dropped, so a Japanese title still gets a meaningful id.
+    """
+    value = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
+    value = "".join(char for char in value if not unicodedata.combining(char))
+    # Recomposed so that scripts NFKD splits apart (Hangul) keep their usual form.
+    value = unicodedata.normalize("NFC", value).lower()
+    return re.sub(r"[\W_]+", separator, value).strip(separator)
+
+
+class HeadingTreeprocessor(Treeprocessor):
+    """Demotes h1 to h2 and gives every heading an id, numbered -1, -2 when repeated.
+
+    Runs before the toc extension, which keeps the ids it finds: its own numbering
+    appends ``_1``, out of step with the hyphenated slugs.
+    """
+
+    def run(self, root):
+        used = {element.get("id") for element in root.iter() if element.get("id")}
+        # The last number given to each base, so that the thousandth « Titre » does not
+        # try the 999 numbers taken before it.
+        numbers = {}
+        for element in root.iter():
+            self.md.budget.check()
+            if element.tag == "h1":
+                element.tag = "h2"
+            if element.tag in {"h2", "h3", "h4", "h5", "h6"} and "id" not in element.attrib:
+                name = strip_tags(render_inner_html(remove_fnrefs(element), self.md))
+                base = slugify(html.unescape(name)) or "section"
+                element.set("id", self._unique(base, used, numbers))
+
+    @staticmethod
+    def _unique(base, used, numbers):
+        candidate, number = base, numbers.get(base, 0)
+        if number:
+            candidate = f"{base}-{number}"
+        while candidate in used:
+            number += 1
+            candidate = f"{base}-{number}"
+        numbers[base] = number
+        used.add(candidate)
+        return candidate
+
+
+# --------------------------------------------------------------------------- spoilers and trailers
+
+# Up to three spaces of indentation, as Markdown allows before a block: four make code.
+_SPOILER_OPEN_RE = re.compile(r" {0,3}:::[ \t]*spoiler(?:[ \t]+(?P<label>.*?))?[ \t]*", re.I)
+_SPOILER_CLOSE_RE = re.compile(r" {0,3}:::[ \t]*")
+# Whatever the parentheses hold is the trailer's, for the editor to be told what is wrong.
+_TRAILER_RE = re.compile(r" {0,3}@\[(?P<label>[^\[\]\n]*)\]\((?P<inside>[^\n]*)\)[ \t]*")
+
+
+class SpoilerBlockProcessor(BlockProcessor):
+    """
+    ``:::spoiler La fin du film``, Markdown, then ``:::``: a ``details`` element, closed,
+    so that the text stays hidden until the reader asks for it, with or without script.
+
+    Blocks nest, each ``:::spoiler`` waiting for its own ``:::``. One never closed runs
+    to the end of the text: hiding too much spoils nothing (the form refuses it anyway).
+    """
+
+    def test(self, parent, block):
+        return any(_SPOILER_OPEN_RE.fullmatch(line) for line in block.split("\n"))
+
+    def run(self, parent, blocks):
+        lines = blocks.pop(0).split("\n")
+        start = next(n for n, line in enumerate(lines) if _SPOILER_OPEN_RE.fullmatch(line))
+        if start:
+            self.parser.parseBlocks(parent, ["\n".join(lines[:start])])
+        opener = lines[start]
+        content, closed = self._content(lines[start + 1 :], blocks)
+        if not closed:
+            self.parser.md.magazine.unclosed_spoilers.append(opener.strip())
+        details = etree.SubElement(parent, "details", {"class": "spoiler"})
+        summary = etree.SubElement(details, "summary")
+        label = _SPOILER_OPEN_RE.fullmatch(opener).group("label")
+        # Part of the body, so in the body's language whatever the editor's admin speaks.
+        with translation.override(settings.CONTENT_LANGUAGE):
+            if label:
+                summary.text = gettext("Spoiler: %(label)s") % {"label": label}
+            else:
+                summary.text = gettext("Spoiler warning (click to show)")
+        self.parser.parseChunk(details, content)
+
+    @staticmethod
+    def _content(lines, blocks):
+        """The Markdown up to the matching ``:::``, and whether there was one."""
+        kept, depth = [], 1
+        while True:
+            for number, line in enumerate(lines):
+                if _SPOILER_OPEN_RE.fullmatch(line):
+                    depth += 1
+                elif _SPOILER_CLOSE_RE.fullmatch(line):
+                    depth -= 1
+                    if depth == 0:
+                        kept.append("\n".join(lines[:number]))
+                        rest = "\n".join(lines[number + 1 :])
+                        if rest.strip():
+                            blocks.insert(0, rest)
+                        return "\n\n".join(kept), True
+            kept.append("\n".join(lines))
+            if not blocks:
+                return "\n\n".join(kept), False
+            lines = blocks.pop(0).split("\n")
+
+
+class TrailerBlockProcessor(BlockProcessor):
+    """
+    A paragraph holding only ``@[Label](URL)`` or ``@[Label](URL image:42)``: a placeholder
+    paragraph, replaced after sanitising by the trailer's facade (markup/trailers.py).
+
+    The placeholder's text carries a key drawn afresh for each rendering, so nothing an
+    editor types can pass for one.
+    """
+
+    def test(self, parent, block):
+        return _TRAILER_RE.fullmatch(block) is not None
+
+    def run(self, parent, blocks):
+        match = _TRAILER_RE.fullmatch(blocks.pop(0))
+        state = self.parser.md.magazine
+        state.trailers.append(
+            trailers.Trailer.from_markdown(
+                match.group().strip(),
+                french_typography(match.group("label")),
+                match.group("inside"),
+            )
+        )
+        placeholder = etree.SubElement(parent, "p")
+        # Atomic: neither inline Markdown nor typography may touch it.
+        placeholder.text = AtomicString(state.placeholder(len(state.trailers) - 1))
+
+
+class _Magazine:
+    """What the magazine's own syntaxes found in one rendering, for the steps after nh3."""
+
+    def __init__(self):
+        self.key = secrets.token_hex(16)
+        self.trailers = []
+        self.unclosed_spoilers = []
+
+    def placeholder(self, index):
+        return f"trailer-{self.key}-{index}"
+
+    @property
+    def placeholder_re(self):
+        return re.compile(rf"<p>trailer-{self.key}-(\d+)</p>")
+
+
+class MagazineExtension(Extension):
+    def extendMarkdown(self, md):
+        md.magazine = _Magazine()
+        # Before every block processor of Python-Markdown's own (the highest is 100),
+        # as the admonition extension does, so that no paragraph swallows them first.
+        md.parser.blockprocessors.register(SpoilerBlockProcessor(md.parser), "spoiler", 106)
+        md.parser.blockprocessors.register(TrailerBlockProcessor(md.parser), "trailer", 105)
+        # After "inline" (20), which produces the final text nodes; before "prettify" (10),
+        # which only adds layout newlines.
+        md.treeprocessors.register(FrenchTypographyTreeprocessor(md), "french_typography", 17)
+        # Before "toc" (5), so that it finds the ids set and keeps them.
+        md.treeprocessors.register(HeadingTreeprocessor(md), "magazine_headings", 7)
+        # The footnotes extension looks for a note's call with ``\[\^([^\]]*)\]``, which
+        # scans to the end of the paragraph from every ``[^`` that is never closed, inside
+        # one regular-expression search the budget cannot interrupt. A label is a word
+        # or two: bounded, the search is linear.
+        footnotes = md.inlinePatterns["footnote"].footnotes
+        md.inlinePatterns.register(
+            FootnoteInlineProcessor(rf"\[\^([^\]\n]{{1,{FOOTNOTE_LABEL_MAX}}})\]", footnotes),
+            "footnote",
+            175,
+        )
+
+
+def _markdown():
+    return markdown.Markdown(
+        extensions=[
+            "fenced_code",
+            "sane_lists",
+            "tables",
+            "footnotes",
+            MagazineExtension(),
+        ],
+        extension_configs={
+            # An align attribute survives sanitising; a style attribute would not.
+            "tables": {"use_align_attribute": True},
+            "footnotes": {
+                "BACKLINK_TITLE": gettext("Back to the text of note %d"),
+                # U+FE0E asks for the text arrow, not the emoji iOS would draw.
+                "BACKLINK_TEXT": "&#8617;&#65038;",
+            },
+        },
+        output_format="html",
+    )
+
+
+# --------------------------------------------------------------------------- sanitising
+
+_ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "blockquote", "ul", "ol", "li",
+    "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "img", "hr", "br", "sup",
+    "sub", "del", "abbr", "figure", "figcaption", "div", "details", "summary",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "sup": {"id"},
+    "li": {"id"},
+}
+_ALIGNMENTS = {"align": {"left", "center", "right"}}
+# Content that means nothing, or something dangerous, once its element is gone. Other
+# stripped elements (font, span…) keep their text. ``details`` is kept without any
+# attribute: an editor's ``open`` would show a spoiler to readers who did not ask.
+_DROPPED_WITH_CONTENT = {
+    "script", "style", "template", "noscript", "noembed", "noframes", "iframe", "object",
+    "embed", "svg", "math", "textarea", "select", "title", "xmp", "head",
+}  # fmt: skip
+
+_HEADING_ID_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_FOOTNOTE_ID_RE = re.compile(r"fn(?:ref\d*)?:[\w.-]+")
+_DANGEROUS_SCHEME_RE = re.compile(r"(?:javascript|vbscript|data):")
+_IGNORED_IN_URL_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200f\u2028-\u202f\ufeff]")
+
+
+def _filter_attribute(tag, attribute, value):
+    if attribute == "id":
+        # Ids name elements in the page's global scope (window.<id>): only the shapes the
+        # pipeline itself produces, heading slugs and footnote anchors, are kept.
+        pattern = _FOOTNOTE_ID_RE if tag in {"sup", "li"} else _HEADING_ID_RE
+        return value if pattern.fullmatch(value) else None
+    if attribute in {"href", "src"}:
+        # nh3 already checks schemes; this repeats the check the way a browser reads the
+        # value, with every space and control character removed, in case parsers disagree.
+        normalised = _IGNORED_IN_URL_RE.sub("", html.unescape(value)).lower()
+        if normalised.startswith(f"{IMAGE_SCHEME}:") and (tag, attribute) != ("img", "src"):
+            # A library reference means something only as an image's address.
+            return None
+        return None if _DANGEROUS_SCHEME_RE.match(normalised) else value
+    if attribute in {"width", "height", "start"}:
+        return value if value.isascii() and value.isdigit() else None
+    return value
+
+
+_CLEANER = nh3.Cleaner(
+    tags=_ALLOWED_TAGS,
+    clean_content_tags=_DROPPED_WITH_CONTENT,
+    attributes=_ALLOWED_ATTRIBUTES,
+    attribute_filter=_filter_attribute,
+    tag_attribute_values={"th": _ALIGNMENTS, "td": _ALIGNMENTS},
+    allowed_classes={
+        "div": {"footnote"},
+        "a": {"footnote-ref", "footnote-backref"},
+        "details": {"spoiler"},
+    },
+    url_schemes={"http", "https", "mailto", IMAGE_SCHEME},
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+)
+
+
+def render_markdown(source, *, for_editor=False):
+    """
+    Sanitised HTML for an editor's Markdown, ready to be stored and printed as is.
+
+    ``for_editor`` is the writing preview's: a trailer that cannot be shown is replaced
+    by the reason, where readers see nothing.
+    """
+    if not source:
+        return ""
+    sanitised, magazine = _sanitised(source)
+    html_text = embed_images(sanitised)
+    if not magazine.trailers:
+        return html_text
+    if for_editor:
+        _find_lines(source, magazine.trailers)
+    images = trailers.posters(magazine.trailers)
+
+    def facade(match):
+        trailer = magazine.trailers[int(match.group(1))]
+        return trailers.draw(trailer, images, for_editor=for_editor)
+
+    return magazine.placeholder_re.sub(facade, html_text)
+
+
+def image_references(source):
+    """The library numbers ``![…](image:N)`` and trailers' posters in an editor's Markdown."""
+    if not source:
+        return []
+    sanitised, magazine = _sanitised(source)
+    ids = referenced_ids(sanitised)
+    posters = [trailer.library_poster_id for trailer in magazine.trailers]
+    return list(dict.fromkeys([*ids, *filter(None, posters)]))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in the text that keeps it from showing as written, and the line it is on."""
+
+    line: int | None
+    # What it is about, in a word: « bande-annonce », « spoiler ».
+    subject: str
+    message: str
+    # The library number it is about, for the form not to report it twice.
+    image_id: int | None = None
+
+
+def body_problems(source):
+    """Trailers that cannot be shown and spoiler blocks never closed, in the text's order."""
+    if not source:
+        return []
+    _, magazine = _sanitised(source)
+    problems = []
+    for opener, line in zip(
+        magazine.unclosed_spoilers, _lines(source, magazine.unclosed_spoilers), strict=True
+    ):
+        message = gettext(
+            "the block opened by « %(opener)s » is never closed: end it with a line holding "
+            "only :::"
+        ) % {"opener": opener}
+        problems.append(Problem(line, gettext("spoiler"), message))
+    _find_lines(source, magazine.trailers)
+    images = trailers.posters(magazine.trailers)
+    for trailer in magazine.trailers:
+        subject = gettext("trailer")
+        if trailer.problem:
+            problems.append(Problem(trailer.line, subject, trailer.problem))
+        elif trailer.poster_missing(images):
+            problem = trailer.poster_problem()
+            problems.append(Problem(trailer.line, subject, problem, trailer.poster_id))
+    return sorted(problems, key=lambda problem: problem.line or 0)
+
+
+# The texts parsed last, and what each gave: the form's checks, the save and the search
+# index all read the same body in one request, and parse it once. A parse depends only
+# on the text and the language of the messages it holds; images and posters, which can
+# change, are read from the database after it.
+_PARSED = OrderedDict()
+_PARSED_KEPT = 8
+_PARSED_LOCK = threading.Lock()
+
+
+def _sanitised(source):
+    key = (source, translation.get_language())
+    with _PARSED_LOCK:
+        parsed = _PARSED.get(key)
+        if parsed is not None:
+            _PARSED.move_to_end(key)
+    if parsed is None:
+        try:
+            parsed = _parse(source)
+        except TextTooComplex as refusal:
+            # Refusals are remembered too: a text that spent the budget once must not
+            # spend it again for each check the form makes.
+            parsed = refusal
+        with _PARSED_LOCK:
+            _PARSED[key] = parsed
+            while len(_PARSED) > _PARSED_KEPT:
+                _PARSED.popitem(last=False)
+    if isinstance(parsed, TextTooComplex):
+        raise parsed.with_traceback(None)
+    return parsed
+
+
+def _parse(source):
+    """Sanitised HTML and what the magazine's syntaxes found, or TextTooComplex."""
+    if len(source) > BODY_MAX_CHARS:
+        raise TextTooComplex.too_long(len(source))
+    _check_raw_html(source)
+    _check_code_blocks(source)
+    md = _markdown()
+    budget = _Budget(RENDER_CPU_SECONDS)
+    budget.bound(md)
+    try:
+        converted = md.convert(source)
+    except _OutOfTime:
+        raise TextTooComplex.too_slow(_line_of(source, budget.text)) from None
+    except _BlockTooLong:
+        raise TextTooComplex.block_too_long(_line_of(source, budget.text)) from None
+    except RecursionError:
+        raise TextTooComplex.too_deep(_line_of(source, budget.text)) from None
+    sanitised = _CLEANER.clean(converted)
+    embeds = len(md.magazine.trailers) + sanitised.count("<img")
+    if embeds > MAX_EMBEDS:
+        raise TextTooComplex.too_many_embeds(embeds)
+    # nh3 escapes every < in text: each one left opens or closes an element.
+    elements = sanitised.count("<") - sanitised.count("</")
+    if elements > MAX_ELEMENTS:
+        raise TextTooComplex.too_many_elements(elements)
+    return sanitised, md.magazine
+
+
+_TAG_OPENING_RE = re.compile(r"<[A-Za-z/!?]")
+
+
+def _check_raw_html(source):
+    """Refuses more raw HTML than the parsers can take in a bounded time (see the limits)."""
+    scanned = 0
+    for count, opening in enumerate(_TAG_OPENING_RE.finditer(source), start=1):
+        end = source.find(">", opening.end())
+        scanned += (len(source) if end < 0 else end) - opening.start()
+        if count > RAW_HTML_MAX_TAGS or scanned > RAW_HTML_MAX_SCAN:
+            raise TextTooComplex.too_much_html(source.count("\n", 0, opening.start()) + 1)
+
+
+_FENCE_RE = re.compile(r"^ {0,3}(?:`{3,}|~{3,})", re.MULTILINE)
+
+
+def _check_code_blocks(source):
+    for count, fence in enumerate(_FENCE_RE.finditer(source), start=1):
+        # Two fences a block.
+        if count > 2 * MAX_CODE_BLOCKS:
+            raise TextTooComplex.too_many_code_blocks(source.count("\n", 0, fence.start()) + 1)
+
+
+def _line_of(source, text):
+    """The line of ``source`` where ``text``, a piece the parser was working on, begins."""
+    if not text:
+        return None
+    # Its first line that holds no placeholder of Python-Markdown's (\x02…\x03), which
+    # the source does not have.
+    for line in text.split("\n"):
+        piece = _TOKEN_RE.split(line)[0].strip()[:80]
+        found = _lines(source, [piece])[0] if piece else None
+        if found is not None:
+            return found
+    return None
+
+
+def _find_lines(source, found):
+    for trailer, line in zip(found, _lines(source, [t.source for t in found]), strict=True):
+        trailer.line = line
+
+
+def _lines(source, texts):
+    """
+    The line each of ``texts`` starts on in ``source``, searched in order: what the
+    block processors saw, as Python-Markdown prepared it (line ends and tabs normalised,
+    quote markers and list indentation taken off), is still a piece of one line.
+    """
+    prepared = source.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    lines, position = [], 0
+    # Line ends are counted from the last place found, not from the start each time:
+    # a text with thousands of problems must not cost their number times its length.
+    counted_to, line = 0, 1
+    for text in texts:
+        found = prepared.find(text, position)
+        if found < 0:
+            found = prepared.find(text)
+        if found < 0:
+            lines.append(None)
+            continue
+        if found < counted_to:
+            counted_to, line = 0, 1
+        line += prepared.count("\n", counted_to, found)
+        counted_to = found
+        lines.append(line)
+        position = found + len(text)
+    return lines
+
+
+# --------------------------------------------------------------------------- reading time
+
+_BREAKING_TAGS = _ALLOWED_TAGS - _INLINE_TAGS | {"br"}
+
+
+class _TextCounter(HTMLParser):
+    """Collects the words a reader reads: text only, without code listings or note calls."""
+
+    _SKIPPED = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIPPED:
+            self.skipping += 1
+        elif tag in _BREAKING_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BREAKING_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def count_words(html_text):
+    counter = _TextCounter()
+    counter.feed(html_text or "")
+    counter.close()
+    # A word is a run between spaces holding a letter or digit: « ? » and — stand alone in
+    # French typography and are not words; l’histoire is one.
+    return sum(
+        1 for token in "".join(counter.parts).split() if any(char.isalnum() for char in token)
+    )
+
+
+def reading_time(html_text):
+    """Minutes to read rendered HTML, rounded to the nearest minute, at least one."""
+    minutes = count_words(html_text) / WORDS_PER_MINUTE
+    # int(x + 0.5) rather than round(): banker's rounding would turn 2.5 into 2.
+    return max(1, int(minutes + 0.5))
+
+
+# The pipeline's own markup (nh3's output): lowercase tags, quoted attributes.
+_DETAILS_RE = re.compile(r"<(/?)details\b[^>]*>")
+_SUMMARY_RE = re.compile(r"<summary>(.*?)</summary>", re.S)
+
+
+def replace_spoilers(html_text, replacement):
+    """
+    Stored HTML with each outermost spoiler block (and any ``details`` an editor typed)
+    replaced by ``replacement(summary)``, the summary's HTML as safe markup: for the
+    places where a closed block cannot be trusted to stay closed.
+    """
+    parts, position, depth, start = [], 0, 0, None
+    for tag in _DETAILS_RE.finditer(html_text):
+        if tag.group(1) != "/":
+            if depth == 0:
+                start = tag.start()
+            depth += 1
+            continue
+        depth = max(depth - 1, 0)
+        if depth == 0 and start is not None:
+            summary = _SUMMARY_RE.search(html_text, start, tag.end())
+            # Sanitised when the body was saved, like the rest of body_html.
+            label = mark_safe(summary.group(1)) if summary else ""  # noqa: S308
+            parts += [html_text[position:start], str(replacement(label))]
+            position, start = tag.end(), None
+    parts.append(html_text[position:])
+    return "".join(parts)

@@ -1,0 +1,9 @@
+# Django's admin autodiscovery imports ``newsroom.admin``: every ModelAdmin of the
+# newsroom registers itself from here, whatever app its model belongs to.
+from newsroom.admin import (  # noqa: F401
+    articles,
+    authors,
+    images,
+    tags,
+    works,
+)

@@ -1,0 +1,257 @@
+import re
+import uuid
+
+from django import forms
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from images.models import Image
+from markup.rendering import TextTooComplex, body_problems, image_references
+from newsroom import workflow
+
+DRAFT_KEY_RE = re.compile(r"[0-9a-f]{32}")
+
+MISSING_VERSION = _(
+    "This form does not say which version of the article it was opened with, so saving it "
+    "could overwrite a colleague's work. Copy your text, then reload the page."
+)
+
+
+class ConcurrentEdit(Exception):
+    """Someone saved the article after the form was validated and before it was saved."""
+
+
+class FormState:
+    """A hidden value about the form itself: never reported as a change to the article."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class VersionField(FormState, forms.IntegerField):
+    pass
+
+
+class DraftKeyField(FormState, forms.CharField):
+    pass
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The newsroom's article form."""
+
+    mark_as_update = forms.BooleanField(
+        label=_("This edit is an update"),
+        required=False,
+        help_text=_(
+            "Tick when the edit changes what readers learn (new facts, a new development): "
+            "the page then says « Mis à jour le … » with today's date. Leave it for typos."
+        ),
+    )
+    # The version the form was opened with. A bound form shows back the value
+    # it was posted with, so a refused form stays refused when posted again.
+    version = VersionField(required=False, min_value=1)
+    # Names this opening of the form in the browser's autosave; once it is
+    # saved, the browser is told to forget the draft stored under it.
+    draft_key = DraftKeyField(required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "standfirst",
+            "body",
+            "status",
+            "published_at",
+            "section",
+            "is_featured",
+            "featured_image",
+            "tags",
+            "works",
+            "reviewed_work",
+            "rating",
+            "spoilers",
+            "embargo_until",
+            "ai_usage",
+            "ai_usage_note",
+            "seo_title",
+            "seo_description",
+        ]
+
+    class Media:
+        css = {"all": ["admin-extra/writing.css"]}
+        js = ["admin-extra/writing.js", "admin-extra/autosave.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edit_conflict = False
+        if not self.is_bound:
+            self.fields["draft_key"].initial = uuid.uuid4().hex
+            if self.instance.pk is not None:
+                self.fields["version"].initial = self.instance.version
+
+    def clean_draft_key(self):
+        # Only ever used as a name; anything else is dropped rather than refused.
+        key = self.cleaned_data["draft_key"]
+        return key if DRAFT_KEY_RE.fullmatch(key) else ""
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        try:
+            # Trailers with an address or poster not understood, spoiler blocks left
+            # open: each named by its line, since readers would not see them as written.
+            problems = body_problems(body)
+        except TextTooComplex as refusal:
+            raise forms.ValidationError(refusal.message, code="too_complex") from None
+        errors = [
+            forms.ValidationError(
+                gettext("Line %(line)s (%(subject)s): %(problem)s")
+                % {"line": p.line or "?", "subject": p.subject, "problem": p.message},
+                code="body_syntax",
+            )
+            for p in problems
+        ]
+        referenced = image_references(body)
+        missing = sorted(
+            set(referenced)
+            - set(Image.objects.filter(pk__in=referenced).values_list("pk", flat=True))
+            - {p.image_id for p in problems}
+        )
+        if missing:
+            errors.append(
+                forms.ValidationError(
+                    ngettext(
+                        "The text shows image no. %(numbers)s, which is not in the media "
+                        "library: check the number, or insert the image with the toolbar's "
+                        "Image button.",
+                        "The text shows images no. %(numbers)s, which are not in the media "
+                        "library: check the numbers, or insert the images with the toolbar's "
+                        "Image button.",
+                        len(missing),
+                    )
+                    % {"numbers": ", ".join(map(str, missing))},
+                    code="unknown_image",
+                )
+            )
+        if errors:
+            raise forms.ValidationError(errors)
+        return body
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("ai_usage") not in (None, Article.AIUsage.NONE) and not (
+            cleaned_data.get("ai_usage_note", "").strip()
+        ):
+            self.add_error(
+                "ai_usage_note",
+                _("Tell readers in one sentence how AI was used in making this article."),
+            )
+        if cleaned_data.get("rating") is not None and cleaned_data.get("reviewed_work") is None:
+            self.add_error(
+                "rating",
+                _("A rating belongs to a review: choose the film or series it reviews."),
+            )
+        self.check_embargo(cleaned_data)
+        if self.instance.pk is not None and "version" not in self.errors:
+            self.check_version(cleaned_data.get("version"))
+        return cleaned_data
+
+    def check_embargo(self, cleaned_data):
+        """
+        Refuse a publication before the embargo ends, saying until when, rather
+        than leave it to the database's constraint.
+        """
+        names = ["status", "published_at", "embargo_until"]
+        if any(name in self.fields and name not in cleaned_data for name in names):
+            return  # Already refused for another reason.
+        # A field this user may not change is not in the form: it keeps its value.
+        status, published_at, until = (
+            cleaned_data[name] if name in self.fields else getattr(self.instance, name)
+            for name in names
+        )
+        if status != Article.Status.PUBLISHED:
+            return
+        # Left empty, Article.save() dates the publication now.
+        published_at = published_at or timezone.now()
+        if not workflow.breaks_embargo(until, published_at):
+            return
+        # clean() runs before the form writes onto the instance: it is still as stored.
+        if self.instance.is_published and published_at == self.instance.published_at:
+            self.add_error(
+                "embargo_until",
+                _(
+                    "Readers have had this article since %(moment)s: an embargo cannot end "
+                    "after its publication."
+                )
+                % {"moment": workflow.paris_day_and_time(self.instance.published_at)},
+            )
+            return
+        field = next((name for name in ["published_at", "status"] if name in self.fields), None)
+        self.add_error(field, workflow.embargo_message(until))
+
+    def check_version(self, expected):
+        """Refuse the form when the article was saved since it was opened."""
+        if expected is None:
+            self.add_error(None, MISSING_VERSION)
+            return
+        current = (
+            Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        )
+        if current is not None and current != expected:
+            self.edit_conflict = True
+            self.add_error(None, self.conflict_message(theirs=current, yours=expected))
+
+    def conflict_message(self, *, theirs, yours):
+        message = gettext(
+            "Someone else saved this article while you were editing it (version %(theirs)s, "
+            "yours was based on %(yours)s). Your text is below, unsaved: copy what you need, "
+            "then reload to see their version."
+        ) % {"theirs": theirs, "yours": yours}
+        last = self.instance.history.select_related("history_user").first()
+        if last is None:
+            return message
+        when = date_format(timezone.localtime(last.history_date), "DATETIME_FORMAT")
+        user = last.history_user
+        if user is None:
+            saved = gettext("Last saved on %(date)s.") % {"date": when}
+        else:
+            name = user.get_full_name() or user.get_username()
+            saved = gettext("Last saved by %(user)s on %(date)s.") % {"user": name, "date": when}
+        return f"{message} {saved}"
+
+    def claim_version(self):
+        """
+        Compare-and-set at save time: move the stored version from the one this
+        form was opened with to the next, or raise ConcurrentEdit.
+
+        Validation alone leaves a gap between the check and the save in which a
+        colleague may save. The conditional UPDATE closes it: on PostgreSQL it
+        waits for a concurrent save to commit and then matches no row; on
+        SQLite writers are serialised. Call it inside the transaction that
+        saves the article, which then holds the row until it commits.
+        """
+        expected = self.cleaned_data.get("version")
+        if expected is None:
+            raise ConcurrentEdit
+        claimed = Article.objects.filter(pk=self.instance.pk, version=expected).update(
+            version=expected + 1
+        )
+        if not claimed:
+            raise ConcurrentEdit
+        # Article.save() adds one, landing on the version just claimed.
+        self.instance.version = expected
+
+    def save(self, commit=True):
+        if not commit or self.instance._state.adding:
+            # Without commit, whoever saves the instance claims the version
+            # first (WritingAdminMixin.save_model does in the admin).
+            return super().save(commit=commit)
+        with transaction.atomic():
+            self.claim_version()
+            return super().save(commit=True)

@@ -1,0 +1,262 @@
+"""
+The status flow of an article, and who may move it along.
+
+draft → review → published; a published article dated in the future is
+scheduled and reaches readers on its own when the date passes (no cron job:
+``ArticleQuerySet.published()`` compares with the clock). Who may do what is
+read from permissions, never from group names, so that a site can shape its
+own roles:
+
+- ``articles.change_article`` alone: one's own drafts (one's author profile is
+  in the byline), which one may submit for review;
+- ``articles.edit_any_article``: every article, whatever its status;
+- ``articles.publish_article``: publish, schedule and unpublish;
+- ``articles.lift_embargo``: lift an embargo, or bring it forward.
+
+An embargo holds an article back until a date (a review until the press
+screening's end): before it, nobody may publish it nor schedule it earlier,
+whatever their role; scheduling it for the very minute the embargo ends is the
+usual way to honour it. Anyone who may edit the article may set an embargo or
+push it back; only lifting it, or bringing it forward, takes the permission,
+and is logged.
+
+Every move, whether from the article form or a bulk action, goes to the
+action log with the user who made it.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext, pgettext
+
+from articles.models import Article, EditorialAction
+from markup.formats import long_date
+
+CHANGE = "articles.change_article"
+EDIT_ANY = "articles.edit_any_article"
+PUBLISH = "articles.publish_article"
+LIFT_EMBARGO = "articles.lift_embargo"
+
+Status = Article.Status
+Kind = EditorialAction.Kind
+
+# What an editor calls the states: "published" is split by the clock.
+DRAFT, REVIEW, SCHEDULED, LIVE = "draft", "review", "scheduled", "live"
+
+
+def author_profile(user):
+    """The author profile linked to ``user``'s login, or None."""
+    return getattr(user, "author_profile", None)
+
+
+def can_publish(user):
+    return user.has_perm(CHANGE) and user.has_perm(PUBLISH)
+
+
+def can_edit_any(user):
+    return user.has_perm(EDIT_ANY)
+
+
+def can_lift_embargo(user):
+    return user.has_perm(LIFT_EMBARGO)
+
+
+def is_author(user, article):
+    """Whether ``user``'s author profile is in the byline of ``article``."""
+    if article.pk is None or not user.is_authenticated:
+        return False
+    return article.authorships.filter(author__user=user).exists()
+
+
+def can_view(user, article):
+    return can_edit_any(user) or is_author(user, article)
+
+
+def can_edit(user, article):
+    if not user.has_perm(CHANGE):
+        return False
+    if can_edit_any(user):
+        return True
+    # Once submitted, the text is the editors' until they send it back.
+    return article.status == Status.DRAFT and is_author(user, article)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An article's status, date and embargo at one moment, to tell what a save changed."""
+
+    status: str
+    published_at: datetime | None
+    embargo_until: datetime | None = None
+
+    @classmethod
+    def of(cls, article):
+        return cls(article.status, article.published_at, article.embargo_until)
+
+    @classmethod
+    def stored(cls, article):
+        """The state in the database, which a bound form has already overwritten in memory."""
+        if article.pk is None:
+            return NEW
+        return cls(
+            *Article.objects.values_list("status", "published_at", "embargo_until").get(
+                pk=article.pk
+            )
+        )
+
+    def state(self, now):
+        if self.status != Status.PUBLISHED:
+            return self.status
+        if self.published_at is not None and self.published_at > now:
+            return SCHEDULED
+        return LIVE
+
+
+NEW = Snapshot(Status.DRAFT, None)
+
+
+def paris_time(moment):
+    local = timezone.localtime(moment)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def paris_day_and_time(moment):
+    """« 3 décembre 2026 à 9 h 00 »: a moment in Paris time, as the active language writes it."""
+    local = timezone.localtime(moment)
+    # Django date formats, translated: French writes « 9 h 00 », English "09:00".
+    if local.second:
+        clock = time_format(local, pgettext("time of day, Django date format", "H:i:s"))
+    else:
+        clock = time_format(local, pgettext("time of day, Django date format", "H:i"))
+    return gettext("%(date)s at %(time)s") % {"date": long_date(local), "time": clock}
+
+
+class UnderEmbargo(Exception):
+    """A publication date the article's embargo forbids; the message says until when."""
+
+    def __init__(self, article):
+        self.article = article
+        self.until = article.embargo_until
+        super().__init__(embargo_message(self.until))
+
+
+def embargo_message(until):
+    return gettext(
+        "Under embargo until %(moment)s (Paris time): the article can be neither published "
+        "nor scheduled before."
+    ) % {"moment": paris_day_and_time(until)}
+
+
+def breaks_embargo(embargo_until, published_at):
+    """Whether publishing at ``published_at`` comes before the end of the embargo."""
+    if embargo_until is None or published_at is None:
+        return False
+    # Compared as it will be stored: Article.save() drops the microseconds, and
+    # the database checks the stored date (constraint published_after_embargo).
+    return published_at.replace(microsecond=0) < embargo_until
+
+
+def check_embargo(article, published_at):
+    if breaks_embargo(article.embargo_until, published_at):
+        raise UnderEmbargo(article)
+
+
+def lifts_embargo(before, after, now=None):
+    """
+    Whether changing an embargo from ``before`` to ``after`` lets the article out
+    earlier: removed or brought forward while it still holds. Once it has ended,
+    changing it frees nothing.
+    """
+    now = now or timezone.now()
+    if before is None or before <= now:
+        return False
+    return after is None or after < before
+
+
+def record_embargo_lift(article, user, before):
+    """Log the lifting of an embargo by the save that just happened; None if there was none."""
+    if not lifts_embargo(before.embargo_until, article.embargo_until):
+        return None
+    detail = paris_time(before.embargo_until)
+    if article.embargo_until is not None:
+        detail = f"{detail} → {paris_time(article.embargo_until)}"
+    return EditorialAction.record(article, user, Kind.EMBARGO_LIFTED, detail)
+
+
+def record_transition(article, user, before):
+    """Log the move from ``before`` to ``article`` as just saved; None when it did not move."""
+    now = timezone.now()
+    old, new = before.state(now), Snapshot.of(article).state(now)
+    if new == SCHEDULED and (old != SCHEDULED or before.published_at != article.published_at):
+        return EditorialAction.record(
+            article, user, Kind.SCHEDULED, paris_time(article.published_at)
+        )
+    if old == new:
+        return None
+    if new == LIVE:
+        return EditorialAction.record(article, user, Kind.PUBLISHED)
+    if old in (SCHEDULED, LIVE):
+        return EditorialAction.record(article, user, Kind.UNPUBLISHED)
+    if new == REVIEW:
+        return EditorialAction.record(article, user, Kind.SUBMITTED)
+    # In review → draft: sent back to its writer, which the log has no entry for.
+    return None
+
+
+def _move(article, user, **changes):
+    before = Snapshot.of(article)
+    for name, value in changes.items():
+        setattr(article, name, value)
+    # A full save, so that the move is a revision and bumps the version an
+    # open edit form was loaded with.
+    article.save()
+    record_transition(article, user, before)
+    return True
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+# Each move returns False, changing nothing, when the article is not in a state
+# it applies to, raises PermissionDenied when the user may not make it, and
+# UnderEmbargo, changing nothing, when the date is before the article's embargo.
+
+
+def submit_for_review(article, user):
+    if article.status != Status.DRAFT:
+        return False
+    _require(can_edit(user, article))
+    return _move(article, user, status=Status.REVIEW)
+
+
+def publish_now(article, user):
+    if article.is_published:
+        return False
+    _require(can_publish(user) and can_edit(user, article))
+    now = timezone.now()
+    check_embargo(article, now)
+    return _move(article, user, status=Status.PUBLISHED, published_at=now)
+
+
+def schedule(article, user, when):
+    if when <= timezone.now():
+        raise ValueError("A schedule needs a date in the future.")
+    # Rescheduling an article readers already have would take it off the site.
+    if article.is_published:
+        return False
+    _require(can_publish(user) and can_edit(user, article))
+    check_embargo(article, when)
+    return _move(article, user, status=Status.PUBLISHED, published_at=when)
+
+
+def unpublish(article, user):
+    """Back to draft, off the site at once; the date is kept for a later republication."""
+    if article.status != Status.PUBLISHED:
+        return False
+    _require(can_publish(user) and can_edit(user, article))
+    return _move(article, user, status=Status.DRAFT)

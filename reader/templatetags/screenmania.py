@@ -1,0 +1,241 @@
+import html
+import json
+
+from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import QueryDict
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.encoding import escape_uri_path
+from django.utils.html import format_html, format_html_join
+from django.utils.http import escape_leading_slashes
+from django.utils.safestring import mark_safe
+
+import pagecache
+from articles.models import Section
+from markup.formats import grouped, long_date, rating_number
+from reader import structured_data
+
+register = template.Library()
+
+
+def request_path(request, with_query=True):
+    """
+    The address of this request, as a link on this site. A browser reads a link starting
+    with two slashes as another site's: a request for //evil.example/ (or
+    /%2F%2Fevil.example/) must not get a page linking there. A backslash, which browsers
+    also read as a slash, comes out quoted.
+    """
+    path = request.get_full_path() if with_query else escape_uri_path(request.path)
+    return escape_leading_slashes(path)
+
+
+@register.simple_tag(takes_context=True)
+def article_card(context, article, heading_level=2, large=False, compact=False):
+    """
+    The card of ``article`` (includes/article_card.html), built once for every list that
+    shows it until something it shows changes: a publication makes every list stale but
+    leaves the other cards as they were, so a list rebuilt then renders only the new one.
+    """
+    options = {"heading_level": heading_level, "large": large, "compact": compact}
+    piece = _card(context, article, options)
+    return pagecache.fragments(context.get("request"), [piece])[0]
+
+
+@register.simple_tag(takes_context=True)
+def article_cards(context, articles, heading_level=2, large=False, compact=False):
+    """The cards of ``articles``, one after the other, read from the cache together."""
+    options = {"heading_level": heading_level, "large": large, "compact": compact}
+    pieces = [_card(context, article, options) for article in articles]
+    # Each card is our template's output, escaped where it was rendered.
+    return mark_safe("".join(pagecache.fragments(context.get("request"), pieces)))  # noqa: S308
+
+
+def _card(context, article, options):
+    """The fragment (name, keys, render) of ``article``'s card, for pagecache.fragments()."""
+    # Everything the card's HTML depends on besides what its keys name.
+    language = translation.get_language()
+    name = (
+        f"card:{article.pk}:{language}:{options['heading_level']}:"
+        f"{bool(options['large']):d}{bool(options['compact']):d}"
+    )
+
+    def render():
+        card = context.template.engine.get_template("includes/article_card.html")
+        return card.render(context.new({"article": article, **options}))
+
+    return name, article.cache_keys(), render
+
+
+@register.simple_tag(takes_context=True)
+def section_links(context):
+    """
+    The navigation's links to the sections, the page's own marked as current: kept until
+    a section changes, since every page shows them and they would cost each page built
+    a query.
+    """
+    current = context.get("section")
+    current = current if isinstance(current, Section) else None
+    name = f"section-links:{translation.get_language()}:{current.pk if current else ''}"
+
+    def render():
+        links = context.template.engine.get_template("includes/section_links.html")
+        sections = Section.objects.all()
+        return links.render(context.new({"nav_sections": sections, "section": current}))
+
+    return pagecache.fragment(context.get("request"), name, {"sections"}, render)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The same page in each interface language: plain links, no form, no cookie."""
+    request = context["request"]
+    current = translation.get_language()
+    links = []
+    for code, _name in settings.LANGUAGES:
+        links.append(
+            {
+                "code": code,
+                # Each language in its own words: a reader lost in the other
+                # language still recognises theirs.
+                "name": translation.get_language_info(code)["name_local"],
+                "url": translate_url(request_path(request), code),
+                "is_current": code == current,
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """
+    ``<link rel="alternate" hreflang>`` to this page in every interface language. Each
+    language's page is canonical for itself (its interface differs, even where the
+    article's text does not) and names the others, as search engines ask of translations;
+    x-default is the French page, the site's own language.
+    """
+    # The block holds HTML, where & is written &amp;: the URL is what it says.
+    canonical = html.unescape(repeat_block(context, "canonical").strip())
+    urls = {code: translate_url(canonical, code) for code, _name in settings.LANGUAGES}
+    if len(set(urls.values())) < len(urls):
+        # A page with no counterpart, like a 404: no alternate is better than a false one.
+        return ""
+    urls["x-default"] = urls[settings.LANGUAGE_CODE]
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        urls.items(),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def repeat_block(context, name):
+    """
+    What the page's block ``name`` printed, printed again: the description and the
+    canonical URL each come from one block, which the social tags repeat, so that a page
+    overriding ``description`` changes its card too. Works in base.html, not in includes
+    (they render apart from the blocks).
+    """
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    return block.render(context) if block else ""
+
+
+register.filter(long_date)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path=None):
+    """An absolute URL on the public origin (SITE_URL), never on the request's Host header."""
+    if path is None:
+        path = request_path(context["request"])
+    return settings.SITE_URL + path
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number):
+    """This page's path with ``page`` set and the search query kept; page 1 has no number."""
+    request = context["request"]
+    query = QueryDict(mutable=True)
+    if request.GET.get("q"):
+        query["q"] = request.GET["q"]
+    if page_number != 1:
+        query["page"] = page_number
+    encoded = query.urlencode()
+    path = request_path(request, with_query=False)
+    return f"{path}?{encoded}" if encoded else path
+
+
+@register.simple_tag
+def content_lang():
+    """A lang attribute for editorial text, needed only when the interface speaks another."""
+    if translation.get_language() == settings.CONTENT_LANGUAGE:
+        return ""
+    return format_html(' lang="{}"', settings.CONTENT_LANGUAGE)
+
+
+# What json_script escapes, for the same reason: the JSON sits inside a <script>
+# element, where "</script>" or "<!--" in a title would end or corrupt it.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """``data`` as a JSON-LD block: a data block, which the CSP does not treat as script."""
+    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        # Safe once <, > and & are escaped: nothing left can close the element.
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308
+    )
+
+
+@register.simple_tag
+def article_structured_data(article):
+    return json_ld(structured_data.news_article(article))
+
+
+@register.simple_tag
+def og_locale(of_content=False):
+    """The card's locale: the articles' language for an article, else the interface's."""
+    language = settings.CONTENT_LANGUAGE if of_content else translation.get_language()
+    return structured_data.open_graph_locale(language)
+
+
+@register.simple_tag(name="social_card")
+def social_card_tag(image=None):
+    return structured_data.social_card(image)
+
+
+@register.simple_tag
+def website_structured_data():
+    return json_ld(structured_data.website())
+
+
+@register.simple_tag
+def section_structured_data(section):
+    return json_ld(structured_data.collection_page(section.name, section.get_absolute_url()))
+
+
+@register.simple_tag
+def tag_structured_data(tag):
+    path = reverse("articles:tag", kwargs={"slug": tag.slug})
+    return json_ld(structured_data.collection_page(tag.name, path))
+
+
+@register.simple_tag
+def author_structured_data(author):
+    return json_ld(structured_data.profile_page(author))
+
+
+register.filter(rating_number)
+register.filter(grouped)
+
+
+@register.inclusion_tag("includes/rating.html")
+def rating_stars(value):
+    """Five stars filled to ``value`` (half stars), with the rating in words for everyone."""
+    # A class per half star rather than a width in a style attribute, which the CSP refuses.
+    return {"rating": value, "halves": int(value * 2) if value is not None else None}

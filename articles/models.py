@@ -418,17 +418,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def derive_from_text(self):
-        """
-        What is worked out from what the editor typed, once, at save: the typography of
-        the title and standfirst, the body's HTML and its reading time. save() calls it,
-        and so does any bulk path (demo/), so that nothing saved can differ from it.
-        """
-        self.title = french_typography(self.title)
-        self.standfirst = french_typography(self.standfirst)
-        self.body_html = render_markdown(self.body)
-        self.reading_time = reading_time(self.body_html)
-
     def save(self, *args, **kwargs):
         self.derive_from_text()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -455,6 +444,17 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def derive_from_text(self):
+        """
+        What is worked out from what the editor typed, once, at save: the typography of
+        the title and standfirst, the body's HTML and its reading time. save() calls it,
+        and so does any bulk path (demo/), so that nothing saved can differ from it.
+        """
+        self.title = french_typography(self.title)
+        self.standfirst = french_typography(self.standfirst)
+        self.body_html = render_markdown(self.body)
+        self.reading_time = reading_time(self.body_html)
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     # The project's apps, in their layers, lowest first (README, and pyproject.toml's
     # importlinter contract, which `make lint` checks).

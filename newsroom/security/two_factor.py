@@ -65,6 +65,7 @@ def must_use_two_factor(user):
     return user.groups.filter(name__in=required).exists()
 
 
+@transaction.atomic
 def make_recovery_codes(user):
     """New recovery codes for ``user``, which void the old ones: returned for showing once."""
     # The device is kept, only its codes replaced: a session verified by one

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     # The project's apps, in their layers, lowest first (README, and pyproject.toml's
     # importlinter contract, which `make lint` checks).
@@ -374,7 +375,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_M
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.security.throttling.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "newsroom.security.throttling.client_ip"
+# Which address a login comes from, read by django-ipware through django-axes:
+# REMOTE_ADDR alone, unless DJANGO_BEHIND_TLS_PROXY declares a proxy. Its own
+# address is then the same for everybody (locking it would lock a username out
+# for the whole world), and the client's is the last entry of X-Forwarded-For,
+# the one the proxy appended; whatever is to its left, the client wrote. Not
+# AXES_IPWARE_PROXY_COUNT: ipware wants that exact count of entries, so one
+# forged entry would make it fall back to the proxy's address.
+if env_flag("DJANGO_BEHIND_TLS_PROXY"):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "right-most"
 
 # Two-step verification (django-otp, newsroom/security/two_factor.py).
 # Members of these groups (superusers count as administrators) must enrol an

@@ -3,12 +3,15 @@ Admin logins are throttled: five failures for one username from one address
 lock that pair out for fifteen minutes, on a page that says so in French.
 """
 
+import json
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from bs4 import BeautifulSoup
 from django.urls import reverse
+
+from tests.test_settings import PRODUCTION, run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -136,9 +139,23 @@ def test_limit_and_wait_come_from_the_settings(client, editor, settings):
     assert lockout_message(response).endswith("minute.")
 
 
-def test_behind_the_tls_proxy_the_address_is_the_one_the_proxy_saw(client, editor, settings):
+@pytest.fixture
+def behind_the_tls_proxy(settings):
+    """The client-address settings production builds when DJANGO_BEHIND_TLS_PROXY is on."""
+    script = (
+        "import json, screenmania.settings as s; "
+        "print(json.dumps({k: v for k, v in vars(s).items() if k.startswith('AXES_IPWARE_')}))"
+    )
+    result = run_python("-c", script, DJANGO_BEHIND_TLS_PROXY="1", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    for name, value in json.loads(result.stdout).items():
+        setattr(settings, name, value)
+
+
+def test_behind_the_tls_proxy_the_address_is_the_one_the_proxy_saw(
+    client, editor, behind_the_tls_proxy
+):
     """The proxy appends the address it saw to X-Forwarded-For; the client forges the rest."""
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     proxy = {"address": "127.0.0.1"}
     fail(client, 5, **proxy, x_forwarded_for="192.0.2.1, 198.51.100.7")
 

@@ -56,6 +56,17 @@ def errors(response):
     return text.replace("\u00a0", " ")
 
 
+def turn_on(client):
+    """Sets up two-step verification from the setup page: the key, and the recovery codes shown."""
+    key = secret_on_page(client)
+    response = client.post(reverse("security:two_factor"), {"otp_token": code(key)})
+    return key, recovery_codes_on_page(client.get(response["Location"]))
+
+
+def recovery_codes_on_page(response):
+    return [item.get_text() for item in parse(response).select(".recovery-codes-list code")]
+
+
 def secret_on_page(client):
     """The key the setup page shows for typing by hand, as the hex django-otp stores."""
     page = parse(client.get(reverse("security:two_factor")))
@@ -78,7 +89,8 @@ def test_login_form_offers_the_code_field(client):
 
     field = page.select_one("form#login-form input[name=otp_token]")
     assert field["autocomplete"] == "one-time-code"
-    assert field["inputmode"] == "numeric"
+    # No numeric keypad on a phone: a recovery code has letters.
+    assert not field.has_attr("inputmode")
     assert not field.has_attr("required")
     assert (
         page.select_one(f"label[for={field['id']}]")
@@ -207,7 +219,10 @@ def test_setting_up_end_to_end(client, editor, required):
     response = client.post(reverse("security:two_factor"), {"otp_token": code(key), "next": ADMIN})
 
     assert response.status_code == 302
-    assert response["Location"] == ADMIN
+    # The recovery codes first, then on to where the login was going.
+    assert response["Location"] == f"{reverse('security:recovery_codes')}?next=%2Fadmin%2F"
+    codes_page = parse(client.get(response["Location"]))
+    assert codes_page.select_one(".recovery-codes a.button")["href"] == ADMIN
     assert opens_the_admin(client)
     device = TOTPDevice.objects.get(user=editor)
     assert device.confirmed and device.key == key
@@ -414,3 +429,104 @@ def test_user_tools_link_to_the_page(editor):
 
     link = page.select_one(f"#user-tools a[href='{reverse('security:two_factor')}']")
     assert link.get_text(strip=True) == "Vérification en deux étapes"
+
+
+def test_setting_up_gives_recovery_codes_shown_once(editor):
+    client = logged_in(editor)
+
+    _key, codes = turn_on(client)
+
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
+    page = parse(client.get(reverse("security:two_factor")))
+    assert "10 codes de secours inutilisés" in page.get_text()
+    again = client.get(reverse("security:recovery_codes"))
+    assert again["Location"] == reverse("security:two_factor")
+    assert not any(code in page.get_text() for code in codes)
+
+
+def test_recovery_codes_page_explains_them_in_french(editor):
+    client = logged_in(editor)
+    secret = secret_on_page(client)
+    response = client.post(reverse("security:two_factor"), {"otp_token": code(secret)}, follow=True)
+
+    text = parse(response).select_one(".recovery-codes").get_text(" ", strip=True)
+    assert "Chaque code ne sert qu’une fois" in text
+    assert "Conservez-les en lieu sûr" in text
+    assert "affichés cette seule fois" in text
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_recovery_code_logs_in_once(client, editor, settings):
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    _key, codes = turn_on(logged_in(editor))
+
+    assert log_in(client, "ines", otp_token=codes[0]).status_code == 302
+    assert opens_the_admin(client)
+    client.post(reverse("admin:logout"))
+
+    replayed = log_in(client, "ines", otp_token=codes[0])
+    assert replayed.status_code == 200
+    assert "Code de vérification erroné" in errors(replayed)
+    # Typed without its space, in capitals: the next one works all the same.
+    assert log_in(client, "ines", otp_token=codes[1].replace(" ", "").upper()).status_code == 302
+
+
+def test_a_recovery_code_verifies_a_session_and_removes_a_lost_phone(editor, required):
+    _key, codes = turn_on(logged_in(editor))
+    client = logged_in(editor)
+
+    client.post(reverse("security:verify"), {"otp_token": codes[0], "next": ADMIN})
+    assert opens_the_admin(client)
+    removed = client.post(reverse("security:remove"), {"otp_token": codes[1]})
+
+    assert removed["Location"] == reverse("security:two_factor")
+    assert not TOTPDevice.objects.filter(user=editor).exists()
+    # Nothing is left to log in with but the password, and a new phone to set up.
+    assert log_in(Client(), "ines", otp_token=codes[2]).status_code == 302
+    assert client.get(ADMIN)["Location"].startswith(reverse("security:two_factor"))
+
+
+def test_new_recovery_codes_void_the_old_ones(client, editor, settings):
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    ines = logged_in(editor)
+    key, old_codes = turn_on(ines)
+
+    refused = ines.post(reverse("security:renew_recovery_codes"), {"otp_token": "pas-un-code"})
+    assert "Code de vérification erroné" in errors(refused)
+    renewed = ines.post(
+        reverse("security:renew_recovery_codes"), {"otp_token": code(key, steps_ahead=1)}
+    )
+    new_codes = recovery_codes_on_page(ines.get(renewed["Location"]))
+
+    assert len(new_codes) == 10
+    assert not set(new_codes) & set(old_codes)
+    assert log_in(client, "ines", otp_token=old_codes[0]).status_code == 200
+    assert log_in(client, "ines", otp_token=new_codes[0]).status_code == 302
+    # The session that made them is still verified.
+    assert opens_the_admin(ines)
+
+
+def test_making_new_recovery_codes_takes_a_session_that_gave_its_code(editor):
+    device = give_device(editor)
+    client = logged_in(editor)
+
+    response = client.post(
+        reverse("security:renew_recovery_codes"), {"otp_token": code(device.key)}
+    )
+
+    assert response["Location"].startswith(reverse("security:two_factor"))
+    assert client.get(reverse("security:recovery_codes"))["Location"] == reverse(
+        "security:two_factor"
+    )
+
+
+def test_wrong_recovery_codes_count_as_failed_logins(client, editor, settings):
+    settings.OTP_STATIC_THROTTLE_FACTOR = 0
+    _key, codes = turn_on(logged_in(editor))
+
+    for _attempt in range(5):
+        response = log_in(client, "ines", otp_token="aaaa bbbb")
+
+    assert response.status_code == 429
+    assert log_in(client, "ines", otp_token=codes[0]).status_code == 429

@@ -1,8 +1,13 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
 
 admin.site.unregister(AccessAttempt)
+# Recovery codes are their owner's alone, made and shown on the two-step page.
+# They work only beside an authenticator app, so removing someone's app (the
+# TOTP devices' admin) is all the help a lost phone needs.
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(AccessAttempt)

@@ -1,11 +1,10 @@
 """
 Login throttling with django-axes: the settings say how many failures and how
-long a lockout lasts (AXES_* in settings.py); this module says who the client
-is, what a locked-out person sees, and lets a wrong verification code count as
-a failed login.
+long a lockout lasts and which address a login comes from (AXES_* in
+settings.py); this module says what a locked-out person sees, and lets a wrong
+verification code count as a failed login.
 """
 
-import ipaddress
 import math
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -16,26 +15,6 @@ from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-
-def client_ip(request):
-    """
-    The address a login comes from.
-
-    Behind the TLS proxy that DJANGO_BEHIND_TLS_PROXY declares, REMOTE_ADDR is
-    the proxy's, the same for everybody: locking it would lock out a username
-    for the whole world. The client's address is then the last one in
-    X-Forwarded-For, the one the proxy appended; whatever is to its left, the
-    client wrote.
-    """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        candidate = forwarded.rsplit(",", 1)[-1].strip()
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            pass
-    return request.META.get("REMOTE_ADDR")
 
 
 def lockout_response(request, original_response=None, credentials=None):

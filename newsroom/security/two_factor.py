@@ -1,16 +1,19 @@
 """
-Two-step verification for the newsroom: the code of an authenticator app
-(TOTP, RFC 6238) on top of the password, with django-otp.
+Two-step verification for the newsroom, with django-otp: after the password,
+the code of an authenticator app (TOTP, RFC 6238) or, when the phone is out of
+reach, one of the person's recovery codes (django-otp's static tokens).
 
-Whoever has a confirmed device gives its code at every login. Members of the
-groups in TWO_FACTOR_REQUIRED_GROUPS must have one: until then every admin page
-sends them to the setup (middleware.TwoFactorRequiredMiddleware).
+Whoever has a confirmed app gives a code at every login. Members of the groups
+in TWO_FACTOR_REQUIRED_GROUPS must have one: until then every admin page sends
+them to the setup (middleware.TwoFactorRequiredMiddleware).
 
 The secret being set up lives in the person's session until a code proves
 their app holds it, so an abandoned setup leaves nothing in the database. Once
-confirmed it is never shown again, to them or to anybody else.
+confirmed it is never shown again, to them or to anybody else. Recovery codes
+are shown once, right after they are made, and each works once.
 """
 
+import functools
 import io
 import math
 import re
@@ -21,7 +24,6 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -32,7 +34,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp import login as otp_login
+from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from newsroom.security.throttling import is_locked_out, lockout_response, record_failure
@@ -40,11 +45,13 @@ from newsroom.security.throttling import is_locked_out, lockout_response, record
 # The group superusers belong to for this purpose, as the roles migration names it.
 ADMINISTRATOR_GROUP = "Administrateur"
 PENDING_KEY_SESSION_KEY = "security_pending_totp_key"
+NEW_RECOVERY_CODES_SESSION_KEY = "security_new_recovery_codes"
+RECOVERY_CODE_COUNT = 10
 CODE_PATTERN = re.compile(r"[0-9]{6,8}")
 
 
 def confirmed_device(user):
-    """The device whose code ``user`` gives at login, or None."""
+    """The app whose code ``user`` gives at login, or None."""
     # One per person: setting up a new one removes the old one first.
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("-pk").first()
 
@@ -58,89 +65,127 @@ def must_use_two_factor(user):
     return user.groups.filter(name__in=required).exists()
 
 
-def normalise_code(value):
-    """The digits of a code as people type it, "123 456" included."""
-    return "".join((value or "").split())
+@transaction.atomic
+def make_recovery_codes(user):
+    """New recovery codes for ``user``, which void the old ones: returned for showing once."""
+    # The device is kept, only its codes replaced: a session verified by one
+    # of the old codes stays verified.
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, defaults={"name": str(_("Recovery codes"))}
+    )
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    device.token_set.all().delete()
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
 
 
-def check_code(device, code):
+def device_for_code(app, code):
+    """The device ``code`` is for: the app's codes are its digits, a recovery code is not."""
+    if code.isdigit() and len(code) == app.digits:
+        return app
+    return StaticDevice.objects.filter(user_id=app.user_id).first() or app
+
+
+class WaitMessage:
     """
-    ``device``, if ``code`` is its current code; otherwise a ValidationError that
-    says why. Consecutive wrong codes make the device wait before it checks
-    another (django-otp doubles the wait each time), so guessing is slow.
+    django-otp's message for a device that makes the next check wait, which it
+    fills in with ``%`` and the device's details: here, the seconds left.
     """
-    code = normalise_code(code)
-    if not code:
-        raise ValidationError(
-            _(
-                "Two-step verification is on for this account: type the code "
-                "your authenticator app shows."
-            ),
-            code="code_required",
-        )
-    with transaction.atomic():
-        # Locked, so that two requests cannot both use one code.
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-        allowed, details = device.verify_is_allowed()
-        verified = allowed and CODE_PATTERN.fullmatch(code) and device.verify_token(code)
-    if verified:
-        return device
-    if not allowed:
-        wait = details.get("locked_until", timezone.now()) - timezone.now()
+
+    def __mod__(self, details):
+        wait = details["locked_until"] - timezone.now()
         seconds = max(math.ceil(wait.total_seconds()), 1)
-        raise ValidationError(
-            ngettext(
-                "Too many wrong codes in a row: wait %(seconds)d second, then "
-                "type the code your app shows at that moment.",
-                "Too many wrong codes in a row: wait %(seconds)d seconds, then "
-                "type the code your app shows at that moment.",
-                seconds,
-            )
-            % {"seconds": seconds},
-            code="throttled",
-        )
-    raise ValidationError(
-        _(
+        return ngettext(
+            "Too many wrong codes in a row: wait %(seconds)d second, then "
+            "type the code your app shows at that moment.",
+            "Too many wrong codes in a row: wait %(seconds)d seconds, then "
+            "type the code your app shows at that moment.",
+            seconds,
+        ) % {"seconds": seconds}
+
+
+class CodeField(forms.CharField):
+    """A code as people type it: "123 456" is 123456, and capitals do not matter."""
+
+    # Not inputmode="numeric": on a phone, it would leave no way to type the
+    # letters of a recovery code.
+    widget = forms.TextInput(attrs={"autocomplete": "one-time-code"})
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"label": _("Verification code"), "max_length": 16, **kwargs})
+
+    def to_python(self, value):
+        return "".join(super().to_python(value).split()).lower()
+
+
+class VerificationCodeMixin(OTPAuthenticationFormMixin):
+    """
+    django-otp's check of a code, with the device chosen from the code itself
+    (no menu of devices), messages that say what to do, and each wrong code
+    counted by django-axes as a failed login: guessing codes costs the same
+    lockout as guessing passwords.
+    """
+
+    otp_error_messages = {
+        **OTPAuthenticationFormMixin.otp_error_messages,
+        "token_required": _(
+            "Two-step verification is on for this account: type the code "
+            "your authenticator app shows."
+        ),
+        "invalid_token": _(
             "Wrong verification code. Type the code your app shows now: "
             "it changes every 30 seconds and each one works once."
         ),
-        code="invalid_code",
-    )
+        "n_failed_attempts": WaitMessage(),
+    }
+
+    def clean_otp(self, user):
+        app = confirmed_device(user) if user is not None else None
+        if app is None:
+            # Without an app, the password is enough.
+            return
+        code = self.cleaned_data.get("otp_token") or ""
+        self.cleaned_data["otp_device"] = device_for_code(app, code).persistent_id
+        try:
+            super().clean_otp(user)
+        except ValidationError:
+            record_failure(self.request, user.get_username())
+            raise
 
 
-class AdminLoginForm(AdminAuthenticationForm):
+class AdminLoginForm(VerificationCodeMixin, OTPAdminAuthenticationForm):
     """The admin's login form, with the code for those who turned verification on."""
 
-    otp_token = forms.CharField(
-        label=_("Verification code"),
+    otp_token = CodeField(
         required=False,
-        max_length=16,
         help_text=_(
             "Only if two-step verification is on for your account: the code "
-            "your authenticator app shows."
+            "your authenticator app shows, or one of your recovery codes."
         ),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class CodeForm(VerificationCodeMixin, forms.Form):
+    """A code from ``user``'s app or recovery codes, once the password is given."""
+
+    otp_token = CodeField()
+
+    def __init__(self, user, request, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
 
     def clean(self):
         super().clean()
-        device = confirmed_device(self.user_cache) if self.user_cache is not None else None
-        if device is not None:
-            try:
-                # Read by django-otp when the view logs the user in: the
-                # session then counts as verified.
-                self.user_cache.otp_device = check_code(device, self.cleaned_data.get("otp_token"))
-            except ValidationError:
-                record_failure(self.request, self.cleaned_data.get("username"))
-                raise
+        # An empty or overlong code is answered by the field and costs no try.
+        if "otp_token" in self.cleaned_data:
+            self.clean_otp(self.user)
         return self.cleaned_data
 
 
-class CodeForm(forms.Form):
-    otp_token = forms.CharField(
-        label=_("Verification code"),
-        max_length=16,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+class SetupForm(forms.Form):
+    otp_token = CodeField(
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"})
     )
 
 
@@ -169,6 +214,23 @@ def page(request, template, **context):
     return TemplateResponse(request, template, context)
 
 
+def device_page(request, device, form=None, renew_form=None):
+    """The page of a person whose app is set up: removing it, and their recovery codes."""
+    user = request.user
+    if form is None:
+        form = CodeForm(user, request)
+    if renew_form is None:
+        renew_form = CodeForm(user, request, auto_id="id_renew_%s")
+    return page(
+        request,
+        "admin/security/two_factor_on.html",
+        device=device,
+        form=form,
+        renew_form=renew_form,
+        recovery_codes_left=StaticToken.objects.filter(device__user=user).count(),
+    )
+
+
 def pending_key(request):
     """The secret being set up in this session, made on the first visit."""
     key = request.session.get(PENDING_KEY_SESSION_KEY)
@@ -186,7 +248,6 @@ def readable_secret(key):
 
 def code_for_pending_key(key, code):
     """The time step at which ``code`` is the pending secret's code, or None."""
-    code = normalise_code(code)
     if not CODE_PATTERN.fullmatch(code):
         return None
     totp = TOTP(bytes.fromhex(key))
@@ -195,20 +256,26 @@ def code_for_pending_key(key, code):
     return None
 
 
+def show_recovery_codes(request, codes):
+    """Keeps ``codes`` for the next page, which shows them once, and sends there."""
+    request.session[NEW_RECOVERY_CODES_SESSION_KEY] = codes
+    return HttpResponseRedirect(with_next(reverse("security:recovery_codes"), request))
+
+
 def two_factor_view(request):
     """
     The person's own two-step verification: set up with a QR code and a code,
-    or, once on, what it is and how to remove it.
+    or, once on, what it is, how to remove it and how to renew recovery codes.
     """
     user = request.user
     device = confirmed_device(user)
     if device is not None:
         if not user.is_verified():
             return HttpResponseRedirect(with_next(reverse("security:verify"), request))
-        return page(request, "admin/security/two_factor_on.html", device=device, form=CodeForm())
+        return device_page(request, device)
 
     key = pending_key(request)
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = SetupForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         time_step = code_for_pending_key(key, form.cleaned_data["otp_token"])
         if time_step is None:
@@ -231,13 +298,14 @@ def two_factor_view(request):
                     last_t=time_step,
                     last_used_at=timezone.now(),
                 )
+                codes = make_recovery_codes(user)
             del request.session[PENDING_KEY_SESSION_KEY]
             otp_login(request, device)
             messages.success(
                 request,
                 _("Two-step verification is on: every login will now ask for a code."),
             )
-            return HttpResponseRedirect(safe_next(request))
+            return show_recovery_codes(request, codes)
     return page(
         request,
         "admin/security/two_factor_setup.html",
@@ -250,54 +318,71 @@ def two_factor_view(request):
 def verify_view(request):
     """The code, for a session that has not given it yet."""
     user = request.user
-    device = confirmed_device(user)
-    if device is None:
+    if confirmed_device(user) is None:
         return HttpResponseRedirect(with_next(reverse("security:two_factor"), request))
     if user.is_verified():
         return HttpResponseRedirect(safe_next(request))
     if is_locked_out(request, user.get_username()):
         return lockout_response(request)
 
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeForm(user, request, request.POST if request.method == "POST" else None)
     if form.is_valid():
-        try:
-            otp_login(request, check_code(device, form.cleaned_data["otp_token"]))
-        except ValidationError as error:
-            form.add_error("otp_token", error)
-            record_failure(request, user.get_username())
-        else:
-            return HttpResponseRedirect(safe_next(request))
+        otp_login(request, user.otp_device)
+        return HttpResponseRedirect(safe_next(request))
     return page(request, "admin/security/verify.html", form=form)
 
 
-def remove_view(request):
-    """Removes the person's device, on a code from it: a stolen session alone cannot."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    user = request.user
-    device = confirmed_device(user)
-    if device is None:
-        return HttpResponseRedirect(reverse("security:two_factor"))
-    if not user.is_verified():
-        return HttpResponseRedirect(with_next(reverse("security:two_factor"), request))
-    if is_locked_out(request, user.get_username()):
-        return lockout_response(request)
+def guarded_by_a_code(view):
+    """
+    A change to the person's verification, which takes a code, POSTed from a
+    session that gave one: a stolen session alone cannot make it.
+    """
 
-    form = CodeForm(request.POST)
-    if form.is_valid():
-        try:
-            check_code(device, form.cleaned_data["otp_token"])
-        except ValidationError as error:
-            form.add_error("otp_token", error)
-            record_failure(request, user.get_username())
-        else:
-            TOTPDevice.objects.filter(user=user).delete()
-            messages.success(
-                request,
-                _("Device removed: logins no longer ask for a code from it."),
-            )
-            return HttpResponseRedirect(reverse("security:two_factor"))
-    return page(request, "admin/security/two_factor_on.html", device=device, form=form)
+    @functools.wraps(view)
+    def wrapper(request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        user = request.user
+        device = confirmed_device(user)
+        if device is None or not user.is_verified():
+            return HttpResponseRedirect(with_next(reverse("security:two_factor"), request))
+        if is_locked_out(request, user.get_username()):
+            return lockout_response(request)
+        return view(request, device)
+
+    return wrapper
+
+
+@guarded_by_a_code
+def remove_view(request, device):
+    """Removes the person's app and recovery codes."""
+    form = CodeForm(request.user, request, request.POST)
+    if not form.is_valid():
+        return device_page(request, device, form=form)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user).delete()
+        StaticDevice.objects.filter(user=request.user).delete()
+    messages.success(request, _("Device removed: logins no longer ask for a code from it."))
+    return HttpResponseRedirect(reverse("security:two_factor"))
+
+
+@guarded_by_a_code
+def renew_recovery_codes_view(request, device):
+    """New recovery codes, which void the old ones."""
+    form = CodeForm(request.user, request, request.POST, auto_id="id_renew_%s")
+    if not form.is_valid():
+        return device_page(request, device, renew_form=form)
+    return show_recovery_codes(request, make_recovery_codes(request.user))
+
+
+def recovery_codes_view(request):
+    """The recovery codes just made, once: the next visit finds them gone."""
+    codes = request.session.pop(NEW_RECOVERY_CODES_SESSION_KEY, None)
+    if not codes:
+        return HttpResponseRedirect(reverse("security:two_factor"))
+    # In groups of four, easier to copy; the field takes them with or without the space.
+    readable = [f"{code[:4]} {code[4:]}" for code in codes]
+    return page(request, "admin/security/recovery_codes.html", codes=readable)
 
 
 def qr_code_view(request):

@@ -1,7 +1,7 @@
 """
 Setting up two-step verification in a real browser, under the site's CSP: the
-QR code loads as an image of our own origin, nothing is blocked, and the next
-login takes the code.
+QR code loads as an image of our own origin, nothing is blocked, the recovery
+codes are shown, and the next logins take the app's code or a recovery code.
 """
 
 from base64 import b32decode
@@ -32,7 +32,7 @@ def log_in(page, origin, code=""):
     page.click("#login-form input[type=submit]")
 
 
-def test_editor_sets_up_the_app_then_logs_in_with_its_code(newsroom, chromium):
+def test_editor_sets_up_the_app_then_logs_in_with_its_code_or_a_recovery_code(newsroom, chromium):
     origin = newsroom
     context = chromium.new_context(locale="fr-FR")
     page = context.new_page()
@@ -47,11 +47,19 @@ def test_editor_sets_up_the_app_then_logs_in_with_its_code(newsroom, chromium):
     page.fill("#id_otp_token", f"{TOTP(key).token():06d}")
     page.click("form.two-factor-setup input[type=submit]")
 
-    page.wait_for_url(f"{origin}{reverse('admin:index')}")
+    page.wait_for_url(f"{origin}{reverse('security:recovery_codes')}?next=*")
     expect(page.locator(".messagelist .success")).to_contain_text("deux étapes est activée")
+    expect(page.locator(".recovery-codes-list code")).to_have_count(10)
+    recovery_code = page.locator(".recovery-codes-list code").first.inner_text()
+    page.click(".recovery-codes a.button")
+    page.wait_for_url(f"{origin}{reverse('admin:index')}")
 
     page.click("#logout-form button")
     log_in(page, origin, code=f"{TOTP(key, drift=1).token():06d}")
+    page.wait_for_url(f"{origin}{reverse('admin:index')}")
+
+    page.click("#logout-form button")
+    log_in(page, origin, code=recovery_code)
     page.wait_for_url(f"{origin}{reverse('admin:index')}")
     assert errors == []
     context.close()

@@ -144,6 +144,17 @@ def test_with_a_device_a_wrong_code_is_refused_in_french(client, editor):
     assert not opens_the_admin(client)
 
 
+def test_a_wrong_code_never_writes_the_password_back_into_the_page(client, editor):
+    device = give_device(editor)
+
+    response = log_in(client, "ines", otp_token=wrong(code(device.key)))
+
+    password_field = parse(response).select_one("input[name=password]")
+    assert password_field is not None
+    assert not password_field.get("value")
+    assert PASSWORD not in response.content.decode()
+
+
 def test_a_code_works_once(client, editor):
     device = give_device(editor)
     used = code(device.key)

@@ -164,6 +164,13 @@ class AdminLoginForm(VerificationCodeMixin, OTPAdminAuthenticationForm):
         ),
     )
 
+    def _update_form(self, user):
+        super()._update_form(user)
+        # django-otp writes the password back into the page after a wrong code, to
+        # spare retyping it: a password never goes back into HTML, where the browser's
+        # history, a screen share or a proxy could read it.
+        self.fields["password"].widget.render_value = False
+
 
 class CodeForm(VerificationCodeMixin, forms.Form):
     """A code from ``user``'s app or recovery codes, once the password is given."""

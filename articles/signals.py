@@ -61,11 +61,16 @@ def refresh_article_pages(sender, instance, signal, created=False, **kwargs):
 
 @receiver(post_save, sender=Authorship)
 @receiver(post_delete, sender=Authorship)
-@receiver(post_save, sender=Correction)
-@receiver(post_delete, sender=Correction)
-def refresh_pages_of_article(sender, instance, **kwargs):
+def refresh_pages_of_article_byline(sender, instance, **kwargs):
     # A byline moves the article between author pages, and shows on every card.
     pagecache.invalidate({pagecache.key(Article, instance.article_id), pagecache.list_key(Article)})
+
+
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+def refresh_pages_of_corrected_article(sender, instance, **kwargs):
+    # Shown at the end of the article, on its page alone.
+    pagecache.invalidate({pagecache.key(Article, instance.article_id)})
 
 
 @receiver(m2m_changed, sender=Article.tags.through)

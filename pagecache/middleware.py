@@ -88,7 +88,8 @@ def _entry_key(request):
     # The parameters as views read them (request.GET), by name, each name's values in the
     # order given: ?b=2&a=1 is ?a=1&b=2, but ?q=A&q=B is not ?q=B&q=A, since a view reads
     # the last value. Spellings of one value (%41, A) are one page too.
-    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    has_query = request.META.get("QUERY_STRING")
+    query = urlencode(sorted(request.GET.lists()), doseq=True) if has_query else ""
     address = f"{request.path}?{query}".encode()
     return f"{stamps.PREFIX}:{RELEASE}:page:{hashlib.sha256(address).hexdigest()}"
 
@@ -112,8 +113,6 @@ def _parameters_read(request):
 
 def _keep_only(request, parameters):
     """Drops from ``request`` the query parameters its view does not read."""
-    if not request.META.get("QUERY_STRING"):
-        return
     kept = QueryDict(mutable=True)
     for name, values in request.GET.lists():
         if name in parameters:
@@ -143,7 +142,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         anonymous_read = request.method in ("GET", "HEAD") and _is_anonymous(request)
-        if anonymous_read:
+        # Only an address with a query string is resolved, for what its view reads.
+        if anonymous_read and request.META.get("QUERY_STRING"):
             parameters = _parameters_read(request)
             if parameters is not None:
                 _keep_only(request, parameters)
@@ -226,7 +226,7 @@ class PageCacheMiddleware:
         if stamp is None:
             return expires
         try:
-            return stamps.expires(response.surrogate_keys, now, stamp, expires - now)
+            return stamps.expires(response.surrogate_keys, now, stamp, expires)
         except Exception:
             logger.warning("Page cache unreachable", exc_info=True)
             stamps.health.failed()

@@ -20,6 +20,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
@@ -157,14 +158,13 @@ def register_schedule(scheduled, key):
     _schedule = (scheduled, key)
 
 
-def expires(keys, now, stamp, timeout):
+def expires(keys, now, stamp, expires_at):
     """
-    When a page naming ``keys``, built now from the counter ``stamp``, stops being
-    exact: after ``timeout`` seconds, or when a scheduled change stamping one of its
-    keys is due.
+    When a page naming ``keys``, built now from the counter ``stamp`` and kept until
+    ``expires_at`` at most, stops being exact: at the first scheduled change stamping one
+    of its keys, if one is due before.
     """
-    expires_at = now + timeout
-    for at, stamped in _scheduled_changes(now, stamp, timeout):
+    for at, stamped in _scheduled_changes(now, stamp):
         if at >= expires_at:
             break
         if stamped & keys:
@@ -172,14 +172,16 @@ def expires(keys, now, stamp, timeout):
     return expires_at
 
 
-def _scheduled_changes(now, stamp, timeout):
+def _scheduled_changes(now, stamp):
     """
-    The scheduled changes of the next two timeouts, as ``(timestamp, keys)`` sorted: kept
-    in the cache until one of them is due, a timeout has passed, or one was changed.
+    The scheduled changes of the next two PAGE_CACHE_TIMEOUTs, as ``(timestamp, keys)``
+    sorted, which a page built within the first can meet: kept in the cache until one of
+    them is due, the first has passed, or a change to them stamped the schedule's key.
     """
     if _schedule is None:
         return []
     scheduled, key = _schedule
+    timeout = settings.PAGE_CACHE_TIMEOUT
     found = cache().get_many([SCHEDULE, version_key(key)])
     kept = found.get(SCHEDULE)
     if (

@@ -34,11 +34,11 @@ ITEMS = 20
 
 def every_article_shown():
     """
-    The keys of a page showing every published article with its bylines, tags and
-    images, as feeds and sitemaps do: too many to name one by one in a header, so any
+    The keys of a page showing every published article with its section, bylines, tags
+    and images, as feeds and sitemaps do: too many to name one by one in a header, so any
     change to any of them makes it stale.
     """
-    return keys_for(Article, Author, Tag, Image, Work) | {texts_key(Article)}
+    return keys_for(Article, Section, Author, Tag, Image, Work) | {texts_key(Article)}
 
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"

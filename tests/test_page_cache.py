@@ -320,6 +320,14 @@ def test_renaming_a_section_changes_the_navigation_of_every_page(client, site):
     assert "Grand écran" in [text(link) for link in navigation]
 
 
+def test_renaming_a_section_changes_its_feed(client, site):
+    stored(client, "/rubriques/cinema/feed/")
+    section = site.section
+    section.name = "Grand écran"
+    section.save()
+    assert "Grand écran" in client.get("/rubriques/cinema/feed/").content.decode()
+
+
 def test_the_navigation_marks_the_section_shown_in_each_language(client, site):
     make_article(title="Sans rapport", section=make_section(name="Séries", slug="series"))
     for url, current in [

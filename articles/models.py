@@ -471,10 +471,13 @@ class Article(models.Model):
         its own key, which they name.
         """
         stamps = {key_for(self)}
-        if self.Status.PUBLISHED not in {self.status, self.tracker.previous("status")}:
+        # Saved over a colleague's save, a copy may undo what the tracker cannot see.
+        newer = self.saved_over_a_newer_copy
+        public = self.Status.PUBLISHED in {self.status, self.tracker.previous("status")}
+        if not (public or newer):
             return stamps
         stamps.add(texts_key(Article))
-        if created or deleted or self.tracker.changed() or self.saved_over_a_newer_copy:
+        if created or deleted or newer or self.tracker.changed():
             stamps.add(list_key(Article))
             if not deleted:
                 stamps |= self.publication_stamps()

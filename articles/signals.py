@@ -37,7 +37,7 @@ def unindex_deleted(sender, instance, using, **kwargs):
 
 
 @receiver(pre_save, sender=Article)
-def notice_a_newer_copy(sender, instance, raw=False, **kwargs):
+def notice_a_newer_copy(sender, instance, using, raw=False, **kwargs):
     """
     The tracker compares with this copy as it was loaded: saved over a colleague's later
     save, it puts back what they moved without seeing it. One read, and only when the
@@ -46,8 +46,8 @@ def notice_a_newer_copy(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None or instance.tracker.changed():
         return
     loaded = instance.version - 1
-    current = Article.objects.filter(pk=instance.pk).values_list("version", flat=True).first()
-    instance.saved_over_a_newer_copy = current not in (None, loaded)
+    current = Article.objects.using(using).filter(pk=instance.pk).values_list("version", flat=True)
+    instance.saved_over_a_newer_copy = current.first() not in (None, loaded)
 
 
 @receiver(post_save, sender=Article)

@@ -462,6 +462,21 @@ def test_saving_a_copy_read_before_a_move_refreshes_the_lists_it_moves_back_to(
     assert stale.title in titles(client.get("/rubriques/cinema/"))
 
 
+def test_saving_a_draft_copy_read_before_its_publication_takes_it_off_the_lists(client, site):
+    draft = make_article(title="La suite", section=site.section, status=Article.Status.DRAFT)
+    stale = Article.objects.get(pk=draft.pk)
+    colleague = Article.objects.get(pk=draft.pk)
+    colleague.status = Article.Status.PUBLISHED
+    colleague.save()
+    assert "La suite" in titles(stored(client, "/rubriques/cinema/"))
+
+    # Saved in full, the copy makes the article a draft again.
+    stale.title = "La suite, retouchée"
+    stale.save()
+
+    assert "La suite" not in " ".join(titles(client.get("/rubriques/cinema/")))
+
+
 @pytest.mark.parametrize(
     "edit, moves",
     [

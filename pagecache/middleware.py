@@ -25,8 +25,8 @@ from .keys import SITE_KEY
 
 logger = logging.getLogger("pagecache")
 
-# Answers are never copied from the cache into a response (the outer middleware adds
-# them to every response, cached or not) nor stored (they are per request).
+# Headers never stored with a page: the outer middleware adds the first three to every
+# response, cached or not, and Cache-Control is worked out again from the time left.
 PER_REQUEST_HEADERS = {"set-cookie", "date", "content-length", "cache-control"}
 
 

@@ -12,5 +12,6 @@ class ArticlesConfig(AppConfig):
         from . import signals  # noqa: F401
         from .models import Article
 
-        # Time is the one change that sends no signal: the page cache asks when it is due.
-        pagecache.register_schedule(Article.objects.next_publication_time)
+        # Time is the one change that sends no signal: the page cache asks what is due
+        # when; any change to a scheduled article stamps the list of articles.
+        pagecache.register_schedule(Article.objects.scheduled_changes, pagecache.list_key(Article))

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
@@ -18,7 +19,7 @@ import search
 from authors.models import Author
 from images.models import Image
 from markup.rendering import french_typography, image_references, reading_time, render_markdown
-from pagecache import key_for
+from pagecache import key_for, list_key, texts_key
 
 from .sharing import share_links
 
@@ -50,6 +51,7 @@ RELATED_CANDIDATES = 500
 # What decides which lists hold an article, and where: the home page (with its headline),
 # sections, works' pages, feeds, related articles. Its tags and authors are relations,
 # whose own signals say so. Any other edit shows only where the article or its card does.
+# Article.tracker follows them (Article.cache_stamps()).
 LISTING_FIELDS = ("status", "published_at", "section_id", "is_featured", "reviewed_work_id")
 
 
@@ -74,25 +76,27 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_bylines().defer("body", "body_html")
 
     def for_page(self):
-        """
-        The article page's row, with what it joins, read only when one of the page's
-        parts is built (a page whose parts the cache keeps reads nothing); the rest of
-        what the page shows (page_relations()) is read then too.
-        """
+        """The article page's row, with what it joins: its view prefetches the rest."""
         # A review's box shows its film or series with the poster; cards show the
         # rating alone, so the lists need not join them.
         return self.select_related("section", "featured_image", "reviewed_work__poster").defer(
             "search_vector"
         )
 
-    def next_publication_time(self):
-        """When the next scheduled article goes live, or None: lists of articles change then."""
-        return (
-            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
+    def scheduled_changes(self, until):
+        """
+        The publications due from now to ``until``, as (when, what it stamps) pairs: time
+        sends no signal, so the page cache ends the pages they change when they are due.
+        """
+        scheduled = self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__gt=timezone.now(),
+            published_at__lte=until,
         )
+        return [
+            (article.published_at, article.publication_stamps())
+            for article in scheduled.only("pk", "published_at").prefetch_related("tags")
+        ]
 
     def headline(self):
         """The article at the top of the home page: the latest flagged one, else the latest."""
@@ -182,11 +186,6 @@ def bylines(portraits=False):
     if portraits:
         authors = authors.select_related("avatar")
     return Prefetch("authors", queryset=authors)
-
-
-def page_relations():
-    """What the article page shows besides its row (for_page()): bylines, tags, corrections."""
-    return [bylines(portraits=True), "tags", "corrections"]
 
 
 # Half stars, from 0 to 5.
@@ -358,6 +357,12 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+    # What a save changes of the lists holding it, for the page cache (cache_stamps()).
+    tracker = FieldTracker(fields=LISTING_FIELDS)
+    # What a card of it shows besides itself, for the page cache (pagecache.keys_for()).
+    cache_shows = ("section", "featured_image", "authors")
+    # Whether the row held another save than the one this copy was loaded from (signals).
+    saved_over_a_newer_copy = False
     # Every save is a revision. Derived fields are left out: restoring a
     # revision saves it again, which renders them afresh.
     history = HistoricalRecords(
@@ -456,46 +461,32 @@ class Article(models.Model):
         self.body_html = render_markdown(self.body)
         self.reading_time = reading_time(self.body_html)
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        # As loaded, before any edit: unpublishing must still refresh what readers saw.
-        article.loaded_status = article.__dict__.get("status")
-        return article
+    def cache_stamps(self, created=False, deleted=False):
+        """
+        What saving or deleting it makes stale (pagecache/keys.py): its pages and cards
+        always; while it is or was public, feeds, sitemaps and searches (what articles
+        say); and when it moved in the lists (LISTING_FIELDS, as its tracker saw them
+        change), every list of articles and the « À lire aussi » of the articles
+        sharing its tags. Unpublished or deleted, it leaves every page linking to it by
+        its own key, which they name.
+        """
+        stamps = {key_for(self)}
+        # Saved over a colleague's save, a copy may undo what the tracker cannot see.
+        newer = self.saved_over_a_newer_copy
+        public = self.Status.PUBLISHED in {self.status, self.tracker.previous("status")}
+        if not (public or newer):
+            return stamps
+        stamps.add(texts_key(Article))
+        if created or deleted or newer or self.tracker.changed():
+            stamps.add(list_key(Article))
+            if not deleted:
+                stamps |= self.publication_stamps()
+        return stamps
 
-    def cache_keys(self):
-        """
-        The page cache's keys for what a card or the page of this article shows
-        (pagecache/__init__.py), from what for_listing() loaded, or for_page()
-        and page_relations().
-        """
-        keys = {key_for(self), f"section-{self.section_id}"}
-        if self.featured_image_id:
-            keys.add(f"image-{self.featured_image_id}")
-        prefetched = getattr(self, "_prefetched_objects_cache", {})
-        for author in prefetched.get("authors", ()):
-            keys |= {key_for(author), *([f"image-{author.avatar_id}"] if author.avatar_id else [])}
-        keys |= {key_for(tag) for tag in prefetched.get("tags", ())}
-        return keys
-
-    @property
-    def lists_change(self):
-        """Whether saving it changes what lists of articles show: it is, or was, published."""
-        before = getattr(self, "listed_before", None) or {}
-        was = {getattr(self, "loaded_status", None), before.get("status")}
-        return self.Status.PUBLISHED in {self.status, *was}
-
-    @property
-    def moved_in_lists(self):
-        """
-        Whether its last save changed which lists hold it, or where (LISTING_FIELDS),
-        from what the database held just before (``listed_before``, articles/signals.py).
-        """
-        before = getattr(self, "listed_before", None)
-        if before is None:
-            return True
-        # A field left deferred was not written: it did not change.
-        return any(self.__dict__.get(name, was) != was for name, was in before.items())
+    def publication_stamps(self):
+        """What its going public changes: the lists, and the pages sharing one of its tags."""
+        tags = self.tags.all() if self.pk else ()
+        return {key_for(self), list_key(Article), texts_key(Article), *map(key_for, tags)}
 
     @property
     def is_published(self):

@@ -8,7 +8,7 @@ from images.models import Image
 from images.signals import image_changed
 from markup.rendering import render_markdown
 
-from .models import LISTING_FIELDS, Article, Authorship, Correction, Section
+from .models import Article, Authorship, Correction, Section
 
 
 @receiver(image_changed)
@@ -21,7 +21,7 @@ def redraw_bodies_showing(sender, image, **kwargs):
     for article in Article.objects.filter(body_images__image=image).only("pk", "body"):
         Article.objects.filter(pk=article.pk).update(body_html=render_markdown(article.body))
         # Feeds carry the bodies; every other page shows the article's own key.
-        pagecache.invalidate({pagecache.key_for(article), pagecache.ARTICLE_TEXTS})
+        pagecache.invalidate({pagecache.key_for(article), pagecache.texts_key(Article)})
 
 
 @receiver(post_delete, sender=Article)
@@ -31,78 +31,80 @@ def unindex_deleted(sender, instance, using, **kwargs):
     search.unindex(instance.pk, using)
 
 
-# The page cache (pagecache/__init__.py): what each change makes stale. Signals
-# rather than save() methods, because the admin's bulk actions, taggit and
-# queryset.delete() skip those but still send them.
+# The page cache (pagecache/keys.py): what each change makes stale. Signals rather
+# than save() methods, because the admin's bulk actions, taggit and queryset.delete()
+# skip those but still send them.
 
 
 @receiver(pre_save, sender=Article)
-def remember_where_it_was_listed(sender, instance, using, raw=False, **kwargs):
-    # Read from the database, not from the instance as it was loaded: a copy loaded
-    # before a colleague moved the article would hide the move it undoes.
-    if instance.pk is None or raw:
-        instance.listed_before = None
+def notice_a_newer_copy(sender, instance, using, raw=False, **kwargs):
+    """
+    The tracker compares with this copy as it was loaded: saved over a colleague's later
+    save, it puts back what they moved without seeing it. One read, and only when the
+    tracker saw no move: the version save() just counted up says which save the row holds.
+    """
+    if raw or instance.pk is None or instance.tracker.changed():
         return
-    found = Article.objects.using(using).filter(pk=instance.pk).values(*LISTING_FIELDS)
-    instance.listed_before = found.first()
+    loaded = instance.version - 1
+    current = Article.objects.using(using).filter(pk=instance.pk).values_list("version", flat=True)
+    instance.saved_over_a_newer_copy = current.first() not in (None, loaded)
 
 
 @receiver(post_save, sender=Article)
 @receiver(post_delete, sender=Article)
 def refresh_article_pages(sender, instance, signal, created=False, **kwargs):
-    keys = {pagecache.key_for(instance)}
-    if instance.lists_change:
-        # Feeds, sitemaps and search show what every published article says.
-        keys.add(pagecache.ARTICLE_TEXTS)
-        if created or signal is post_delete or instance.moved_in_lists:
-            # Lists, feeds and sitemaps, and the related articles of every page. An edit
-            # that moves nothing (a typo in the story everyone is reading) leaves them
-            # in the cache: they show the article through its card's key.
-            keys.add("articles")
-    pagecache.invalidate(keys)
-    # What the database now holds, for this instance's next save.
-    instance.loaded_status = instance.status
+    pagecache.invalidate(
+        pagecache.stamped_by(instance, created=created, deleted=signal is post_delete)
+    )
+    instance.saved_over_a_newer_copy = False
 
 
 @receiver(post_save, sender=Authorship)
 @receiver(post_delete, sender=Authorship)
+def refresh_pages_of_article_byline(sender, instance, **kwargs):
+    # A byline moves the article between author pages, and shows on every card.
+    pagecache.invalidate({pagecache.key(Article, instance.article_id), pagecache.list_key(Article)})
+
+
 @receiver(post_save, sender=Correction)
 @receiver(post_delete, sender=Correction)
-def refresh_pages_of_article(sender, instance, **kwargs):
-    # A byline moves the article between author pages, and shows on every card.
-    pagecache.invalidate({f"article-{instance.article_id}", "articles"})
+def refresh_pages_of_corrected_article(sender, instance, **kwargs):
+    # Shown at the end of the article, on its page alone.
+    pagecache.invalidate({pagecache.key(Article, instance.article_id)})
 
 
 @receiver(m2m_changed, sender=Article.tags.through)
-def refresh_pages_of_retagged_article(sender, instance, action, **kwargs):
-    if action.startswith("post_"):
-        pagecache.invalidate({pagecache.key_for(instance), "articles"})
+def refresh_pages_of_retagged_article(sender, instance, action, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    stamps = {pagecache.key_for(instance)}
+    if instance.status == Article.Status.PUBLISHED:
+        # The tag pages it joins or leaves, and the « À lire aussi » their tags pick.
+        tags = pk_set or instance.tags.values_list("pk", flat=True)
+        stamps |= {pagecache.list_key(Article), *(pagecache.key(Tag, pk) for pk in tags)}
+    pagecache.invalidate(stamps)
 
 
 @receiver(post_save, sender=Section)
 @receiver(post_delete, sender=Section)
 @receiver(post_save, sender=Tag)
 @receiver(post_delete, sender=Tag)
+@receiver(post_delete, sender=Image)
 def refresh_pages_showing(sender, instance, **kwargs):
-    # "sections" is on every page (the navigation); "tags" on feeds and sitemaps.
-    pagecache.invalidate({pagecache.key_for(instance), f"{instance._meta.model_name}s"})
+    pagecache.invalidate(pagecache.stamped_by(instance))
 
 
 @receiver(image_changed)
-@receiver(post_delete, sender=Image)
-def refresh_pages_showing_image(sender, image=None, instance=None, **kwargs):
+def refresh_pages_showing_image(sender, image, **kwargs):
     # Cards, featured images, avatars, and the image entries of feeds and sitemaps.
-    pagecache.invalidate({pagecache.key_for(image or instance), "images"})
+    pagecache.invalidate(pagecache.stamped_by(image))
 
 
-# Seen from either side: article.works.add(work) or work.articles.add(article).
 @receiver(m2m_changed, sender=Article.works.through)
-def refresh_pages_of_relinked_article(sender, instance, action, pk_set, **kwargs):
+def refresh_pages_of_relinked_article(sender, instance, action, model, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     # Seen from either side: article.works.add(work) or work.articles.add(article).
-    if isinstance(instance, Article):
-        keys = {pagecache.key_for(instance), *(f"work-{pk}" for pk in pk_set or ())}
-    else:
-        keys = {pagecache.key_for(instance), *(f"article-{pk}" for pk in pk_set or ())}
-    pagecache.invalidate(keys | {"articles", "works"})
+    others = {pagecache.key(model, pk) for pk in pk_set or ()}
+    lists = {pagecache.list_key(instance), pagecache.list_key(model)}
+    pagecache.invalidate({pagecache.key_for(instance), *others, *lists})

@@ -42,6 +42,9 @@ class Author(models.Model):
     bluesky = models.URLField(_("Bluesky profile"), blank=True)
     mastodon = models.URLField(_("Mastodon profile"), blank=True)
 
+    # What a page showing the author shows besides, for the page cache (pagecache.keys_for()).
+    cache_shows = ("avatar",)
+
     class Meta:
         verbose_name = _("author")
         verbose_name_plural = _("authors")

@@ -10,4 +10,4 @@ from .models import Author
 @receiver(post_delete, sender=Author)
 def refresh_pages_showing_author(sender, instance, **kwargs):
     # The author page, every byline (cards, articles) and the feeds and sitemaps.
-    pagecache.invalidate({pagecache.key_for(instance), "authors"})
+    pagecache.invalidate(pagecache.stamped_by(instance))

@@ -84,8 +84,6 @@ class Preview:
 class ArticlePreviewView(ArticleDetailView):
     """The public article page for an article in any state, with the preview banner."""
 
-    keeps_parts = False
-
     def get_queryset(self):
         return Article.objects.for_page()
 

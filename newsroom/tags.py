@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from taggit.models import Tag, TaggedItem
 
 import pagecache
+from articles.models import Article
 
 
 def merge_tags(tags, name):
@@ -34,7 +35,6 @@ def merge_tags(tags, name):
         for tag in merged:
             tag.delete()
         # What a retagged article makes stale (articles/signals.py), for every article
-        # retagged: each page showing its tags carries their keys, and "articles"
-        # covers the tag pages' lists and the related articles picked by shared tags.
-        pagecache.invalidate({pagecache.key_for(into), "articles"})
+        # retagged: the pages showing the tag, and every list of articles.
+        pagecache.invalidate({pagecache.key_for(into), pagecache.list_key(Article)})
     return into

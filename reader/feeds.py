@@ -21,14 +21,25 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from authors.models import Author
+from images.models import Image
 from images.renditions import SOCIAL_CARD
 from markup.formats import rating_number
 from markup.rendering import replace_spoilers
-from pagecache import ALL_CONTENT_KEYS, public_page
+from pagecache import keys_for, public_page, texts_key
 from reader.structured_data import absolute
 from works.models import Work
 
 ITEMS = 20
+
+
+def every_article_shown():
+    """
+    The keys of a page showing every published article with its section, bylines, tags
+    and images, as feeds and sitemaps do: too many to name one by one in a header, so any
+    change to any of them makes it stale.
+    """
+    return keys_for(Article, Section, Author, Tag, Image, Work) | {texts_key(Article)}
+
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -143,10 +154,11 @@ class LatestArticlesFeed(Feed):
     # Atom needs an author for entries that have none of their own.
     author_name = settings.SITE_NAME
     item_guid_is_permalink = False
+    cache_parameters = frozenset()
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
-        return public_page(response, ALL_CONTENT_KEYS)
+        return public_page(response, every_article_shown())
 
     def articles(self, obj):
         return Article.objects.all()

@@ -25,7 +25,8 @@ from taggit.models import Tag
 
 from articles.models import Article, Section
 from authors.models import Author
-from pagecache import ALL_CONTENT_KEYS, public_page
+from pagecache import public_page
+from reader.feeds import every_article_shown
 from reader.pagination import page_number
 from reader.structured_data import absolute
 from works.models import Work
@@ -202,7 +203,7 @@ def index(request):
         headers=headers,
     )
     # The news sitemap drops out of the index when its last article grows too old.
-    return public_page(response, ALL_CONTENT_KEYS, expires_at=_news_window_moves())
+    return public_page(response, every_article_shown(), expires_at=_news_window_moves())
 
 
 def sitemap(request, section):
@@ -211,7 +212,7 @@ def sitemap(request, section):
     response = sitemap_views.sitemap(
         request, SITEMAPS, section=section, template_name="sitemaps/urlset.xml"
     )
-    return public_page(response, ALL_CONTENT_KEYS)
+    return public_page(response, every_article_shown())
 
 
 def news_sitemap(request):
@@ -219,7 +220,12 @@ def news_sitemap(request):
     response = sitemap_views.sitemap(
         request, NEWS_SITEMAPS, section="news", template_name="sitemaps/news.xml"
     )
-    return public_page(response, ALL_CONTENT_KEYS, expires_at=_news_window_moves())
+    return public_page(response, every_article_shown(), expires_at=_news_window_moves())
+
+
+# The query parameters each view reads (pagecache/keys.py): any other is dropped.
+index.cache_parameters = frozenset()
+sitemap.cache_parameters = news_sitemap.cache_parameters = frozenset({"p"})
 
 
 def _news_window_moves():

@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before sessions and authentication: a cached page for an anonymous reader
     # is answered here, with no per-user work done.
-    "pagecache.PageCacheMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "screenmania.middleware.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,30 +174,28 @@ else:
     }
 
 # Anonymous reader pages are kept whole in the cache and rebuilt exactly when
-# something they show changes (pagecache/__init__.py). DJANGO_PAGE_CACHE=0
+# something they show changes (pagecache/keys.py). DJANGO_PAGE_CACHE=0
 # turns it off, e.g. to measure uncached pages.
 PAGE_CACHE_ENABLED = env_flag("DJANGO_PAGE_CACHE", default=True)
-# Pieces several pages show (an article's card), kept by the same rules for every
-# request, the ones the page cache does not answer included. DJANGO_FRAGMENT_CACHE=0
-# renders them every time.
-FRAGMENT_CACHE_ENABLED = env_flag("DJANGO_FRAGMENT_CACHE", default=True)
 # How long an untouched page stays in our cache and a CDN's, in seconds. Changes
 # invalidate at once; this only bounds memory and what a missed purge can cost.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", 60 * 60))
-# When a page everyone is reading goes stale, one request builds it and the others
-# wait for it, this long at most (seconds), rather than all building it at once.
-PAGE_CACHE_BUILD_WAIT = float(os.environ.get("DJANGO_PAGE_CACHE_BUILD_WAIT", "2"))
 # How long browsers keep a public page before asking again. None by default: a
 # reader's reload always reaches us (or the CDN), and costs a 304 if nothing changed.
 PAGE_BROWSER_MAX_AGE = int(os.environ.get("DJANGO_PAGE_BROWSER_MAX_AGE", 0))
 # A CDN may serve a page this long past its expiry while it fetches a new one.
 PAGE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_STALE_WHILE_REVALIDATE", 30))
-# Where to send purges when content changes: an HTTP endpoint that takes
-# {"tags": [...]} (Cloudflare's cache-tag purge shape; a small proxy adapts it
-# to Fastly or Varnish). Empty: no CDN, nothing sent.
-CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "").strip()
-CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "").strip()
-CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "2"))
+# Where changes are purged, by key, once committed (pagecache/purge.py). CDN_PURGE_URL
+# takes {"tags": [...]}: Cloudflare's cache-tag purge shape; a small proxy adapts it to
+# Fastly or Varnish. Unset: no CDN, nothing sent.
+PAGECACHE_PURGE_BACKENDS = {}
+if os.environ.get("CDN_PURGE_URL", "").strip():
+    PAGECACHE_PURGE_BACKENDS["default"] = {
+        "BACKEND": "pagecache.purge.HTTPPurgeBackend",
+        "LOCATION": os.environ["CDN_PURGE_URL"].strip(),
+        "TOKEN": os.environ.get("CDN_PURGE_TOKEN", "").strip(),
+        "TIMEOUT": float(os.environ.get("CDN_PURGE_TIMEOUT", "2")),
+    }
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out login is refused before its password is checked.

@@ -55,7 +55,7 @@ def connect():
     try:
         caches["default"].get("warmup:probe")
     except Exception:
-        # Redis down: the page cache copes (pagecache/__init__.py).
+        # Redis down: the page cache copes (pagecache/stamps.py).
         logger.warning("Cache unreachable as the worker starts", exc_info=True)
 
 

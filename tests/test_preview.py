@@ -270,10 +270,8 @@ def test_preview_link_to_a_published_article_shows_the_public_page(editor):
 
 
 @pytest.mark.usefixtures("page_cache_off")
-def test_preview_link_page_costs_one_query_more_than_the_public_page(settings):
+def test_preview_link_page_costs_one_query_more_than_the_public_page():
     """The link's row; the article itself is read with the public page's queries."""
-    # A preview builds every part of the page: compared with a public page built whole.
-    settings.FRAGMENT_CACHE_ENABLED = False
     article = make_article(
         authors=[make_author(), make_author()],
         tags=["cannes", "palme"],

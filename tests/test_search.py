@@ -400,7 +400,7 @@ def test_migration_indexes_the_articles_already_written(client):
     state = MigrationExecutor(connection).loader.project_state(("articles", "0005_search"))
     # The data step only asks the schema editor for its connection.
     migration.index_existing_articles(state.apps, SimpleNamespace(connection=connection))
-    # A deployment's new code starts with an empty page cache (pagecache/__init__.py).
+    # A deployment's new code starts with an empty page cache (pagecache/middleware.py).
     cache.clear()
     assert found(client, "bobine") == [article.get_absolute_url()]
     assert found(client, "archive") == [article.get_absolute_url()]

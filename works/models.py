@@ -161,6 +161,8 @@ class Work(models.Model):
     updated_at = models.DateTimeField(_("updated on"), auto_now=True)
 
     objects = WorkQuerySet.as_manager()
+    # What a page showing the work shows besides, for the page cache (pagecache.keys_for()).
+    cache_shows = ("poster",)
 
     class Meta:
         verbose_name = _("film or series")

@@ -11,4 +11,4 @@ from .models import Work
 def refresh_pages_showing_work(sender, instance, **kwargs):
     # Its page, the articles and reviews that name it, and "works": the release
     # weeks, the feeds and the sitemaps.
-    pagecache.invalidate({pagecache.key_for(instance), "works"})
+    pagecache.invalidate(pagecache.stamped_by(instance))

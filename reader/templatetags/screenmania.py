@@ -13,7 +13,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
 
-import pagecache
 from articles.models import Section
 from markup.formats import grouped, long_date, rating_number
 from reader import structured_data
@@ -32,60 +31,14 @@ def request_path(request, with_query=True):
     return escape_leading_slashes(path)
 
 
-@register.simple_tag(takes_context=True)
-def article_card(context, article, heading_level=2, large=False, compact=False):
-    """
-    The card of ``article`` (includes/article_card.html), built once for every list that
-    shows it until something it shows changes: a publication makes every list stale but
-    leaves the other cards as they were, so a list rebuilt then renders only the new one.
-    """
-    options = {"heading_level": heading_level, "large": large, "compact": compact}
-    piece = _card(context, article, options)
-    return pagecache.fragments(context.get("request"), [piece])[0]
-
-
-@register.simple_tag(takes_context=True)
-def article_cards(context, articles, heading_level=2, large=False, compact=False):
-    """The cards of ``articles``, one after the other, read from the cache together."""
-    options = {"heading_level": heading_level, "large": large, "compact": compact}
-    pieces = [_card(context, article, options) for article in articles]
-    # Each card is our template's output, escaped where it was rendered.
-    return mark_safe("".join(pagecache.fragments(context.get("request"), pieces)))  # noqa: S308
-
-
-def _card(context, article, options):
-    """The fragment (name, keys, render) of ``article``'s card, for pagecache.fragments()."""
-    # Everything the card's HTML depends on besides what its keys name.
-    language = translation.get_language()
-    name = (
-        f"card:{article.pk}:{language}:{options['heading_level']}:"
-        f"{bool(options['large']):d}{bool(options['compact']):d}"
-    )
-
-    def render():
-        card = context.template.engine.get_template("includes/article_card.html")
-        return card.render(context.new({"article": article, **options}))
-
-    return name, article.cache_keys(), render
-
-
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("includes/section_links.html", takes_context=True)
 def section_links(context):
-    """
-    The navigation's links to the sections, the page's own marked as current: kept until
-    a section changes, since every page shows them and they would cost each page built
-    a query.
-    """
+    """The navigation's links to the sections, the page's own marked as current."""
     current = context.get("section")
-    current = current if isinstance(current, Section) else None
-    name = f"section-links:{translation.get_language()}:{current.pk if current else ''}"
-
-    def render():
-        links = context.template.engine.get_template("includes/section_links.html")
-        sections = Section.objects.all()
-        return links.render(context.new({"nav_sections": sections, "section": current}))
-
-    return pagecache.fragment(context.get("request"), name, {"sections"}, render)
+    return {
+        "nav_sections": Section.objects.all(),
+        "section": current if isinstance(current, Section) else None,
+    }
 
 
 @register.simple_tag(takes_context=True)

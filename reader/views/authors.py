@@ -2,7 +2,6 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from authors.models import Author
-from pagecache import key_for
 from reader.views.articles import PublishedArticleMixin
 
 
@@ -18,6 +17,5 @@ class AuthorView(PublishedArticleMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
 
-    def cache_keys(self, context):
-        keys = super().cache_keys(context) | {key_for(self.author)}
-        return keys | {f"image-{self.author.avatar_id}"} if self.author.avatar_id else keys
+    def shown(self, context):
+        return [*super().shown(context), self.author]

@@ -2,7 +2,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from pagecache import key_for, public_page
+from articles.models import Article, Section
+from pagecache import key_for, keys_for, public_page
 from reader.views.articles import PublishedArticleMixin
 from works.models import Work
 from works.weeks import ReleaseWeek
@@ -21,13 +22,14 @@ class WorkDetailView(PublishedArticleMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(work=self.work, **kwargs)
 
+    def shown(self, context):
+        return [*super().shown(context), self.work]
+
     def cache_keys(self, context):
-        keys = super().cache_keys(context) | {key_for(self.work)}
-        if self.work.poster_id:
-            keys.add(f"image-{self.work.poster_id}")
-        if review := self.work.magazine_review:
-            keys.add(key_for(review))
-        return keys
+        keys = super().cache_keys(context)
+        # The magazine's rating, which links to its review.
+        review = self.work.magazine_review
+        return keys | {key_for(review)} if review else keys
 
 
 class ReleaseWeekView(TemplateView):
@@ -37,6 +39,7 @@ class ReleaseWeekView(TemplateView):
     """
 
     template_name = "works/release_week.html"
+    cache_parameters = frozenset()
     # The clock that says which week is under way: tests set their own.
     now = staticmethod(timezone.now)
 
@@ -64,12 +67,8 @@ class ReleaseWeekView(TemplateView):
         return public_page(response, self.cache_keys(), expires_at=expires_at)
 
     def cache_keys(self):
-        # "works": which works come out that week; "articles": which of their
-        # articles are published, and so which rating shows.
-        keys = {"works", "articles"}
-        for work in self.week.works:
-            keys.add(key_for(work))
-            if work.poster_id:
-                keys.add(f"image-{work.poster_id}")
-            keys |= {key_for(article) for article in work.articles_for_readers}
-        return keys
+        # Which works come out that week, and which of their articles are published, so
+        # which rating shows; each work with its poster, each article by its link alone.
+        works = self.week.works
+        articles = [article for work in works for article in work.articles_for_readers]
+        return keys_for(Section, Work, Article, works) | set(map(key_for, articles))

@@ -1,0 +1,278 @@
+"""
+Whole pages for anonymous readers, answered from the cache before any session, user or
+locale work, and never stale (the contract: pagecache/keys.py).
+
+With Redis, every server and worker shares the pages and the stamps. With local memory
+they are per process, which is why ``make serve`` runs one process without Redis
+(screenmania/gunicorn.conf.py). A deployment starts with an empty page cache: the
+entries' names carry a digest of the code, templates and static manifest served.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.cache import cc_delim_re, get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe, quote_etag, urlencode
+
+from . import stamps
+from .keys import SITE_KEY
+
+logger = logging.getLogger("pagecache")
+
+# Headers never stored with a page: the outer middleware adds the first three to every
+# response, cached or not, and Cache-Control is worked out again from the time left.
+PER_REQUEST_HEADERS = {"set-cookie", "date", "content-length", "cache-control"}
+
+
+def public_page(response, keys, expires_at=None):
+    """
+    Mark ``response`` as the same for every anonymous reader, showing ``keys``.
+
+    The page cache stores it and a CDN may; without this mark, a response is neither
+    stored nor given shared-cache headers. ``expires_at`` (a datetime) is for a page
+    that changes with time alone, like the week under way.
+    """
+    response.surrogate_keys = {SITE_KEY, *keys}
+    response.expires_at = expires_at.timestamp() if expires_at else None
+    return response
+
+
+@dataclass
+class Entry:
+    stamp: int
+    keys: frozenset
+    status: int
+    headers: list
+    content: bytes
+    etag: str
+    last_modified: int
+    expires: float
+
+    def response(self):
+        response = HttpResponse(self.content, status=self.status)
+        for name, value in self.headers:
+            response[name] = value
+        return response
+
+
+def _release():
+    """A digest of the code, templates and static manifest being served."""
+    # Pages name hashed static files that a new release may not have.
+    root = Path(settings.BASE_DIR)
+    files = [
+        path
+        for pattern in ["*/*.py", "*/*/*.py", "templates/**/*", "*/templates/**/*"]
+        for path in root.glob(pattern)
+        if path.is_file() and ".venv" not in path.parts
+    ]
+    files += list(root.glob("locale/*/LC_MESSAGES/*.po"))
+    files += [Path(settings.STATIC_ROOT) / "staticfiles.json"]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        if path.is_file():
+            digest.update(str(path).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RELEASE = _release()
+
+
+def _entry_key(request):
+    # The parameters as views read them (request.GET), by name, each name's values in the
+    # order given: ?b=2&a=1 is ?a=1&b=2, but ?q=A&q=B is not ?q=B&q=A, since a view reads
+    # the last value. Spellings of one value (%41, A) are one page too.
+    has_query = request.META.get("QUERY_STRING")
+    query = urlencode(sorted(request.GET.lists()), doseq=True) if has_query else ""
+    address = f"{request.path}?{query}".encode()
+    return f"{stamps.PREFIX}:{RELEASE}:page:{hashlib.sha256(address).hexdigest()}"
+
+
+def _parameters_read(request):
+    """
+    The query parameters the view of this address reads (its ``cache_parameters``), or
+    None: an address that is no page of ours, or a view that does not say.
+    """
+    # Resolved in the address's own language, as URLLocaleMiddleware will: /en/ pages
+    # live under a prefix that only English resolves.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            view = resolve(request.path_info).func
+    except Resolver404:
+        return None
+    view = getattr(view, "view_class", view)
+    return getattr(view, "cache_parameters", None)
+
+
+def _keep_only(request, parameters):
+    """Drops from ``request`` the query parameters its view does not read."""
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in parameters:
+            kept.setlist(name, values)
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
+
+
+def _is_anonymous(request):
+    # Only the cookie's presence is looked at: reading the session would be a database
+    # query, and a reader without one cannot be anyone in particular.
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+class PageCacheMiddleware:
+    """
+    Answers anonymous GET and HEAD requests for public pages from the cache; stores such
+    pages when they were built; and gives every page its cache headers for browsers and
+    CDNs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        anonymous_read = request.method in ("GET", "HEAD") and _is_anonymous(request)
+        # Only an address with a query string is resolved, for what its view reads.
+        if anonymous_read and request.META.get("QUERY_STRING"):
+            parameters = _parameters_read(request)
+            if parameters is not None:
+                _keep_only(request, parameters)
+        # Django's clock, not time.time(): scheduling is reckoned with it.
+        now = timezone.now().timestamp()
+        stamp = None
+        if anonymous_read and settings.PAGE_CACHE_ENABLED and stamps.health.usable():
+            # What CommonMiddleware does after this one: a Host that ALLOWED_HOSTS refuses
+            # is answered 400, not with a page kept for another.
+            request.get_host()
+            response, stamp = self._lookup(request, now)
+            if response is not None:
+                return response
+        return self._respond(request, now, stamp)
+
+    def _lookup(self, request, now):
+        """
+        The stored page if it is fresh, else None and the counter as it stands before
+        anything is read for the page built instead (None if the cache failed).
+        """
+        try:
+            entry_key = _entry_key(request)
+            found = stamps.cache().get_many([entry_key, stamps.COUNTER])
+            entry, counter = found.get(entry_key), found.get(stamps.COUNTER)
+            if entry is not None and self._is_fresh(entry, now, counter):
+                response = entry.response()
+                self._patch_cache_control(response, now, entry.expires)
+                response = get_conditional_response(
+                    request, etag=entry.etag, last_modified=entry.last_modified, response=response
+                )
+                return response, None
+            return None, counter or stamps.counter()
+        except Exception:
+            logger.warning("Page cache unreachable: serving uncached", exc_info=True)
+            stamps.health.failed()
+            return None, None
+
+    def _is_fresh(self, entry, now, counter):
+        if entry.expires <= now:
+            return False
+        # Every stamp moves the counter: while it stands still, nothing was stamped since.
+        return counter == entry.stamp or stamps.unchanged_since(entry.stamp, entry.keys)
+
+    def _respond(self, request, now, stamp):
+        response = self.get_response(request)
+        if not hasattr(response, "surrogate_keys"):
+            return response
+        if not self._is_shareable(request, response):
+            # Built for someone in particular: no cache may keep it.
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+        expires = self._expires(response, now, stamp)
+        self._add_headers(response, now, expires)
+        if stamp is not None:
+            self._store(request, response, stamp, expires)
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            response=response,
+        )
+
+    def _is_shareable(self, request, response):
+        vary = {header.strip().lower() for header in cc_delim_re.split(response.get("Vary", ""))}
+        cache_control = response.get("Cache-Control", "")
+        return (
+            _is_anonymous(request)
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "cookie" not in vary
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    def _expires(self, response, now, stamp):
+        expires = now + settings.PAGE_CACHE_TIMEOUT
+        if response.expires_at:
+            expires = min(expires, response.expires_at)
+        if stamp is None:
+            return expires
+        try:
+            return stamps.expires(response.surrogate_keys, now, stamp, expires)
+        except Exception:
+            logger.warning("Page cache unreachable", exc_info=True)
+            stamps.health.failed()
+            return expires
+
+    def _patch_cache_control(self, response, now, expires):
+        shared_max_age = max(0, int(expires - now))
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=min(settings.PAGE_BROWSER_MAX_AGE, shared_max_age),
+            s_maxage=shared_max_age,
+            stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
+        )
+
+    def _add_headers(self, response, now, expires):
+        keys = sorted(response.surrogate_keys)
+        response["Surrogate-Key"] = " ".join(keys)
+        response["Cache-Tag"] = ",".join(keys)
+        if not response.has_header("ETag"):
+            response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(now)
+        self._patch_cache_control(response, now, expires)
+
+    def _store(self, request, response, stamp, expires):
+        timeout = int(expires - timezone.now().timestamp())
+        if timeout <= 0:
+            return
+        entry = Entry(
+            stamp=stamp,
+            keys=frozenset(response.surrogate_keys),
+            status=response.status_code,
+            headers=[
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in PER_REQUEST_HEADERS
+            ],
+            content=response.content,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response["Last-Modified"]),
+            expires=expires,
+        )
+        try:
+            stamps.adopt(entry.keys, stamp)
+            stamps.cache().set(_entry_key(request), entry, timeout=timeout)
+        except Exception:
+            logger.warning("Page cache unreachable: page not stored", exc_info=True)
+            stamps.health.failed()

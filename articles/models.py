@@ -16,8 +16,8 @@ from taggit.models import TaggedItem
 
 import search
 from authors.models import Author
-from images.models import Image
-from markup.rendering import french_typography, image_references, reading_time, render_markdown
+from images.embedding import render
+from markup.rendering import french_typography
 from pagecache import key_for
 
 from .sharing import share_links
@@ -358,6 +358,10 @@ class Article(models.Model):
     )
 
     objects = ArticleQuerySet.as_manager()
+    # The body's render (markup.rendering.Rendered), when something already made it for
+    # this text: the admin form, which checked it, hands it to save(), which then does not
+    # parse the body again. Kept for one save: the library's images may change after it.
+    rendered = None
     # Every save is a revision. Derived fields are left out: restoring a
     # revision saves it again, which renders them afresh.
     history = HistoricalRecords(
@@ -439,8 +443,9 @@ class Article(models.Model):
             }
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
-        BodyImage.link(self)
+        BodyImage.link(self, self.rendered.shown_image_ids)
         search.index(self)
+        self.rendered = None
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -450,11 +455,14 @@ class Article(models.Model):
         What is worked out from what the editor typed, once, at save: the typography of
         the title and standfirst, the body's HTML and its reading time. save() calls it,
         and so does any bulk path (demo/), so that nothing saved can differ from it.
+        ``rendered`` is then the body's render, from one parse, with the images it shows.
         """
         self.title = french_typography(self.title)
         self.standfirst = french_typography(self.standfirst)
-        self.body_html = render_markdown(self.body)
-        self.reading_time = reading_time(self.body_html)
+        if self.rendered is None or self.rendered.source != self.body:
+            self.rendered = render(self.body)
+        self.body_html = self.rendered.html
+        self.reading_time = self.rendered.reading_time
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -583,15 +591,13 @@ class BodyImage(models.Model):
         return str(self.article)
 
     @classmethod
-    def link(cls, article):
-        wanted = set(
-            Image.objects.filter(pk__in=image_references(article.body)).values_list("pk", flat=True)
-        )
-        linked = set(cls.objects.filter(article=article).values_list("image_id", flat=True))
-        if linked - wanted:
-            cls.objects.filter(article=article, image_id__in=linked - wanted).delete()
+    def link(cls, article, image_ids):
+        """Links ``article`` to the library images its text shows, and to no other."""
+        # Two statements whatever changed, rather than reading the links first.
+        cls.objects.filter(article=article).exclude(image_id__in=image_ids).delete()
         cls.objects.bulk_create(
-            [cls(article=article, image_id=image_id) for image_id in wanted - linked]
+            [cls(article=article, image_id=image_id) for image_id in image_ids],
+            ignore_conflicts=True,
         )
 
 

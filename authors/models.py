@@ -4,7 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from markup.rendering import TextTooComplex, render_markdown
+from images.embedding import render
+from markup.rendering import TextTooComplex
 
 
 class Author(models.Model):
@@ -51,7 +52,7 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.bio_html = render_markdown(self.bio)
+        self.bio_html = render(self.bio).html
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "bio_html"}
         super().save(*args, **kwargs)
@@ -61,7 +62,7 @@ class Author(models.Model):
 
     def clean(self):
         try:
-            self.bio_html = render_markdown(self.bio)
+            self.bio_html = render(self.bio).html
         except TextTooComplex as refusal:
             raise ValidationError({"bio": refusal.message}) from None
 

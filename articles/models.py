@@ -53,10 +53,60 @@ RELATED_CANDIDATES = 500
 LISTING_FIELDS = ("status", "published_at", "section_id", "is_featured", "reviewed_work_id")
 
 
+class State(models.TextChoices):
+    """What an editor calls an article: its status, with « published » split by the clock."""
+
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+
+    @classmethod
+    def of(cls, status, published_at, moment=None):
+        """The state of an article (or of a revision) at ``moment``, now unless given."""
+        if status != Article.Status.PUBLISHED:
+            return cls(status)
+        # Left empty, Article.save() dates a publication now.
+        if published_at is not None and published_at > (moment or timezone.now()):
+            return cls.SCHEDULED
+        return cls.PUBLISHED
+
+    def condition(self, moment=None, through=""):
+        """
+        This state as a query's condition at ``moment`` (a date or an expression, now
+        unless given), on articles or revisions, or on articles reached ``through`` a
+        relation: the one place each rule is written.
+        """
+        prefix = f"{through}__" if through else ""
+        if self in {State.DRAFT, State.REVIEW}:
+            return models.Q(**{f"{prefix}status": self.value})
+        lookup = "lte" if self == State.PUBLISHED else "gt"
+        return models.Q(
+            **{
+                f"{prefix}status": Article.Status.PUBLISHED,
+                f"{prefix}published_at__{lookup}": moment or timezone.now(),
+            }
+        )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see: published, and dated now or in the past."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(State.PUBLISHED.condition())
+
+    def scheduled(self):
+        """Published with a future date: readers see it once the date has passed."""
+        return self.filter(State.SCHEDULED.condition())
+
+    def drafts(self):
+        return self.filter(State.DRAFT.condition())
+
+    def in_review(self):
+        return self.filter(State.REVIEW.condition())
+
+    def under_embargo(self):
+        """Held back until a date to come: nobody may publish them before it."""
+        return self.filter(embargo_until__gt=timezone.now())
 
     def with_bylines(self):
         """Section, featured image and authors in order: what every view of an article shows."""
@@ -88,10 +138,7 @@ class ArticleQuerySet(models.QuerySet):
     def next_publication_time(self):
         """When the next scheduled article goes live, or None: lists of articles change then."""
         return (
-            self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
+            self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
         )
 
     def headline(self):
@@ -450,6 +497,16 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def validate_constraints(self, exclude=None):
+        # The check constraints are the database's last word on rules that the forms and
+        # the workflow say first, in words (a rating needs a review, the embargo): having
+        # the database evaluate each again before every save, a query apiece, says nothing
+        # more. Any other kind of constraint is validated as usual.
+        checks = (models.CheckConstraint,)
+        if all(isinstance(constraint, checks) for constraint in self._meta.constraints):
+            return
+        super().validate_constraints(exclude)
+
     def derive_from_text(self):
         """
         What is worked out from what the editor typed, once, at save: the typography of
@@ -506,12 +563,13 @@ class Article(models.Model):
         return any(self.__dict__.get(name, was) != was for name, was in before.items())
 
     @property
+    def state(self):
+        return State.of(self.status, self.published_at)
+
+    @property
     def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        """Whether readers see it: the one-object twin of ``published()``."""
+        return self.published_at is not None and self.state == State.PUBLISHED
 
     @property
     def modified_at(self):
@@ -524,6 +582,7 @@ class Article(models.Model):
 
     @property
     def is_under_embargo(self):
+        """The one-object twin of ``under_embargo()``."""
         return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     @property

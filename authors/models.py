@@ -43,6 +43,9 @@ class Author(models.Model):
     bluesky = models.URLField(_("Bluesky profile"), blank=True)
     mastodon = models.URLField(_("Mastodon profile"), blank=True)
 
+    # The bio's last render, kept while the text is the same (render_bio()).
+    rendered_bio = None
+
     class Meta:
         verbose_name = _("author")
         verbose_name_plural = _("authors")
@@ -52,7 +55,7 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.bio_html = render(self.bio).html
+        self.bio_html = self.render_bio().html
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "bio_html"}
         super().save(*args, **kwargs)
@@ -62,9 +65,15 @@ class Author(models.Model):
 
     def clean(self):
         try:
-            self.bio_html = render(self.bio).html
+            self.bio_html = self.render_bio().html
         except TextTooComplex as refusal:
             raise ValidationError({"bio": refusal.message}) from None
+
+    def render_bio(self):
+        """The bio's render (markup.rendering.Rendered), made once for clean() and save()."""
+        if self.rendered_bio is None or self.rendered_bio.source != self.bio:
+            self.rendered_bio = render(self.bio)
+        return self.rendered_bio
 
     def public_links(self):
         """(label, url) for each profile the author chose to show."""

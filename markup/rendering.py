@@ -679,6 +679,12 @@ class SpoilerBlockProcessor(BlockProcessor):
 
     Blocks nest, each ``:::spoiler`` waiting for its own ``:::``. One never closed runs
     to the end of the text: hiding too much spoils nothing (the form refuses it anyway).
+
+    Not pymdown-extensions' (13.1.2): ``pymdownx.details`` reads ``??? Label`` with the
+    content indented, and ``pymdownx.blocks.details`` fences with ``///`` (a pattern
+    fixed in the module, RE_START), so neither reads the ``:::spoiler`` of the bodies
+    already saved, nor finds a block left open for the form to point at its line. Taking
+    one would add a second syntax beside this one, not replace it.
     """
 
     def test(self, parent, block):

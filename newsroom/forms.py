@@ -245,6 +245,16 @@ class ArticleAdminForm(forms.ModelForm):
         # Article.save() adds one, landing on the version just claimed.
         self.instance.version = expected
 
+    def _save_m2m(self):
+        # As ModelForm's, but only the relations the editor changed are written: setting
+        # the tags again looks each one up by name, a query apiece, to change nothing.
+        opts = self.instance._meta
+        for field in [*opts.many_to_many, *opts.private_fields]:
+            name = field.name
+            written = name in self.cleaned_data and name in self.changed_data
+            if written and hasattr(field, "save_form_data"):
+                field.save_form_data(self.instance, self.cleaned_data[name])
+
     def save(self, commit=True):
         # The body was rendered to be checked: the article stores that render.
         self.instance.rendered = self.rendered

@@ -17,8 +17,8 @@ from taggit.models import TaggedItem
 
 import search
 from authors.models import Author
-from images.models import Image
-from markup.rendering import french_typography, image_references, reading_time, render_markdown
+from images.embedding import render
+from markup.rendering import french_typography
 from pagecache import key_for, list_key, texts_key
 
 from .sharing import share_links
@@ -55,10 +55,60 @@ RELATED_CANDIDATES = 500
 LISTING_FIELDS = ("status", "published_at", "section_id", "is_featured", "reviewed_work_id")
 
 
+class State(models.TextChoices):
+    """What an editor calls an article: its status, with « published » split by the clock."""
+
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+
+    @classmethod
+    def of(cls, status, published_at, moment=None):
+        """The state of an article (or of a revision) at ``moment``, now unless given."""
+        if status != Article.Status.PUBLISHED:
+            return cls(status)
+        # Left empty, Article.save() dates a publication now.
+        if published_at is not None and published_at > (moment or timezone.now()):
+            return cls.SCHEDULED
+        return cls.PUBLISHED
+
+    def condition(self, moment=None, through=""):
+        """
+        This state as a query's condition at ``moment`` (a date or an expression, now
+        unless given), on articles or revisions, or on articles reached ``through`` a
+        relation: the one place each rule is written.
+        """
+        prefix = f"{through}__" if through else ""
+        if self in {State.DRAFT, State.REVIEW}:
+            return models.Q(**{f"{prefix}status": self.value})
+        lookup = "lte" if self == State.PUBLISHED else "gt"
+        return models.Q(
+            **{
+                f"{prefix}status": Article.Status.PUBLISHED,
+                f"{prefix}published_at__{lookup}": moment or timezone.now(),
+            }
+        )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see: published, and dated now or in the past."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(State.PUBLISHED.condition())
+
+    def scheduled(self):
+        """Published with a future date: readers see it once the date has passed."""
+        return self.filter(State.SCHEDULED.condition())
+
+    def drafts(self):
+        return self.filter(State.DRAFT.condition())
+
+    def in_review(self):
+        return self.filter(State.REVIEW.condition())
+
+    def under_embargo(self):
+        """Held back until a date to come: nobody may publish them before it."""
+        return self.filter(embargo_until__gt=timezone.now())
 
     def with_bylines(self):
         """Section, featured image and authors in order: what every view of an article shows."""
@@ -88,11 +138,7 @@ class ArticleQuerySet(models.QuerySet):
         The publications due from now to ``until``, as (when, what it stamps) pairs: time
         sends no signal, so the page cache ends the pages they change when they are due.
         """
-        scheduled = self.filter(
-            status=Article.Status.PUBLISHED,
-            published_at__gt=timezone.now(),
-            published_at__lte=until,
-        )
+        scheduled = self.scheduled().filter(published_at__lte=until)
         return [
             (article.published_at, article.publication_stamps())
             for article in scheduled.only("pk", "published_at").prefetch_related("tags")
@@ -363,6 +409,10 @@ class Article(models.Model):
     cache_shows = ("section", "featured_image", "authors")
     # Whether the row held another save than the one this copy was loaded from (signals).
     saved_over_a_newer_copy = False
+    # The body's render (markup.rendering.Rendered), when something already made it for
+    # this text: the admin form, which checked it, hands it to save(), which then does not
+    # parse the body again. Kept for one save: the library's images may change after it.
+    rendered = None
     # Every save is a revision. Derived fields are left out: restoring a
     # revision saves it again, which renders them afresh.
     history = HistoricalRecords(
@@ -444,22 +494,36 @@ class Article(models.Model):
             }
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
-        BodyImage.link(self)
+        BodyImage.link(self, self.rendered.shown_image_ids)
         search.index(self)
+        self.rendered = None
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def validate_constraints(self, exclude=None):
+        # The check constraints are the database's last word on rules that the forms and
+        # the workflow say first, in words (a rating needs a review, the embargo): having
+        # the database evaluate each again before every save, a query apiece, says nothing
+        # more. Any other kind of constraint is validated as usual.
+        checks = (models.CheckConstraint,)
+        if all(isinstance(constraint, checks) for constraint in self._meta.constraints):
+            return
+        super().validate_constraints(exclude)
 
     def derive_from_text(self):
         """
         What is worked out from what the editor typed, once, at save: the typography of
         the title and standfirst, the body's HTML and its reading time. save() calls it,
         and so does any bulk path (demo/), so that nothing saved can differ from it.
+        ``rendered`` is then the body's render, from one parse, with the images it shows.
         """
         self.title = french_typography(self.title)
         self.standfirst = french_typography(self.standfirst)
-        self.body_html = render_markdown(self.body)
-        self.reading_time = reading_time(self.body_html)
+        if self.rendered is None or self.rendered.source != self.body:
+            self.rendered = render(self.body)
+        self.body_html = self.rendered.html
+        self.reading_time = self.rendered.reading_time
 
     def cache_stamps(self, created=False, deleted=False):
         """
@@ -489,12 +553,13 @@ class Article(models.Model):
         return {key_for(self), list_key(Article), texts_key(Article), *map(key_for, tags)}
 
     @property
+    def state(self):
+        return State.of(self.status, self.published_at)
+
+    @property
     def is_published(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        """Whether readers see it: the one-object twin of ``published()``."""
+        return self.published_at is not None and self.state == State.PUBLISHED
 
     @property
     def modified_at(self):
@@ -507,6 +572,7 @@ class Article(models.Model):
 
     @property
     def is_under_embargo(self):
+        """The one-object twin of ``under_embargo()``."""
         return self.embargo_until is not None and self.embargo_until > timezone.now()
 
     @property
@@ -574,15 +640,13 @@ class BodyImage(models.Model):
         return str(self.article)
 
     @classmethod
-    def link(cls, article):
-        wanted = set(
-            Image.objects.filter(pk__in=image_references(article.body)).values_list("pk", flat=True)
-        )
-        linked = set(cls.objects.filter(article=article).values_list("image_id", flat=True))
-        if linked - wanted:
-            cls.objects.filter(article=article, image_id__in=linked - wanted).delete()
+    def link(cls, article, image_ids):
+        """Links ``article`` to the library images its text shows, and to no other."""
+        # Two statements whatever changed, rather than reading the links first.
+        cls.objects.filter(article=article).exclude(image_id__in=image_ids).delete()
         cls.objects.bulk_create(
-            [cls(article=article, image_id=image_id) for image_id in wanted - linked]
+            [cls(article=article, image_id=image_id) for image_id in image_ids],
+            ignore_conflicts=True,
         )
 
 

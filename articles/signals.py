@@ -4,9 +4,9 @@ from taggit.models import Tag
 
 import pagecache
 import search
+from images.embedding import render
 from images.models import Image
 from images.signals import image_changed
-from markup.rendering import render_markdown
 
 from .models import Article, Authorship, Correction, Section
 
@@ -19,7 +19,7 @@ def redraw_bodies_showing(sender, image, **kwargs):
     editor's text did not change, so no new version or revision.
     """
     for article in Article.objects.filter(body_images__image=image).only("pk", "body"):
-        Article.objects.filter(pk=article.pk).update(body_html=render_markdown(article.body))
+        Article.objects.filter(pk=article.pk).update(body_html=render(article.body).html)
         # Feeds carry the bodies; every other page shows the article's own key.
         pagecache.invalidate({pagecache.key_for(article), pagecache.texts_key(Article)})
 

@@ -4,7 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from markup.rendering import TextTooComplex, render_markdown
+from images.embedding import render
+from markup.rendering import TextTooComplex
 
 
 class Author(models.Model):
@@ -44,6 +45,8 @@ class Author(models.Model):
 
     # What a page showing the author shows besides, for the page cache (pagecache.keys_for()).
     cache_shows = ("avatar",)
+    # The bio's last render, kept while the text is the same (render_bio()).
+    rendered_bio = None
 
     class Meta:
         verbose_name = _("author")
@@ -54,7 +57,7 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.bio_html = render_markdown(self.bio)
+        self.bio_html = self.render_bio().html
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "bio_html"}
         super().save(*args, **kwargs)
@@ -64,9 +67,15 @@ class Author(models.Model):
 
     def clean(self):
         try:
-            self.bio_html = render_markdown(self.bio)
+            self.bio_html = self.render_bio().html
         except TextTooComplex as refusal:
             raise ValidationError({"bio": refusal.message}) from None
+
+    def render_bio(self):
+        """The bio's render (markup.rendering.Rendered), made once for clean() and save()."""
+        if self.rendered_bio is None or self.rendered_bio.source != self.bio:
+            self.rendered_bio = render(self.bio)
+        return self.rendered_bio
 
     def public_links(self):
         """(label, url) for each profile the author chose to show."""

@@ -15,22 +15,23 @@ Order matters:
    derived from their text, accents folded, numbered ``-1``, ``-2`` when repeated.
 4. The serialised HTML goes through nh3 with an explicit allow-list, so that nothing an
    earlier step did, nor raw HTML an editor typed, escapes it.
-5. Library images (``![alt](image:42)``) become responsive pictures (images/embedding.py)
-   and trailers' placeholders their facades (markup/trailers.py): after sanitising,
-   because that markup is ours, built from the library's fields and validated video ids.
+5. Library images (``![alt](image:42)``) become responsive pictures and trailers'
+   placeholders their facades (markup/trailers.py): after sanitising, because that markup
+   is ours, built from the library's fields and validated video ids. The library is the
+   caller's (images/embedding.py passes it in): this package imports nothing of the project.
+6. The words are counted on the result, for the reading time.
 
-``french_typography`` applies step 2 to plain text (titles, standfirsts) and
-``reading_time`` estimates minutes from the stored HTML.
+``render()`` runs them all once and returns a ``Rendered``: the HTML, the images and
+trailers the text names, its problems for the form, its words and reading time.
+``french_typography`` applies step 2 to plain text (titles, standfirsts).
 """
 
 import html
 import re
 import secrets
-import threading
 import time
 import unicodedata
 import xml.etree.ElementTree as etree
-from collections import OrderedDict
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -48,9 +49,7 @@ from markdown.extensions.toc import remove_fnrefs, render_inner_html, strip_tags
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from images.embedding import SCHEME as IMAGE_SCHEME
-from images.embedding import embed_images, referenced_ids
-from markup import trailers
+from markup import references, trailers
 
 # Brysbaert's 2019 meta-analysis of reading rates puts adults' silent reading of non-fiction
 # at about 238 words a minute, measured mostly in English. French words run a little longer,
@@ -77,7 +76,7 @@ BODY_MAX_CHARS = 40_000
 # Processor time one rendering may take, counted on its own thread (time.thread_time) so
 # that a busy server does not refuse a text it would accept when idle. Half as much again
 # as the longest text a contributor can save needs, and well under a second with what a
-# save does besides: a save renders the body once (see _sanitised).
+# save does besides: a save renders the body once (see render()).
 RENDER_CPU_SECONDS = 0.5
 # The longest block (the text between two blank lines: a paragraph, a list, a table): a
 # block processor's run over it is one step the budget cannot interrupt, linear in its
@@ -680,6 +679,12 @@ class SpoilerBlockProcessor(BlockProcessor):
 
     Blocks nest, each ``:::spoiler`` waiting for its own ``:::``. One never closed runs
     to the end of the text: hiding too much spoils nothing (the form refuses it anyway).
+
+    Not pymdown-extensions' (13.1.2): ``pymdownx.details`` reads ``??? Label`` with the
+    content indented, and ``pymdownx.blocks.details`` fences with ``///`` (a pattern
+    fixed in the module, RE_START), so neither reads the ``:::spoiler`` of the bodies
+    already saved, nor finds a block left open for the form to point at its line. Taking
+    one would add a second syntax beside this one, not replace it.
     """
 
     def test(self, parent, block):
@@ -861,7 +866,7 @@ def _filter_attribute(tag, attribute, value):
         # nh3 already checks schemes; this repeats the check the way a browser reads the
         # value, with every space and control character removed, in case parsers disagree.
         normalised = _IGNORED_IN_URL_RE.sub("", html.unescape(value)).lower()
-        if normalised.startswith(f"{IMAGE_SCHEME}:") and (tag, attribute) != ("img", "src"):
+        if normalised.startswith(f"{references.SCHEME}:") and (tag, attribute) != ("img", "src"):
             # A library reference means something only as an image's address.
             return None
         return None if _DANGEROUS_SCHEME_RE.match(normalised) else value
@@ -881,44 +886,10 @@ _CLEANER = nh3.Cleaner(
         "a": {"footnote-ref", "footnote-backref"},
         "details": {"spoiler"},
     },
-    url_schemes={"http", "https", "mailto", IMAGE_SCHEME},
+    url_schemes={"http", "https", "mailto", references.SCHEME},
     link_rel="noopener noreferrer",
     strip_comments=True,
 )
-
-
-def render_markdown(source, *, for_editor=False):
-    """
-    Sanitised HTML for an editor's Markdown, ready to be stored and printed as is.
-
-    ``for_editor`` is the writing preview's: a trailer that cannot be shown is replaced
-    by the reason, where readers see nothing.
-    """
-    if not source:
-        return ""
-    sanitised, magazine = _sanitised(source)
-    html_text = embed_images(sanitised)
-    if not magazine.trailers:
-        return html_text
-    if for_editor:
-        _find_lines(source, magazine.trailers)
-    images = trailers.posters(magazine.trailers)
-
-    def facade(match):
-        trailer = magazine.trailers[int(match.group(1))]
-        return trailers.draw(trailer, images, for_editor=for_editor)
-
-    return magazine.placeholder_re.sub(facade, html_text)
-
-
-def image_references(source):
-    """The library numbers ``![…](image:N)`` and trailers' posters in an editor's Markdown."""
-    if not source:
-        return []
-    sanitised, magazine = _sanitised(source)
-    ids = referenced_ids(sanitised)
-    posters = [trailer.library_poster_id for trailer in magazine.trailers]
-    return list(dict.fromkeys([*ids, *filter(None, posters)]))
 
 
 @dataclass(frozen=True)
@@ -929,15 +900,84 @@ class Problem:
     # What it is about, in a word: « bande-annonce », « spoiler ».
     subject: str
     message: str
-    # The library number it is about, for the form not to report it twice.
-    image_id: int | None = None
 
 
-def body_problems(source):
-    """Trailers that cannot be shown and spoiler blocks never closed, in the text's order."""
+@dataclass(frozen=True)
+class Rendered:
+    """Everything derived from one body, worked out from a single parse by ``render()``."""
+
+    # The Markdown it was rendered from: a render is kept only as long as the text is the same.
+    source: str
+    # Sanitised, library images and trailers drawn: ready to be stored and printed as is.
+    html: str = ""
+    # The library numbers the text shows, images then trailers' posters, in order.
+    image_ids: tuple = ()
+    # Those the library does not hold (trailers' posters aside: each is a problem already).
+    missing_image_ids: tuple = ()
+    trailers: tuple = ()
+    # Trailers that cannot be shown and spoiler blocks never closed, in the text's order.
+    problems: tuple = ()
+    words: int = 0
+    reading_time: int = 1
+
+    @property
+    def shown_image_ids(self):
+        """The library images the page shows: those referenced that the library holds."""
+        missing = set(self.missing_image_ids)
+        return [number for number in self.image_ids if number not in missing]
+
+
+def render(source, *, library=None, for_editor=False):
+    """
+    Everything derived from an editor's Markdown, from one parse, as a ``Rendered``; a text
+    that would cost the server too much raises ``TextTooComplex``.
+
+    The media library is the layer above's (images/embedding.py passes it in):
+    ``library.find(numbers)`` gives the images it holds by number, in one lookup for the
+    images and the trailers' posters; ``library.draw(html, images)`` draws each ``image:N``.
+    Without one, references are left as the sanitiser let them through.
+
+    ``for_editor`` is the writing preview's: a trailer that cannot be shown is replaced
+    by the reason, where readers see nothing.
+    """
+    source = source or ""
     if not source:
-        return []
-    _, magazine = _sanitised(source)
+        return Rendered(source)
+    sanitised, magazine = _parse(source)
+    _find_lines(source, magazine.trailers)
+    referenced = references.referenced_ids(sanitised)
+    posters = [trailer.library_poster_id for trailer in magazine.trailers]
+    image_ids = tuple(dict.fromkeys([*referenced, *filter(None, posters)]))
+    images, html_text, missing = {}, sanitised, ()
+    if library is not None:
+        images = library.find(image_ids)
+        # A poster missing from the library is a trailer's problem, said once, there.
+        posters_said = {t.poster_id for t in magazine.trailers if not t.problem}
+        missing = tuple(n for n in referenced if n not in images and n not in posters_said)
+        if f"{references.SCHEME}:" in sanitised.lower():
+            html_text = library.draw(sanitised, images)
+    if magazine.trailers:
+
+        def facade(match):
+            trailer = magazine.trailers[int(match.group(1))]
+            return trailers.draw(trailer, images, for_editor=for_editor)
+
+        html_text = magazine.placeholder_re.sub(facade, html_text)
+    words = count_words(html_text)
+    return Rendered(
+        source,
+        html=html_text,
+        image_ids=image_ids,
+        missing_image_ids=missing,
+        trailers=tuple(magazine.trailers),
+        problems=_problems(source, magazine, images if library is not None else None),
+        words=words,
+        reading_time=minutes_to_read(words),
+    )
+
+
+def _problems(source, magazine, images):
+    """Spoiler blocks never closed, trailers that cannot be shown, in the text's order."""
     problems = []
     for opener, line in zip(
         magazine.unclosed_spoilers, _lines(source, magazine.unclosed_spoilers), strict=True
@@ -947,47 +987,13 @@ def body_problems(source):
             "only :::"
         ) % {"opener": opener}
         problems.append(Problem(line, gettext("spoiler"), message))
-    _find_lines(source, magazine.trailers)
-    images = trailers.posters(magazine.trailers)
     for trailer in magazine.trailers:
         subject = gettext("trailer")
         if trailer.problem:
             problems.append(Problem(trailer.line, subject, trailer.problem))
-        elif trailer.poster_missing(images):
-            problem = trailer.poster_problem()
-            problems.append(Problem(trailer.line, subject, problem, trailer.poster_id))
-    return sorted(problems, key=lambda problem: problem.line or 0)
-
-
-# The texts parsed last, and what each gave: the form's checks, the save and the search
-# index all read the same body in one request, and parse it once. A parse depends only
-# on the text and the language of the messages it holds; images and posters, which can
-# change, are read from the database after it.
-_PARSED = OrderedDict()
-_PARSED_KEPT = 8
-_PARSED_LOCK = threading.Lock()
-
-
-def _sanitised(source):
-    key = (source, translation.get_language())
-    with _PARSED_LOCK:
-        parsed = _PARSED.get(key)
-        if parsed is not None:
-            _PARSED.move_to_end(key)
-    if parsed is None:
-        try:
-            parsed = _parse(source)
-        except TextTooComplex as refusal:
-            # Refusals are remembered too: a text that spent the budget once must not
-            # spend it again for each check the form makes.
-            parsed = refusal
-        with _PARSED_LOCK:
-            _PARSED[key] = parsed
-            while len(_PARSED) > _PARSED_KEPT:
-                _PARSED.popitem(last=False)
-    if isinstance(parsed, TextTooComplex):
-        raise parsed.with_traceback(None)
-    return parsed
+        elif images is not None and trailer.poster_missing(images):
+            problems.append(Problem(trailer.line, subject, trailer.poster_problem()))
+    return tuple(sorted(problems, key=lambda problem: problem.line or 0))
 
 
 def _parse(source):
@@ -1132,7 +1138,11 @@ def count_words(html_text):
 
 def reading_time(html_text):
     """Minutes to read rendered HTML, rounded to the nearest minute, at least one."""
-    minutes = count_words(html_text) / WORDS_PER_MINUTE
+    return minutes_to_read(count_words(html_text))
+
+
+def minutes_to_read(words):
+    minutes = words / WORDS_PER_MINUTE
     # int(x + 0.5) rather than round(): banker's rounding would turn 2.5 into 2.
     return max(1, int(minutes + 0.5))
 

@@ -13,7 +13,8 @@ what the editor typed. The Content-Security-Policy allows frames from these thre
 origins and nothing else (``TRAILER_PLAYER_ORIGINS`` in the settings).
 
 The markup is drawn after sanitising, from validated parts only, as library images are
-(images/embedding.py): see ``markup/rendering.py`` for the order of the steps.
+(images/embedding.py): see ``markup/rendering.py`` for the order of the steps. The
+posters are the library's, found by the layer that has it and handed to ``draw()``.
 """
 
 import re
@@ -25,6 +26,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy
+
+from markup.references import LARGEST_ID
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,6 @@ def _vimeo(identifier, vimeo_hash=""):
 
 # What the parentheses hold after the address: the poster's library number.
 _POSTER_RE = re.compile(r"image:(\d+)", re.IGNORECASE)
-# The largest key a BigAutoField holds (as in images/embedding.py).
-_LARGEST_ID = 2**63 - 1
 
 
 @dataclass
@@ -227,7 +228,7 @@ class Trailer:
     def library_poster_id(self):
         """The poster's number if the library could hold it: a longer one, typed by
         mistake, must not reach a query (SQLite raises OverflowError)."""
-        if self.poster_id is not None and self.poster_id <= _LARGEST_ID:
+        if self.poster_id is not None and self.poster_id <= LARGEST_ID:
             return self.poster_id
         return None
 
@@ -239,14 +240,6 @@ class Trailer:
             "Image no. %(number)s, chosen as the poster, is not in the media library: check "
             "the number, or leave image:%(number)s out to show a frame drawn with the label."
         ) % {"number": self.poster_id}
-
-
-def posters(trailers):
-    """The library images trailers show as posters, by number."""
-    from images.models import Image
-
-    wanted = {trailer.library_poster_id for trailer in trailers} - {None}
-    return Image.objects.in_bulk(wanted) if wanted else {}
 
 
 def draw(trailer, images, for_editor=False):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from images.models import Image
-from markup.rendering import TextTooComplex, body_problems, image_references
+from images.embedding import render
+from markup.rendering import TextTooComplex
 from newsroom import workflow
 
 DRAFT_KEY_RE = re.compile(r"[0-9a-f]{32}")
@@ -91,6 +91,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.edit_conflict = False
+        # The body's render, once clean_body() has made it.
+        self.rendered = None
         if not self.is_bound:
             self.fields["draft_key"].initial = uuid.uuid4().hex
             if self.instance.pk is not None:
@@ -104,25 +106,21 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_body(self):
         body = self.cleaned_data["body"]
         try:
-            # Trailers with an address or poster not understood, spoiler blocks left
-            # open: each named by its line, since readers would not see them as written.
-            problems = body_problems(body)
+            # Rendered once, here: save() stores this render rather than make another.
+            self.rendered = render(body)
         except TextTooComplex as refusal:
             raise forms.ValidationError(refusal.message, code="too_complex") from None
+        # Trailers with an address or poster not understood, spoiler blocks left open:
+        # each named by its line, since readers would not see them as written.
         errors = [
             forms.ValidationError(
                 gettext("Line %(line)s (%(subject)s): %(problem)s")
                 % {"line": p.line or "?", "subject": p.subject, "problem": p.message},
                 code="body_syntax",
             )
-            for p in problems
+            for p in self.rendered.problems
         ]
-        referenced = image_references(body)
-        missing = sorted(
-            set(referenced)
-            - set(Image.objects.filter(pk__in=referenced).values_list("pk", flat=True))
-            - {p.image_id for p in problems}
-        )
+        missing = sorted(self.rendered.missing_image_ids)
         if missing:
             errors.append(
                 forms.ValidationError(
@@ -200,10 +198,10 @@ class ArticleAdminForm(forms.ModelForm):
         if expected is None:
             self.add_error(None, MISSING_VERSION)
             return
-        current = (
-            Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        )
-        if current is not None and current != expected:
+        # As the instance was read for this request: a save since then is caught by
+        # claim_version()'s conditional update, and the form shown again from there.
+        current = self.instance.version
+        if current != expected:
             self.edit_conflict = True
             self.add_error(None, self.conflict_message(theirs=current, yours=expected))
 
@@ -247,7 +245,19 @@ class ArticleAdminForm(forms.ModelForm):
         # Article.save() adds one, landing on the version just claimed.
         self.instance.version = expected
 
+    def _save_m2m(self):
+        # As ModelForm's, but only the relations the editor changed are written: setting
+        # the tags again looks each one up by name, a query apiece, to change nothing.
+        opts = self.instance._meta
+        for field in [*opts.many_to_many, *opts.private_fields]:
+            name = field.name
+            written = name in self.cleaned_data and name in self.changed_data
+            if written and hasattr(field, "save_form_data"):
+                field.save_form_data(self.instance, self.cleaned_data[name])
+
     def save(self, commit=True):
+        # The body was rendered to be checked: the article stores that render.
+        self.instance.rendered = self.rendered
         if not commit or self.instance._state.adding:
             # Without commit, whoever saves the instance claims the version
             # first (WritingAdminMixin.save_model does in the admin).

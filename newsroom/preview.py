@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
-from articles.models import Article, PreviewLink
+from articles.models import Article, PreviewLink, State
 from reader.views.articles import ArticleDetailView
 
 SALT = "newsroom.preview.link"
@@ -74,11 +74,8 @@ class Preview:
 
     @property
     def state(self):
-        if self.article.is_published:
-            return "published"
-        if self.article.status == Article.Status.PUBLISHED:
-            return "scheduled"
-        return "unpublished"
+        state = self.article.state
+        return state if state in {State.PUBLISHED, State.SCHEDULED} else "unpublished"
 
 
 class ArticlePreviewView(ArticleDetailView):

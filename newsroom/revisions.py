@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Q, Value, Window
+from django.db.models import F, Value, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,7 +23,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, EditorialAction, Section, Spoilers
+from articles.models import Article, EditorialAction, Section, Spoilers, State
 from images.models import Image
 from markup.formats import rating_number
 from newsroom import workflow
@@ -58,16 +58,6 @@ RESTORED_FIELDS = TEXT_FIELDS + DETAIL_FIELDS
 # one, which only an administrator may do (workflow.lifts_embargo).
 SHOWN_ONLY_FIELDS = ["embargo_until"]
 COMPARED_FIELDS = RESTORED_FIELDS + SHOWN_ONLY_FIELDS
-# What only someone who may publish sets (see ``ArticleAdmin.editor_only_fields``).
-EDITOR_ONLY_FIELDS = ["status", "published_at", "is_featured"]
-
-SCHEDULED = "scheduled"
-STATE_LABELS = {
-    Status.DRAFT: Status.DRAFT.label,
-    Status.REVIEW: Status.REVIEW.label,
-    Status.PUBLISHED: Status.PUBLISHED.label,
-    SCHEDULED: _("Scheduled"),
-}
 
 # Unchanged lines shown around a change in the body; the rest is folded.
 CONTEXT_LINES = 2
@@ -92,15 +82,9 @@ def revisions_of(article):
     return History.objects.filter(id=article.pk).order_by("-history_id")
 
 
-def state_at(status, published_at, moment):
-    """What an editor called the article at ``moment``: draft, review, scheduled or published."""
-    if status == Status.PUBLISHED and published_at is not None and published_at > moment:
-        return SCHEDULED
-    return status
-
-
 def revision_state(revision):
-    return state_at(revision.status, revision.published_at, revision.history_date)
+    """What an editor called the article when the revision was saved."""
+    return State.of(revision.status, revision.published_at, revision.history_date)
 
 
 # Comparing
@@ -143,11 +127,11 @@ class Version:
     def state(self):
         if self.moment is None:
             return ""
-        return state_at(self.values["status"], self.values["published_at"], self.moment)
+        return State.of(self.values["status"], self.values["published_at"], self.moment)
 
     @property
     def state_label(self):
-        return STATE_LABELS.get(self.state, self.state)
+        return self.state.label if self.state else ""
 
 
 @dataclass(frozen=True)
@@ -380,7 +364,7 @@ def plan_restore(article, revision, user):
         # A restore must not be a way round the role rules: the old text
         # comes back, but only an editor puts an article online or takes it off.
         keep(
-            EDITOR_ONLY_FIELDS,
+            workflow.EDITOR_ONLY_FIELDS,
             _(
                 "Only an editor can publish, schedule or unpublish: the article keeps its "
                 "current status, publication date and headline setting."
@@ -469,7 +453,7 @@ def seen_by_readers():
     untouched until its date went online, so it counts too.
     """
     shown_until = Coalesce(F("replaced_at"), Value(timezone.now()))
-    return Q(status=Status.PUBLISHED, published_at__isnull=False, published_at__lte=shown_until)
+    return State.PUBLISHED.condition(moment=shown_until)
 
 
 def prunable(keep_last, older_than, article_ids=None):

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext, pgettext
 
-from articles.models import Article, EditorialAction
+from articles.models import Article, EditorialAction, State
 from markup.formats import long_date
 
 CHANGE = "articles.change_article"
@@ -43,8 +43,9 @@ LIFT_EMBARGO = "articles.lift_embargo"
 Status = Article.Status
 Kind = EditorialAction.Kind
 
-# What an editor calls the states: "published" is split by the clock.
-DRAFT, REVIEW, SCHEDULED, LIVE = "draft", "review", "scheduled", "live"
+# What only someone who may publish sets: when readers see the article, and the
+# headline. A contributor still sends their draft for review: see editor_only_fields().
+EDITOR_ONLY_FIELDS = ("status", "published_at", "is_featured")
 
 
 def author_profile(user):
@@ -54,6 +55,20 @@ def author_profile(user):
 
 def can_publish(user):
     return user.has_perm(CHANGE) and user.has_perm(PUBLISH)
+
+
+def can_publish_article(user, article):
+    """Whether ``user`` may publish, schedule or unpublish ``article``."""
+    return can_publish(user) and can_edit(user, article)
+
+
+def editor_only_fields(user, article=None):
+    """The fields ``user`` may not set on ``article`` (None: a new one); none for an editor."""
+    if can_publish(user):
+        return []
+    published = article is not None and article.status == Status.PUBLISHED
+    # Someone editing every article without publishing keeps a published one's status.
+    return [name for name in EDITOR_ONLY_FIELDS if name != "status" or published]
 
 
 def can_edit_any(user):
@@ -97,22 +112,24 @@ class Snapshot:
         return cls(article.status, article.published_at, article.embargo_until)
 
     @classmethod
-    def stored(cls, article):
-        """The state in the database, which a bound form has already overwritten in memory."""
-        if article.pk is None:
+    def before(cls, form):
+        """
+        The state a bound form found, which it has already overwritten on its instance:
+        as read for this request. A colleague's save since then is refused by the
+        form's version check, so it is the state in the database too.
+        """
+        if form.instance._state.adding:
             return NEW
+        # A field the user may not change is not in the form: it still holds its value.
         return cls(
-            *Article.objects.values_list("status", "published_at", "embargo_until").get(
-                pk=article.pk
+            *(
+                form.initial.get(name, getattr(form.instance, name))
+                for name in ("status", "published_at", "embargo_until")
             )
         )
 
     def state(self, now):
-        if self.status != Status.PUBLISHED:
-            return self.status
-        if self.published_at is not None and self.published_at > now:
-            return SCHEDULED
-        return LIVE
+        return State.of(self.status, self.published_at, now)
 
 
 NEW = Snapshot(Status.DRAFT, None)
@@ -190,17 +207,19 @@ def record_transition(article, user, before):
     """Log the move from ``before`` to ``article`` as just saved; None when it did not move."""
     now = timezone.now()
     old, new = before.state(now), Snapshot.of(article).state(now)
-    if new == SCHEDULED and (old != SCHEDULED or before.published_at != article.published_at):
+    if new == State.SCHEDULED and (
+        old != State.SCHEDULED or before.published_at != article.published_at
+    ):
         return EditorialAction.record(
             article, user, Kind.SCHEDULED, paris_time(article.published_at)
         )
     if old == new:
         return None
-    if new == LIVE:
+    if new == State.PUBLISHED:
         return EditorialAction.record(article, user, Kind.PUBLISHED)
-    if old in (SCHEDULED, LIVE):
+    if old in (State.SCHEDULED, State.PUBLISHED):
         return EditorialAction.record(article, user, Kind.UNPUBLISHED)
-    if new == REVIEW:
+    if new == State.REVIEW:
         return EditorialAction.record(article, user, Kind.SUBMITTED)
     # In review → draft: sent back to its writer, which the log has no entry for.
     return None
@@ -237,7 +256,7 @@ def submit_for_review(article, user):
 def publish_now(article, user):
     if article.is_published:
         return False
-    _require(can_publish(user) and can_edit(user, article))
+    _require(can_publish_article(user, article))
     now = timezone.now()
     check_embargo(article, now)
     return _move(article, user, status=Status.PUBLISHED, published_at=now)
@@ -249,7 +268,7 @@ def schedule(article, user, when):
     # Rescheduling an article readers already have would take it off the site.
     if article.is_published:
         return False
-    _require(can_publish(user) and can_edit(user, article))
+    _require(can_publish_article(user, article))
     check_embargo(article, when)
     return _move(article, user, status=Status.PUBLISHED, published_at=when)
 
@@ -258,5 +277,5 @@ def unpublish(article, user):
     """Back to draft, off the site at once; the date is kept for a later republication."""
     if article.status != Status.PUBLISHED:
         return False
-    _require(can_publish(user) and can_edit(user, article))
+    _require(can_publish_article(user, article))
     return _move(article, user, status=Status.DRAFT)

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.http import http_date
 from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles.models import Article, Section, State
 from authors.models import Author
 from pagecache import public_page
 from reader.feeds import every_article_shown
@@ -150,12 +150,7 @@ def _dated_by_articles(queryset, lookup):
     through ``lookup``; rows with none are left out, as their pages are empty, or
     missing for readers in the case of a tag only drafts carry.
     """
-    published = Q(
-        **{
-            f"{lookup}__status": Article.Status.PUBLISHED,
-            f"{lookup}__published_at__lte": timezone.now(),
-        }
-    )
+    published = State.PUBLISHED.condition(through=lookup)
     latest = Max(Coalesce(f"{lookup}__revised_at", f"{lookup}__published_at"), filter=published)
     return queryset.annotate(lastmod=latest).filter(lastmod__isnull=False)
 

@@ -13,7 +13,7 @@ from django.db.models import ProtectedError
 from PIL import Image as PillowImage
 
 from articles.models import BodyImage
-from markup.rendering import render_markdown
+from images.embedding import render
 from tests.factories import make_article, make_image
 from tests.pages import soup, text
 
@@ -117,24 +117,24 @@ def test_image_inside_a_sentence_is_a_picture_without_a_figure(client, still):
     ],
 )
 def test_what_is_not_a_library_image_shows_nothing(source):
-    output = fragment(render_markdown(source))
+    output = fragment(render(source).html)
 
     assert output.select("img, picture, figure") == []
     assert_no_library_address(output)
 
 
 def test_library_address_may_be_written_in_capitals(still):
-    output = fragment(render_markdown(f"![](IMAGE:{still.pk})"))
+    output = fragment(render(f"![](IMAGE:{still.pk})").html)
 
     assert output.select("figure.body-image picture img")
 
 
 def test_raw_picture_markup_does_not_survive(still):
     output = fragment(
-        render_markdown(
+        render(
             '<picture><source srcset="//evil.example/x.jpg 1x">'
             f'<img src="image:{still.pk}" onerror="alert(1)"></picture>'
-        )
+        ).html
     )
 
     assert "evil" not in str(output)
@@ -162,7 +162,7 @@ def test_library_address_means_nothing_outside_an_image(still):
 
 def test_hostile_title_and_alt_are_text(still):
     title = "Il crie « coupez » <script>alert(1)</script>"
-    output = fragment(render_markdown(f"![x\" onmouseover=\"alert(1)](image:{still.pk} '{title}')"))
+    output = fragment(render(f"![x\" onmouseover=\"alert(1)](image:{still.pk} '{title}')").html)
 
     assert output.select("script") == []
     [img] = output.select("img")

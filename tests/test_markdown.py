@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from markup.rendering import render_markdown
+from markup.rendering import render
 from tests.factories import make_article
 
 
@@ -46,7 +46,7 @@ def headings(output):
 
 
 def test_heading_ids_fold_accents():
-    output = render_markdown("## Le contexte de la grève à Hollywood")
+    output = render("## Le contexte de la grève à Hollywood").html
     assert headings(output) == [
         ("h2", "le-contexte-de-la-greve-a-hollywood", "Le contexte de la grève à Hollywood")
     ]
@@ -65,13 +65,13 @@ def test_heading_ids_fold_accents():
     ],
 )
 def test_heading_id_from_text(heading, expected_id):
-    [(_, heading_id, _)] = headings(render_markdown(f"## {heading}"))
+    [(_, heading_id, _)] = headings(render(f"## {heading}").html)
     assert heading_id == expected_id
 
 
 def test_repeated_headings_are_numbered():
     source = "## Bande-annonce\n\n### Bande-annonce\n\n## Bande annonce\n\n## Bande-annonce 1"
-    assert [heading_id for _, heading_id, _ in headings(render_markdown(source))] == [
+    assert [heading_id for _, heading_id, _ in headings(render(source).html)] == [
         "bande-annonce",
         "bande-annonce-1",
         "bande-annonce-2",
@@ -81,34 +81,34 @@ def test_repeated_headings_are_numbered():
 
 def test_heading_ids_are_stable_across_renderings():
     source = "## Le casting\n\nTexte.\n\n## Le casting\n\n## La musique"
-    assert render_markdown(source) == render_markdown(source)
+    assert render(source).html == render(source).html
 
 
 def test_body_never_holds_an_h1():
-    output = render_markdown("# Titre\n\nSous-titre\n==========\n\n<h1>Brut</h1>\n\n## Section")
+    output = render("# Titre\n\nSous-titre\n==========\n\n<h1>Brut</h1>\n\n## Section").html
     assert [tag for tag, _, _ in headings(output)] == ["h2", "h2", "h2"]
     assert "Brut" in output
 
 
 def test_smaller_headings_keep_their_level():
-    output = render_markdown("## Deux\n\n### Trois\n\n#### Quatre\n\n###### Six")
+    output = render("## Deux\n\n### Trois\n\n#### Quatre\n\n###### Six").html
     assert [tag for tag, _, _ in headings(output)] == ["h2", "h3", "h4", "h6"]
 
 
 def test_attribute_lists_are_not_interpreted():
-    output = render_markdown("## Titre {#accueil .rouge style=color:red}\n\nTexte{: .rouge}")
+    output = render("## Titre {#accueil .rouge style=color:red}\n\nTexte{: .rouge}").html
     assert all(set(element["attrs"]) <= {"id"} for element in parse(output))
     assert headings(output)[0][1] != "accueil"
     assert "{: .rouge}" in output
 
 
 def test_tables():
-    output = render_markdown(
+    output = render(
         "| Film | Réalisateur | Entrées |\n"
         "|:-----|:-----------:|--------:|\n"
         "| Anatomie d'une chute | Justine Triet | 1 900 000 |\n"
         "| Le Règne animal | Thomas Cailley | 1 100 000 |"
-    )
+    ).html
     elements = parse(output)
     assert [element["text"] for element in elements if element["tag"] == "th"] == [
         "Film",
@@ -126,11 +126,11 @@ def test_tables():
 
 
 def test_footnote_links_resolve_to_ids_in_the_output():
-    output = render_markdown(
+    output = render(
         "Le film a coûté cher[^budget], très cher[^budget], selon la presse[^2].\n\n"
         "[^budget]: 200 millions de dollars.\n"
         "[^2]: *Variety*, juillet 2023."
-    )
+    ).html
     elements = parse(output)
     ids = {element["attrs"]["id"] for element in elements if "id" in element["attrs"]}
     fragments = [
@@ -147,7 +147,7 @@ def test_footnote_links_resolve_to_ids_in_the_output():
 
 
 def test_fenced_code_keeps_its_content_and_escapes_markup():
-    output = render_markdown('```html\n<script>alert("x")</script>\n```')
+    output = render('```html\n<script>alert("x")</script>\n```').html
     [pre] = [element for element in parse(output) if element["tag"] == "pre"]
     assert pre["text"] == '<script>alert("x")</script>\n'
     assert "&lt;script&gt;" in output
@@ -155,7 +155,7 @@ def test_fenced_code_keeps_its_content_and_escapes_markup():
 
 def test_sane_lists_keep_numbering_and_kinds_apart():
     # Without sane_lists, the bullet would become a third numbered item.
-    output = render_markdown("3. trois\n4. quatre\n\n- puce")
+    output = render("3. trois\n4. quatre\n\n- puce").html
     elements = parse(output)
     assert [element["tag"] for element in elements] == ["ol", "li", "li", "ul", "li"]
     assert elements[0]["attrs"] == {"start": "3"}

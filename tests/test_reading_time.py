@@ -10,7 +10,7 @@ import itertools
 
 import pytest
 
-from markup.rendering import reading_time, render_markdown
+from markup.rendering import reading_time, render
 from tests.factories import make_article
 
 SENTENCE = (
@@ -78,7 +78,7 @@ def test_elided_words_count_once():
 
 def test_rendered_markdown_with_notes_and_headings():
     source = f"## Le contexte\n\n{words(230)}[^1]\n\n> {words(200)}\n\n[^1]: {words(30)}"
-    assert reading_time(render_markdown(source)) == 2
+    assert reading_time(render(source).html) == 2
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from markup.rendering import render_markdown
+from markup.rendering import render
 
 FORBIDDEN_TAGS = {
     "script", "iframe", "object", "embed", "style", "svg", "math", "form", "input", "button",
@@ -162,7 +162,7 @@ HOSTILE_INPUTS = [
 
 @pytest.mark.parametrize("source", HOSTILE_INPUTS)
 def test_hostile_input_is_harmless(source):
-    assert_harmless(render_markdown(source))
+    assert_harmless(render(source).html)
 
 
 def test_there_are_enough_hostile_inputs():
@@ -174,31 +174,31 @@ def test_there_are_enough_hostile_inputs():
     ["<script>alert('volé')</script>", "<style>p { color: red }</style>", "<svg><text>volé</text>"],
 )
 def test_script_style_and_svg_content_is_dropped(source):
-    output = render_markdown("Avant\n\n" + source + "\n\nAprès")
+    output = render("Avant\n\n" + source + "\n\nAprès").html
     assert "volé" not in output
     assert "color" not in output
     assert "Avant" in output and "Après" in output
 
 
 def test_harmless_content_of_stripped_element_is_kept():
-    output = render_markdown('Un <span class="x">mot</span> et un <font color="red">autre</font>.')
+    output = render('Un <span class="x">mot</span> et un <font color="red">autre</font>.').html
     assert parse(output) == [("p", [])]
     assert "mot" in output and "autre" in output
 
 
 def test_class_other_than_footnote_classes_is_dropped():
-    output = render_markdown(
+    output = render(
         '<p class="admin-banner">x</p>\n\n```python\nx = 1\n```\n\nNote[^1]\n\n[^1]: Source.'
-    )
+    ).html
     classes = [value for _, attrs in parse(output) for name, value in attrs if name == "class"]
     assert sorted(classes) == ["footnote", "footnote-backref", "footnote-ref"]
 
 
 def test_ids_are_kept_only_in_the_shapes_the_pipeline_produces():
-    output = render_markdown(
+    output = render(
         '<p id="location">a</p>\n\n<img src="/x.png" id="cookie" name="cookie">\n\n'
         '<h2 id="a b">raw</h2>\n\n## Le générique'
-    )
+    ).html
     ids = [value for _, attrs in parse(output) for name, value in attrs if name in {"id", "name"}]
     assert ids == ["le-generique"]
 
@@ -211,16 +211,16 @@ def elements(output, tag):
 
 
 def test_headings_keep_their_ids():
-    output = render_markdown("## Le casting\n\n### Les seconds rôles")
+    output = render("## Le casting\n\n### Les seconds rôles").html
     assert elements(output, "h2") == [{"id": "le-casting"}]
     assert elements(output, "h3") == [{"id": "les-seconds-roles"}]
 
 
 def test_links_are_kept_with_rel_noopener():
-    output = render_markdown(
+    output = render(
         'Voir [le site](https://example.com/film "Le site"), [la page](/rubrique/cinema/), '
         "[la suite](#le-casting) et [la rédaction](mailto:redaction@example.com)."
-    )
+    ).html
     assert elements(output, "a") == [
         {"href": "https://example.com/film", "title": "Le site", "rel": "noopener noreferrer"},
         {"href": "/rubrique/cinema/", "rel": "noopener noreferrer"},
@@ -230,11 +230,11 @@ def test_links_are_kept_with_rel_noopener():
 
 
 def test_images_keep_source_alternative_and_size():
-    output = render_markdown(
+    output = render(
         '![Affiche du film](/media/affiche.jpg "Affiche")\n\n'
         '<img src="https://cdn.example.com/a.jpg" alt="A" width="640" height="360" '
         'srcset="b.jpg 2x" loading="lazy">'
-    )
+    ).html
     assert elements(output, "img") == [
         {"src": "/media/affiche.jpg", "alt": "Affiche du film", "title": "Affiche"},
         {"src": "https://cdn.example.com/a.jpg", "alt": "A", "width": "640", "height": "360"},
@@ -242,14 +242,14 @@ def test_images_keep_source_alternative_and_size():
 
 
 def test_table_keeps_its_structure_and_alignment_without_style():
-    output = render_markdown("| Film | Entrées |\n|:-----|--------:|\n| Dune | 3 000 |")
+    output = render("| Film | Entrées |\n|:-----|--------:|\n| Dune | 3 000 |").html
     tags = [tag for tag, _ in parse(output)]
     assert tags == ["table", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
     assert elements(output, "th") == [{"align": "left"}, {"align": "right"}]
 
 
 def test_footnote_markup_is_kept():
-    output = render_markdown("Un chiffre[^source].\n\n[^source]: Selon le CNC.")
+    output = render("Un chiffre[^source].\n\n[^source]: Selon le CNC.").html
     assert elements(output, "sup") == [{"id": "fnref:source"}]
     assert {"class": "footnote"} in elements(output, "div")
     links = elements(output, "a")
@@ -259,12 +259,12 @@ def test_footnote_markup_is_kept():
 
 
 def test_quotes_lists_and_inline_markup_are_kept():
-    output = render_markdown(
+    output = render(
         "> Une citation *célèbre*.\n\n- un\n- deux\n\n3. trois\n4. quatre\n\n"
         '**gras**, ~~rien~~ <del>barré</del>, H<sub>2</sub>O, <abbr title="Centre national '
         'du cinéma">CNC</abbr>, `code`\n\n---\n\n'
         '<figure><img src="/a.jpg" alt="a"><figcaption>Légende</figcaption></figure>'
-    )
+    ).html
     tags = [tag for tag, _ in parse(output)]
     for tag in ("blockquote", "em", "ul", "li", "ol", "strong", "del", "sub", "abbr", "code",
                 "hr", "figure", "figcaption"):  # fmt: skip
@@ -274,5 +274,5 @@ def test_quotes_lists_and_inline_markup_are_kept():
 
 
 def test_empty_body_renders_nothing():
-    assert render_markdown("") == ""
-    assert render_markdown(None) == ""
+    assert render("").html == ""
+    assert render(None).html == ""

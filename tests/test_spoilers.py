@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from articles.models import Article
-from markup.rendering import count_words, render_markdown
+from markup.rendering import count_words, render
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article
 from tests.pages import soup, text
@@ -25,7 +25,7 @@ def spoilers(html):
 
 
 def test_spoiler_block_is_a_closed_details_with_its_label():
-    [spoiler] = spoilers(render_markdown(":::spoiler La fin du film\nLe héros *meurt*.\n:::"))
+    [spoiler] = spoilers(render(":::spoiler La fin du film\nLe héros *meurt*.\n:::").html)
 
     assert "open" not in spoiler.attrs
     assert " ".join(spoiler.summary.get_text().split()) == "Spoiler : La fin du film"
@@ -34,13 +34,13 @@ def test_spoiler_block_is_a_closed_details_with_its_label():
 
 
 def test_spoiler_without_label_warns_in_french():
-    [spoiler] = spoilers(render_markdown(":::spoiler\nLe héros meurt.\n:::"))
+    [spoiler] = spoilers(render(":::spoiler\nLe héros meurt.\n:::").html)
 
     assert text(spoiler.summary) == "Attention, spoiler (cliquer pour afficher)"
 
 
 def test_summary_comes_first_and_the_text_around_stays_outside():
-    html = render_markdown("Avant.\n\n:::spoiler\nDedans.\n\n## Un intertitre\n:::\n\nAprès.")
+    html = render("Avant.\n\n:::spoiler\nDedans.\n\n## Un intertitre\n:::\n\nAprès.").html
 
     page = fragment(html)
     [spoiler] = page.select("details.spoiler")
@@ -49,7 +49,7 @@ def test_summary_comes_first_and_the_text_around_stays_outside():
 
 
 def test_spoiler_blocks_nest_and_each_closes_its_own():
-    html = render_markdown(":::spoiler Premier\nA\n\n:::spoiler Second\nB\n:::\nC\n:::\n\nD")
+    html = render(":::spoiler Premier\nA\n\n:::spoiler Second\nB\n:::\nC\n:::\n\nD").html
 
     outer, inner = spoilers(html)
     assert inner.parent is outer
@@ -58,8 +58,8 @@ def test_spoiler_blocks_nest_and_each_closes_its_own():
 
 
 def test_spoiler_inside_a_quote_or_a_list_item():
-    quoted = render_markdown("> :::spoiler\n> Dans la citation.\n> :::")
-    listed = render_markdown("- Un point\n\n    :::spoiler\n    Dans la liste.\n    :::")
+    quoted = render("> :::spoiler\n> Dans la citation.\n> :::").html
+    listed = render("- Un point\n\n    :::spoiler\n    Dans la liste.\n    :::").html
 
     assert fragment(quoted).select_one("blockquote > details.spoiler p").string == (
         "Dans la citation."
@@ -68,7 +68,7 @@ def test_spoiler_inside_a_quote_or_a_list_item():
 
 
 def test_spoiler_syntax_in_code_stays_code():
-    html = render_markdown("```\n:::spoiler\n```\n\n    :::spoiler\n    :::")
+    html = render("```\n:::spoiler\n```\n\n    :::spoiler\n    :::").html
 
     assert spoilers(html) == []
     assert [code.get_text() for code in fragment(html).select("pre code")] == [
@@ -78,7 +78,7 @@ def test_spoiler_syntax_in_code_stays_code():
 
 
 def test_unclosed_spoiler_hides_everything_after_it():
-    html = render_markdown("Avant.\n\n:::spoiler Oubli\nLa fin.\n\nEncore la fin.")
+    html = render("Avant.\n\n:::spoiler Oubli\nLa fin.\n\nEncore la fin.").html
 
     [spoiler] = spoilers(html)
     assert [text(p) for p in spoiler.find_all("p")] == ["La fin.", "Encore la fin."]
@@ -97,7 +97,7 @@ HOSTILE_INSIDE = [
 
 @pytest.mark.parametrize("hostile", HOSTILE_INSIDE)
 def test_hostile_content_inside_a_spoiler_is_stripped_as_elsewhere(hostile):
-    html = render_markdown(f":::spoiler <img src=x onerror=alert(2)>\n{hostile}\n\n{hostile}\n:::")
+    html = render(f":::spoiler <img src=x onerror=alert(2)>\n{hostile}\n\n{hostile}\n:::").html
 
     assert_harmless(html)
     page = fragment(html)
@@ -107,15 +107,15 @@ def test_hostile_content_inside_a_spoiler_is_stripped_as_elsewhere(hostile):
 
 
 def test_editor_cannot_open_a_details_nor_name_it():
-    html = render_markdown('<details open class="spoiler" id="x" name="y">Texte</details>')
+    html = render('<details open class="spoiler" id="x" name="y">Texte</details>').html
 
     [details] = fragment(html).find_all("details")
     assert details.attrs == {"class": ["spoiler"]}
 
 
 def test_spoiler_text_counts_in_the_reading_time():
-    shown = render_markdown("mot " * 300)
-    hidden = render_markdown(":::spoiler\n" + "mot " * 300 + "\n:::")
+    shown = render("mot " * 300).html
+    hidden = render(":::spoiler\n" + "mot " * 300 + "\n:::").html
 
     # The warning's own words are read too.
     assert count_words(hidden) == count_words(shown) + 5

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from articles.models import Article, BodyImage
+from images.embedding import render
 from markup import trailers
-from markup.rendering import render_markdown
 from markup.trailers import UnacceptedAddress, parse_video_url
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article, make_image
@@ -159,7 +159,7 @@ def fragment(html):
 
 
 def test_trailer_is_a_link_to_the_video_page_carrying_the_player(db):
-    page = fragment(render_markdown(f"Avant.\n\n{TRAILER}\n\nAprès."))
+    page = fragment(render(f"Avant.\n\n{TRAILER}\n\nAprès.").html)
 
     [figure] = page.select("figure.trailer")
     assert figure.parent is page
@@ -179,7 +179,7 @@ def test_trailer_is_a_link_to_the_video_page_carrying_the_player(db):
 
 def test_trailer_loads_nothing_from_another_origin(db):
     poster = make_image()
-    html = render_markdown(f"{TRAILER}\n\n@[Teaser](https://vimeo.com/76979871 image:{poster.pk})")
+    html = render(f"{TRAILER}\n\n@[Teaser](https://vimeo.com/76979871 image:{poster.pk})").html
 
     page = fragment(html)
     assert page.find_all(["iframe", "script", "object", "embed", "video"]) == []
@@ -194,7 +194,7 @@ def test_trailer_loads_nothing_from_another_origin(db):
 
 def test_poster_from_the_library_fills_the_frame(db):
     poster = make_image(alt_text="Affiche de Marée basse")
-    html = render_markdown(f"@[Teaser](https://vimeo.com/76979871 image:{poster.pk})")
+    html = render(f"@[Teaser](https://vimeo.com/76979871 image:{poster.pk})").html
 
     [figure] = fragment(html).select("figure.trailer")
     assert figure["class"] == ["trailer", "trailer--vimeo"]
@@ -214,9 +214,7 @@ def test_poster_counts_as_an_image_of_the_text(db):
 
 
 def test_label_is_text_whatever_it_holds(db):
-    html = render_markdown(
-        f'@[<img src=x onerror=alert(1)> "Culte"](https://youtu.be/{YOUTUBE_ID})'
-    )
+    html = render(f'@[<img src=x onerror=alert(1)> "Culte"](https://youtu.be/{YOUTUBE_ID})').html
 
     page = fragment(html)
     assert page.find("img") is None
@@ -226,7 +224,7 @@ def test_label_is_text_whatever_it_holds(db):
 
 
 def test_trailer_without_label_is_called_a_trailer(db):
-    html = render_markdown(f"@[](https://youtu.be/{YOUTUBE_ID})")
+    html = render(f"@[](https://youtu.be/{YOUTUBE_ID})").html
 
     assert text(fragment(html).select_one(".trailer__label")) == "Bande-annonce"
 
@@ -240,15 +238,15 @@ def test_trailer_without_label_is_called_a_trailer(db):
     ],
 )
 def test_trailer_syntax_inside_a_sentence_or_code_is_not_a_trailer(db, source):
-    assert fragment(render_markdown(source)).select("figure.trailer, [data-trailer-player]") == []
+    assert fragment(render(source).html).select("figure.trailer, [data-trailer-player]") == []
 
 
 def test_editor_cannot_write_a_facade_by_hand(db):
-    html = render_markdown(
+    html = render(
         '<figure class="trailer"><a class="trailer__start" href="https://evil.example/" '
         'data-trailer-player="https://evil.example/player">Lire</a></figure>\n\n'
         "trailer-0123456789abcdef0123456789abcdef-0"
-    )
+    ).html
 
     page = fragment(html)
     assert page.select("[data-trailer-player], .trailer, .trailer__start") == []
@@ -265,13 +263,13 @@ def test_editor_cannot_write_a_facade_by_hand(db):
     ],
 )
 def test_address_not_understood_shows_readers_nothing(db, source):
-    html = render_markdown(f"Avant.\n\n{source}\n\nAprès.")
+    html = render(f"Avant.\n\n{source}\n\nAprès.").html
 
     assert [text(p) for p in fragment(html).find_all(True)] == ["Avant.", "Après."]
 
 
 def test_poster_missing_from_the_library_gives_way_to_the_drawn_frame(db):
-    html = render_markdown(f"@[Teaser](https://youtu.be/{YOUTUBE_ID} image:987654)")
+    html = render(f"@[Teaser](https://youtu.be/{YOUTUBE_ID} image:987654)").html
 
     [figure] = fragment(html).select("figure.trailer")
     assert "trailer--drawn" in figure["class"]

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from markup.rendering import french_typography, render_markdown
+from markup.rendering import french_typography, render
 from tests.factories import make_article
 
 NBSP = "\u00a0"
@@ -132,7 +132,7 @@ def text_of(output):
 
 
 def test_quotes_and_punctuation_across_inline_markup():
-    output = render_markdown("\"Un *film* culte\"? C'est l'*Exorciste*. **Pourquoi**?")
+    output = render("\"Un *film* culte\"? C'est l'*Exorciste*. **Pourquoi**?").html
     assert text_of(output) == (
         f"«{NBSP}Un film culte{NBSP}»{NNBSP}? C’est l’Exorciste. Pourquoi{NNBSP}?"
     )
@@ -140,10 +140,10 @@ def test_quotes_and_punctuation_across_inline_markup():
 
 
 def test_headings_lists_quotes_tables_and_notes_are_typeset():
-    output = render_markdown(
+    output = render(
         "## Pourquoi?\n\n- Verdict: oui\n\n> L'attente...\n\n"
         '| Séance | Film |\n|---|---|\n| 20:30 | "Dune"! |\n\nTexte[^1].\n\n[^1]: Source: CNC'
-    )
+    ).html
     text = text_of(output)
     assert f"Pourquoi{NNBSP}?" in text
     assert f"Verdict{NBSP}: oui" in text
@@ -153,7 +153,7 @@ def test_headings_lists_quotes_tables_and_notes_are_typeset():
 
 
 def test_quotes_do_not_carry_over_from_one_paragraph_to_the_next():
-    output = render_markdown('Un guillemet " seul.\n\n"Dune" sort.')
+    output = render('Un guillemet " seul.\n\n"Dune" sort.').html
     assert collect(output, "p").tagged == [
         f"Un guillemet «{NBSP}seul.",
         f"«{NBSP}Dune{NBSP}» sort.",
@@ -161,30 +161,30 @@ def test_quotes_do_not_carry_over_from_one_paragraph_to_the_next():
 
 
 def test_entity_typed_by_the_editor_counts_as_its_character():
-    output = render_markdown("Vraiment&nbsp;? Oui&#8239;! Il a dit&hellip;")
+    output = render("Vraiment&nbsp;? Oui&#8239;! Il a dit&hellip;").html
     assert text_of(output) == f"Vraiment{NBSP}? Oui{NNBSP}! Il a dit…"
 
 
 def test_inline_code_is_untouched():
-    output = render_markdown('Tapez `print("a: b?")` puis `l\'option...` ensuite ?')
+    output = render('Tapez `print("a: b?")` puis `l\'option...` ensuite ?').html
     assert collect(output, "code").tagged == ['print("a: b?")', "l'option..."]
     assert text_of(output).endswith(f"ensuite{NNBSP}?")
 
 
 def test_fenced_code_is_untouched():
     source = '```\nheure = "20:30"; titre = \'Dune\'?\nprint("Pourquoi ?")...\n```'
-    output = render_markdown(source)
+    output = render(source).html
     assert collect(output, "pre").tagged == [
         'heure = "20:30"; titre = \'Dune\'?\nprint("Pourquoi ?")...\n'
     ]
 
 
 def test_autolinks_and_urls_as_link_text_are_untouched():
-    output = render_markdown(
+    output = render(
         "Voir <https://example.com/a?b=c;d:e!f> et "
         "[https://example.com/?q=l'a:b](https://example.com/?q=l'a:b) ou "
         "[example.com/film?](https://example.com/film?) ou <redaction@example.com>."
-    )
+    ).html
     assert collect(output, "a").tagged == [
         "https://example.com/a?b=c;d:e!f",
         "https://example.com/?q=l'a:b",
@@ -194,10 +194,10 @@ def test_autolinks_and_urls_as_link_text_are_untouched():
 
 
 def test_link_targets_and_titles_are_untouched():
-    output = render_markdown(
+    output = render(
         "Lire [l'article](https://example.com/l'article?x=1;y=2 \"Le titre: l'essai\") "
         "et ![l'affiche](/media/l'affiche.jpg \"Affiche: 'Dune'\")"
-    )
+    ).html
     attributes = collect(output).attributes
     assert ("a", "href", "https://example.com/l'article?x=1;y=2") in attributes
     assert ("a", "title", "Le titre: l'essai") in attributes
@@ -208,7 +208,7 @@ def test_link_targets_and_titles_are_untouched():
 
 
 def test_bare_urls_in_text_are_untouched():
-    output = render_markdown("Le site est www.example.com/l'article?x=1;y=2 : bonne lecture!")
+    output = render("Le site est www.example.com/l'article?x=1;y=2 : bonne lecture!").html
     assert text_of(output) == (
         f"Le site est www.example.com/l'article?x=1;y=2{NBSP}: bonne lecture{NNBSP}!"
     )

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from taggit.models import Tag
 
-from articles.models import Article, Authorship, Correction, EditorialAction, Section
+from articles.models import Article, Authorship, Correction, EditorialAction, Section, State
 from newsroom import workflow
 from newsroom.admin.images import ADMIN_CSS, thumbnail
 from newsroom.admin.preview import PreviewAdminMixin
@@ -38,23 +38,11 @@ class ArticleState(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [
-            ("draft", Article.Status.DRAFT.label),
-            ("review", Article.Status.REVIEW.label),
-            ("scheduled", _("Scheduled")),
-            ("published", Article.Status.PUBLISHED.label),
-        ]
+        return State.choices
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value == "draft":
-            return queryset.filter(status=Article.Status.DRAFT)
-        if value == "review":
-            return queryset.filter(status=Article.Status.REVIEW)
-        if value == "scheduled":
-            return queryset.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        if value == "published":
-            return queryset.published()
+        if self.value() in State.values:
+            return queryset.filter(State(self.value()).condition())
         return queryset
 
 
@@ -66,11 +54,10 @@ class UnderEmbargoFilter(admin.SimpleListFilter):
         return [("yes", _("Under embargo")), ("no", _("Not under embargo"))]
 
     def queryset(self, request, queryset):
-        holding = Q(embargo_until__gt=timezone.now())
         if self.value() == "yes":
-            return queryset.filter(holding)
+            return queryset.under_embargo()
         if self.value() == "no":
-            return queryset.exclude(holding)
+            return queryset.exclude(pk__in=Article.objects.under_embargo().values("pk"))
         return queryset
 
 
@@ -336,25 +323,16 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     def has_publish_permission(self, request):
         return self.has_change_permission(request) and workflow.can_publish(request.user)
 
-    def editor_only_fields(self, request, obj=None):
-        """What only those who may publish set: when readers see it, and the headline."""
-        if workflow.can_publish(request.user):
-            return []
-        locked = ["published_at", "is_featured"]
-        if obj is not None and obj.status == Article.Status.PUBLISHED:
-            # Someone editing every article without publishing keeps its status.
-            locked.append("status")
-        return locked
-
     def get_readonly_fields(self, request, obj=None):
         return [
             *super().get_readonly_fields(request, obj),
-            *self.editor_only_fields(request, obj),
+            *workflow.editor_only_fields(request.user, obj),
         ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        rules = {"user": request.user, "locked_fields": self.editor_only_fields(request, obj)}
+        locked = workflow.editor_only_fields(request.user, obj)
+        rules = {"user": request.user, "locked_fields": locked}
         return type(form)(form.__name__, (NewsroomRulesMixin, form), rules)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -453,7 +431,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         return fieldsets
 
     def save_model(self, request, obj, form, change):
-        before = workflow.Snapshot.stored(obj)
+        before = workflow.Snapshot.before(form)
         marked_as_update = form.cleaned_data.get("mark_as_update") and obj.is_published
         if marked_as_update:
             obj.revised_at = timezone.now()
@@ -469,11 +447,12 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         if article.reviewed_work_id is not None:
             # A review is about its work: it belongs on that work's page.
             article.works.add(article.reviewed_work_id)
-        profile = workflow.author_profile(request.user)
-        if profile is not None and not workflow.can_edit_any(request.user):
+        profile = None
+        if not workflow.can_edit_any(request.user):
+            profile = workflow.author_profile(request.user)
+        if profile is not None:
             # A contributor's article is theirs through the byline: leaving
             # them out of it would lock them out of their own draft.
-            article = form.instance
             article.authorships.get_or_create(
                 author=profile, defaults={"position": article.authorships.count() + 1}
             )
@@ -573,7 +552,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
                 EditorialAction.record(
                     form.instance, request.user, EditorialAction.Kind.CORRECTED, correction.text
                 )
-        if formset.model is Authorship:
+        if formset.model is Authorship and formset.has_changed():
             renumbered = []
             for number, authorship in enumerate(form.instance.authorships.all(), start=1):
                 if authorship.position != number:
@@ -583,7 +562,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, article):
-        if article.status == Article.Status.PUBLISHED and not article.is_published:
+        if article.state == State.SCHEDULED:
             when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
             state = format_html(
                 '<span class="article-state article-state-scheduled">{}</span>',

@@ -24,10 +24,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from images.embedding import SCHEME
 from images.forms import ImageForm
 from images.models import Image
 from images.validators import ImageFileField
+from markup.references import SCHEME
 
 ADMIN_CSS = {"all": ["admin-extra/admin.css"]}
 

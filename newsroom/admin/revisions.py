@@ -83,7 +83,7 @@ class RevisionAdminMixin:
         latest = rows[0] if rows and page.number == 1 else None
         for revision in rows:
             revision.state = revisions.revision_state(revision)
-            revision.state_label = revisions.STATE_LABELS.get(revision.state, revision.state)
+            revision.state_label = revision.state.label
             revision.is_oldest = revision is oldest
             revision.is_latest = revision is latest
             revision.restore_url = self.revision_url(

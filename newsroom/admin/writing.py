@@ -2,7 +2,7 @@
 Writing comfort and nothing lost, in the article form.
 
 - The live preview: the body goes through the very pipeline that renders the
-  public page (``render_markdown``, ``reading_time``), on a staff-only endpoint.
+  public page (``images.embedding.render``), on a staff-only endpoint.
 - Concurrent edits: a form opened at version N saves only if the article is
   still at N when it is saved; otherwise it comes back with the editor's text
   and the reason (see ``ArticleAdminForm.claim_version``).
@@ -15,7 +15,8 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils.translation import ngettext
 
-from markup.rendering import TextTooComplex, count_words, reading_time, render_markdown
+from images.embedding import render
+from markup.rendering import TextTooComplex
 from newsroom.forms import ConcurrentEdit
 
 # Drafts saved lately in this session, for the browser to forget; a short
@@ -41,15 +42,14 @@ class WritingAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         body = request.POST.get("body", "")
         try:
-            html = render_markdown(body, for_editor=True)
+            rendered = render(body, for_editor=True)
         except TextTooComplex as refusal:
             # The same words the form would say on saving, where the preview stands.
             return JsonResponse({"error": refusal.message}, status=400)
-        minutes = reading_time(html)
-        words = count_words(html)
+        minutes, words = rendered.reading_time, rendered.words
         return JsonResponse(
             {
-                "html": html,
+                "html": rendered.html,
                 "reading_time": minutes,
                 "words": words,
                 "reading_time_label": ngettext(

@@ -38,8 +38,9 @@ import search
 from articles.models import Article, Authorship, BodyImage, Section
 from authors.models import Author
 from demo import art as demo_art
+from images.embedding import render
 from images.models import Image
-from markup.rendering import french_typography, image_references, reading_time, render_markdown
+from markup.rendering import french_typography
 
 # Used only when the site has no section yet: the demo's four, so that `loaddemo` run
 # afterwards finds them rather than adding look-alikes.
@@ -450,14 +451,14 @@ class Command(BaseCommand):
             markdown = self.body_markdown(
                 phrases, paragraphs=4 + 3 * n, image=image, footnote=n % 3 == 1
             )
-            html = render_markdown(markdown)
-            plain_text = search.plain_text(html)
+            rendered = render(markdown)
+            plain_text = search.plain_text(rendered.html)
             bodies.append(
                 Body(
                     markdown=markdown,
-                    html=html,
-                    reading_time=reading_time(html),
-                    image_ids=tuple(image_references(markdown)),
+                    html=rendered.html,
+                    reading_time=rendered.reading_time,
+                    image_ids=tuple(rendered.shown_image_ids),
                     plain_text=plain_text,
                     stems=" ".join(search.stems(search.words(plain_text))),
                 )

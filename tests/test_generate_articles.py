@@ -16,7 +16,7 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article, Authorship, BodyImage
 from authors.models import Author
 from images.models import Image
-from tests.pages import soup, text
+from tests.pages import pages_showing, soup, text
 
 # Pages built by their views, not answered by the page cache: what they cost is counted.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_off")]
@@ -137,16 +137,9 @@ def test_search_finds_generated_articles_by_a_word_of_their_text(client):
     assert page.select(".card__excerpt mark")
 
 
-# Pages as a reader reaches them from the first article generated.
-PAGES = {
-    "home": lambda article: "/",
-    "article": lambda article: article.get_absolute_url(),
-    "section": lambda article: article.section.get_absolute_url(),
-    "tag": lambda article: reverse("articles:tag", args=[article.tags.all()[0].slug]),
-    "author": lambda article: article.authors.all()[0].get_absolute_url(),
-    "search": lambda article: "/recherche/?q=camera",
-    "deep page": lambda article: "/?page=3",
-}
+def pages_of(article):
+    """Pages as a reader reaches them from ``article``, and a page deep in the home page's list."""
+    return {**pages_showing(article, search="camera"), "deep page": "/?page=3"}
 
 
 def count_queries(client, url):
@@ -161,7 +154,7 @@ def count_queries(client, url):
 def test_page_cost_does_not_grow_with_generated_content(client):
     generate(40)
     article = Article.objects.published().order_by("pk").first()
-    urls = {page: make_url(article) for page, make_url in PAGES.items()}
+    urls = pages_of(article)
     few = {page: count_queries(client, url) for page, url in urls.items()}
     generate(200)
     many = {page: count_queries(client, url) for page, url in urls.items()}

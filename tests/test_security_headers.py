@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tests.factories import logged_in, make_article, make_author, make_image
+from tests.pages import pages_showing
 from tests.test_settings import PRODUCTION, run_python
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +32,8 @@ def pages(editor, settings):
     author = make_author(avatar=make_image())
     article = make_article(authors=[author], tags=["festival"], featured_image=make_image())
     return {
-        "home": reverse("articles:home"),
-        "article": article.get_absolute_url(),
-        "section": article.section.get_absolute_url(),
-        "tag": reverse("articles:tag", kwargs={"slug": "festival"}),
-        "author": author.get_absolute_url(),
-        "search": reverse("articles:search") + "?q=Article",
-        "feed": "/feed/",
+        **pages_showing(article, search="Article"),
+        "feed": reverse("articles:feed"),
         "sitemap": reverse("sitemap_index"),
         "robots": reverse("robots"),
         "404": "/cette-page-n-existe-pas/",

@@ -185,7 +185,7 @@ def test_harmless_content_of_stripped_element_is_kept():
 )
 def test_an_element_markdown_does_not_write_is_dropped(element):
     output = render(f"Un <{element} open>mot</{element}> de plus.").html
-    assert parse(output) == [("p", [])]
+    assert {tag for tag, _attrs in parse(output)} == {"p"}
     assert "de plus" in output
 
 

@@ -211,6 +211,30 @@ class ArticleQuerySet(models.QuerySet):
         parameters = (*candidates_params, article.pk, content_type.pk, *tag_ids, limit)
         return RawSQL(ranked, parameters)  # noqa: S611 (see above)
 
+    def bulk_create_derived(self, articles, batch_size=None):
+        """
+        Inserts new ``articles`` as save() writes them, a batch at a time: what
+        derive_from_text() works out, the links to the images their text shows and their
+        search entries, by the functions save() calls. For generated data (demo/): no
+        signal is sent, so no revision is recorded and no page is made stale, and the
+        dates are stored as given.
+        """
+        renders = {}
+        for article in articles:
+            # Articles of the same text share its render: same text, same result.
+            article.rendered = renders.get(article.body)
+            article.derive_from_text()
+            renders[article.body] = article.rendered
+        articles = self.bulk_create(articles, batch_size=batch_size)
+        BodyImage.add_links(
+            [(article, article.rendered.shown_image_ids) for article in articles],
+            batch_size=batch_size,
+        )
+        search.index(*articles)
+        for article in articles:
+            article.rendered = None
+        return articles
+
     def search(self, query):
         """
         Articles matching ``query`` (words, "a phrase", -excluded, or), best match first:
@@ -644,8 +668,14 @@ class BodyImage(models.Model):
         """Links ``article`` to the library images its text shows, and to no other."""
         # Two statements whatever changed, rather than reading the links first.
         cls.objects.filter(article=article).exclude(image_id__in=image_ids).delete()
+        cls.add_links([(article, image_ids)])
+
+    @classmethod
+    def add_links(cls, shown, batch_size=None):
+        """Links articles to images their text shows, from ``(article, image_ids)`` pairs."""
         cls.objects.bulk_create(
-            [cls(article=article, image_id=image_id) for image_id in image_ids],
+            [cls(article=article, image_id=image_id) for article, ids in shown for image_id in ids],
+            batch_size=batch_size,
             ignore_conflicts=True,
         )
 

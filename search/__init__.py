@@ -134,16 +134,20 @@ class _TextParser(HTMLParser):
 
 class _PostgreSQL:
     @staticmethod
-    def index(article):
-        vector = (
-            SearchVector(F("title"), config=POSTGRESQL_CONFIG, weight="A")
-            + SearchVector(F("standfirst"), config=POSTGRESQL_CONFIG, weight="B")
-            + SearchVector(
-                Value(plain_text(article.body_html)), config=POSTGRESQL_CONFIG, weight="C"
+    def index(articles, using):
+        # One UPDATE per text: PostgreSQL parses and stems a constant once, when it plans
+        # the statement, rather than once for each article sharing the text.
+        by_text = {}
+        for article in articles:
+            by_text.setdefault(plain_text(article.body_html), []).append(article.pk)
+        manager = type(articles[0])._default_manager.using(using)
+        for text, pks in by_text.items():
+            vector = (
+                SearchVector(F("title"), config=POSTGRESQL_CONFIG, weight="A")
+                + SearchVector(F("standfirst"), config=POSTGRESQL_CONFIG, weight="B")
+                + SearchVector(Value(text), config=POSTGRESQL_CONFIG, weight="C")
             )
-        )
-        articles = type(article)._default_manager.using(article._state.db)
-        articles.filter(pk=article.pk).update(search_vector=vector)
+            manager.filter(pk__in=pks).update(search_vector=vector)
 
     @staticmethod
     def unindex(pk, using):
@@ -164,17 +168,27 @@ class _PostgreSQL:
 
 class _SQLite:
     @staticmethod
-    def index(article):
-        with connections[article._state.db].cursor() as cursor:
-            cursor.execute(
-                "INSERT OR REPLACE INTO articles_article_search (rowid, title, standfirst, body) "
-                "VALUES (%s, %s, %s, %s)",
+    def index(articles, using):
+        # Stemming is slow in pure Python: a text shared by several articles is stemmed once.
+        body_stems = {}
+        rows = []
+        for article in articles:
+            if article.body_html not in body_stems:
+                body_text = plain_text(article.body_html)
+                body_stems[article.body_html] = " ".join(stems(words(body_text)))
+            rows.append(
                 [
                     article.pk,
                     " ".join(stems(words(article.title))),
                     " ".join(stems(words(article.standfirst))),
-                    " ".join(stems(words(plain_text(article.body_html)))),
-                ],
+                    body_stems[article.body_html],
+                ]
+            )
+        with connections[using].cursor() as cursor:
+            cursor.executemany(
+                "INSERT OR REPLACE INTO articles_article_search (rowid, title, standfirst, body) "
+                "VALUES (%s, %s, %s, %s)",
+                rows,
             )
 
     @staticmethod
@@ -245,9 +259,14 @@ def _backend(alias):
     return _BACKENDS[connections[alias].vendor]
 
 
-def index(article):
-    """Brings the article's search entry in line with what was just saved."""
-    _backend(article._state.db).index(article)
+def index(*articles):
+    """
+    Brings the search entries of ``articles`` (one, from save(), or a bulk insert's, all
+    from one database) in line with what was just saved.
+    """
+    if articles:
+        using = articles[0]._state.db
+        _backend(using).index(articles, using)
 
 
 def unindex(pk, using):

@@ -4,6 +4,7 @@ of every public page.
 """
 
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -35,6 +36,25 @@ def count_queries(client, url):
     return len(queries)
 
 
+# The pages that list an article, by their names in pages_showing() and public_pages().
+LISTS = ("home", "section", "tag", "author")
+
+
+def pages_showing(article, search):
+    """
+    The reader pages that show ``article``, by kind (``{name: path}``): its own, the
+    lists it is on (its first tag's, its first author's) and the search for ``search``.
+    """
+    return {
+        "home": reverse("articles:home"),
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "tag": reverse("articles:tag", kwargs={"slug": article.tags.all()[0].slug}),
+        "author": article.authors.all()[0].get_absolute_url(),
+        "search": reverse("articles:search") + "?" + urlencode({"q": search}),
+    }
+
+
 def public_pages():
     """
     Every kind of page a stranger can ask for, on a small site made for the purpose:
@@ -60,20 +80,13 @@ def public_pages():
     ]
     draft = make_article(slug="brouillon", status=Article.Status.DRAFT, section=section)
     preview = PreviewLink.objects.create(article=draft, expires_at=now + timedelta(hours=1))
+    showing = pages_showing(articles[0], search="tournage")
     french = {
-        "home": "/",
-        "home page 2": "/?page=2",
-        "article": articles[0].get_absolute_url(),
-        "section": section.get_absolute_url(),
-        "section page 2": section.get_absolute_url() + "?page=2",
-        "tag": reverse("articles:tag", kwargs={"slug": "cannes"}),
-        "tag page 2": reverse("articles:tag", kwargs={"slug": "cannes"}) + "?page=2",
-        "author": author.get_absolute_url(),
-        "author page 2": author.get_absolute_url() + "?page=2",
+        **showing,
+        **{f"{name} page 2": showing[name] + "?page=2" for name in LISTS},
         "work": film.get_absolute_url(),
         "work page 2": film.get_absolute_url() + "?page=2",
-        "search": reverse("articles:search") + "?q=tournage",
-        "search page 2": reverse("articles:search") + "?q=tournage&page=2",
+        "search page 2": showing["search"] + "&page=2",
         "release week": reverse("works:current_release_week"),
         "release week of a day": reverse("works:release_week", kwargs={"day": date(2026, 12, 2)}),
         "preview link": link_url(preview).removeprefix(settings.SITE_URL),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_image, make_section
-from tests.pages import soup
+from tests.pages import LISTS, pages_showing, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +213,7 @@ def test_unpublished_articles_stay_out_until_published(client, feed_format, stat
     if "published_at" in fields:
         fields["published_at"] = timezone.now() + timedelta(hours=2)
     hidden = make_article(section=section, authors=[author], tags=["cannes"], **fields)
-    pages = ["/", "/rubriques/cinema/", "/tags/cannes/", "/auteurs/marie/"]
+    pages = [pages_showing(visible, search=visible.title)[name] for name in LISTS]
     for page in pages:
         feed = read_feed(client, feed_path(page, feed_format))
         assert links(feed) == [SITE_URL + visible.get_absolute_url()], page

@@ -14,6 +14,7 @@ from taggit.models import Tag
 from articles.models import Article, Section
 from authors.models import Author
 from tests.factories import make_article, make_author, make_image, make_work
+from tests.pages import pages_showing
 from works.models import Work
 
 # Everything Markdown lets an editor write, so that the sanitised body is checked too.
@@ -73,12 +74,7 @@ def reader_pages(db):
     make_article(reviewed_work=film, rating=Decimal("3.5"), authors=[author])
     make_article(works=[film], authors=[author])
     return {
-        "home": reverse("articles:home"),
-        "article": article.get_absolute_url(),
-        "section": article.section.get_absolute_url(),
-        "tag": reverse("articles:tag", kwargs={"slug": "streaming"}),
-        "author": author.get_absolute_url(),
-        "search": reverse("articles:search") + "?q=grève",
+        **pages_showing(article, search="grève"),
         "search (no result)": reverse("articles:search") + "?q=introuvable",
         "work": film.get_absolute_url(),
         "release week": reverse("works:release_week", kwargs={"day": date(2026, 12, 2)}),

@@ -6,10 +6,9 @@ versions; and switching costs the reader no cookie and no form.
 
 import pytest
 from bs4 import BeautifulSoup
-from django.urls import reverse
 
 from tests.factories import make_article, make_author, make_section
-from tests.pages import soup, text
+from tests.pages import pages_showing, soup, text
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +30,8 @@ def urls():
         make_article(title=f"Festival {n}", section=section, authors=[author], tags=["cannes"])
         for n in range(14)
     ]
-    return {
-        "home": "/",
-        "home page 2": "/?page=2",
-        "article": articles[0].get_absolute_url(),
-        "section": section.get_absolute_url(),
-        "tag": reverse("articles:tag", kwargs={"slug": "cannes"}),
-        "author": author.get_absolute_url(),
-        "search page 2": reverse("articles:search") + "?q=Festival&page=2",
-    }
+    pages = pages_showing(articles[0], search="Festival")
+    return {**pages, "home page 2": "/?page=2", "search page 2": pages["search"] + "&page=2"}
 
 
 def card_links(page):

@@ -5,13 +5,17 @@ opens the newsroom to a staff account that is not a superuser.
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PillowImage
@@ -35,6 +39,41 @@ def load_demo():
     output = io.StringIO()
     call_command("loaddemo", stdout=output)
     return output.getvalue()
+
+
+@dataclass
+class Demo:
+    output: str
+    media_root: Path
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory, shared_renditions):
+    """
+    The demo, loaded once for the module's tests rather than once each: drawing it is
+    most of their time. It is loaded in a transaction, inside which each test runs in
+    its own and is rolled back to it, as Django's TestCase.setUpTestData() does; the
+    module's end rolls the demo back too. Its files are the module's.
+    """
+    media_root = tmp_path_factory.mktemp("demo") / "media"
+    media_root.mkdir()
+    (media_root / "renditions").symlink_to(shared_renditions, target_is_directory=True)
+    with override_settings(MEDIA_ROOT=media_root):
+        with django_db_blocker.unblock():
+            loaded = transaction.atomic()
+            loaded.__enter__()
+            output = load_demo()
+        yield Demo(output, media_root)
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            loaded.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, demo):
+    """The demo's files, for every test: a test that deletes one has the demo draw it again."""
+    settings.MEDIA_ROOT = demo.media_root
+    return demo.media_root
 
 
 def ensure_editor():
@@ -83,8 +122,8 @@ def assert_picture(image, size):
     assert image.credit == "Illustration Screenmania"
 
 
-def test_running_the_demo_twice_creates_and_changes_nothing(db, media_root):
-    first_output = load_demo()
+def test_running_the_demo_twice_creates_and_changes_nothing(db, demo, media_root):
+    first_output = demo.output
     before = snapshot(media_root)
 
     second_output = load_demo()
@@ -95,7 +134,6 @@ def test_running_the_demo_twice_creates_and_changes_nothing(db, media_root):
 
 
 def test_running_the_demo_again_redraws_a_lost_poster(db):
-    load_demo()
     poster = Work.objects.get(slug="maree-basse").poster
     poster.file.storage.delete(poster.file.name)
 
@@ -107,7 +145,6 @@ def test_running_the_demo_again_redraws_a_lost_poster(db):
 
 
 def test_running_the_demo_again_leaves_an_edited_work_alone(db):
-    load_demo()
     Work.objects.filter(slug="maree-basse").update(
         runtime=101, synopsis="Corrigé par la rédaction."
     )
@@ -121,7 +158,6 @@ def test_running_the_demo_again_leaves_an_edited_work_alone(db):
 
 
 def test_running_the_demo_again_redraws_a_lost_illustration(db):
-    load_demo()
     image = Article.objects.get(slug="festival-port-lanvec-palmares").featured_image
     image.file.storage.delete(image.file.name)
 
@@ -140,7 +176,6 @@ def test_running_the_demo_again_redraws_a_lost_illustration(db):
 
 
 def test_demo_fills_the_home_sections_and_bylines(db):
-    load_demo()
     published = Article.objects.published()
 
     assert published.count() >= 12
@@ -152,7 +187,6 @@ def test_demo_fills_the_home_sections_and_bylines(db):
 
 
 def test_every_published_demo_article_is_complete(db):
-    load_demo()
     bodies = []
 
     for article in Article.objects.published().select_related("featured_image"):
@@ -174,8 +208,6 @@ def test_every_published_demo_article_is_complete(db):
 
 
 def test_demo_authors_have_an_avatar_a_bio_and_a_signature(db):
-    load_demo()
-
     assert Author.objects.count() >= 4
     for author in Author.objects.select_related("avatar"):
         assert_picture(author.avatar, AVATAR_SIZE)
@@ -185,15 +217,12 @@ def test_demo_authors_have_an_avatar_a_bio_and_a_signature(db):
 
 def test_demo_content_passes_model_validation(db):
     """What SQLite lets through (a text too long, say), PostgreSQL and the admin would refuse."""
-    load_demo()
-
     for model in (Section, Author, Article, Image, Work):
         for instance in model.objects.all():
             instance.full_clean()
 
 
 def test_demo_shows_every_editorial_state_in_the_newsroom_only(db):
-    load_demo()
     published = Article.objects.published()
     states = {
         article.slug: (
@@ -209,7 +238,6 @@ def test_demo_shows_every_editorial_state_in_the_newsroom_only(db):
 
 
 def test_every_public_page_of_the_demo_responds(db, client):
-    load_demo()
     published = Article.objects.published()
     urls = ["/"]
     urls += [article.get_absolute_url() for article in published]
@@ -229,8 +257,6 @@ def test_every_public_page_of_the_demo_responds(db, client):
 
 
 def test_unpublished_demo_articles_are_not_found(db, client):
-    load_demo()
-
     for slug in UNPUBLISHED:
         assert client.get(f"/articles/{slug}/").status_code == 404, slug
     # Carried by the scheduled article only: the tag must not leak the title early.
@@ -238,7 +264,6 @@ def test_unpublished_demo_articles_are_not_found(db, client):
 
 
 def test_unpublished_demo_articles_are_listed_nowhere(db, client):
-    load_demo()
     listings = ["/", "/tags/critique/", "/tags/series-francaises/"]
     listings += [section.get_absolute_url() for section in Section.objects.all()]
     listings += [author.get_absolute_url() for author in Author.objects.all()]
@@ -252,7 +277,6 @@ def test_unpublished_demo_articles_are_listed_nowhere(db, client):
 
 
 def test_demo_works_have_a_poster_and_their_facts(db):
-    load_demo()
     works = Work.objects.select_related("poster")
 
     assert works.count() >= 8
@@ -270,7 +294,6 @@ def test_demo_works_have_a_poster_and_their_facts(db):
 
 
 def test_demo_release_week_has_films_in_cinemas_and_on_platforms_whatever_the_day(db):
-    load_demo()
     this_week = release_week_start(timezone.localdate())
     released = Work.objects.released_in_week(this_week)
 
@@ -281,7 +304,6 @@ def test_demo_release_week_has_films_in_cinemas_and_on_platforms_whatever_the_da
 
 
 def test_demo_reviews_rate_their_works_in_half_stars(db):
-    load_demo()
     reviews = Article.objects.published().filter(reviewed_work__isnull=False)
 
     assert reviews.count() >= 3
@@ -295,7 +317,6 @@ def test_demo_reviews_rate_their_works_in_half_stars(db):
 
 
 def test_demo_review_under_embargo_comes_out_with_its_series(db):
-    load_demo()
     review = Article.objects.select_related("reviewed_work").get(
         slug="les-hauts-fourneaux-saison-finale-critique"
     )
@@ -306,7 +327,6 @@ def test_demo_review_under_embargo_comes_out_with_its_series(db):
 
 
 def test_demo_bodies_show_a_spoiler_block_and_a_trailer(db):
-    load_demo()
     bodies = [
         BeautifulSoup(html, "html.parser")
         for html in Article.objects.published().values_list("body_html", flat=True)
@@ -319,7 +339,6 @@ def test_demo_bodies_show_a_spoiler_block_and_a_trailer(db):
 
 
 def test_every_work_page_and_release_week_of_the_demo_responds(db, client):
-    load_demo()
     this_week = release_week_start(timezone.localdate())
     urls = [work.get_absolute_url() for work in Work.objects.all()]
     urls.append(reverse("works:current_release_week"))
@@ -334,8 +353,6 @@ def test_every_work_page_and_release_week_of_the_demo_responds(db, client):
 
 
 def test_demo_work_pages_link_to_their_reviews(db, client):
-    load_demo()
-
     for review in Article.objects.published().filter(reviewed_work__isnull=False):
         page = client.get(review.reviewed_work.get_absolute_url()).content.decode()
         assert review.get_absolute_url() in page, review.slug
@@ -404,7 +421,6 @@ def test_editor_takes_username_and_password_from_the_environment(db, client, edi
 
 
 def test_editor_writes_as_the_demo_editor_in_chief(db, editor_env):
-    load_demo()
     ensure_editor()
     ensure_editor()
 
@@ -413,7 +429,6 @@ def test_editor_writes_as_the_demo_editor_in_chief(db, editor_env):
 
 
 def test_editor_leaves_an_author_already_linked_to_someone_else(db, editor_env):
-    load_demo()
     someone = get_user_model().objects.create_user("ines", password="x")
     Author.objects.filter(slug="ines-marchand").update(user=someone)
 

@@ -5,11 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_image, make_section, make_work
-from tests.pages import soup
+from tests.pages import pages_showing, soup
 
 # What building a page costs: the page cache would answer the second request
 # with none (tests/test_page_cache.py counts that).
@@ -35,14 +34,11 @@ def build_site(articles, authors_each, tags_each, prefix=""):
     return made[0]
 
 
-PAGES = {
-    "home": lambda article: "/",
-    "article": lambda article: article.get_absolute_url(),
-    "section": lambda article: article.section.get_absolute_url(),
-    "tag": lambda article: reverse("articles:tag", args=[article.tags.all()[0].slug]),
-    "author": lambda article: article.authors.all()[0].get_absolute_url(),
-    "search": lambda article: "/recherche/?q=Article",
-}
+PAGES = ["home", "article", "section", "tag", "author", "search"]
+
+
+def url_of(page, article):
+    return pages_showing(article, search="Article")[page]
 
 
 def count_queries(client, url):
@@ -56,7 +52,7 @@ def count_queries(client, url):
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_page_stays_within_budget(client, django_assert_max_num_queries, page):
     article = build_site(articles=15, authors_each=3, tags_each=4)
-    url = PAGES[page](article)
+    url = url_of(page, article)
     # Once per process, Django caches content types (taggit's tag lookups need
     # them): measure the steady state a reader meets, not the first hit.
     client.get(url)
@@ -67,10 +63,10 @@ def test_page_stays_within_budget(client, django_assert_max_num_queries, page):
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_page_cost_does_not_grow_with_content(client, page):
     small_site = build_site(articles=2, authors_each=1, tags_each=1, prefix="small-")
-    small = count_queries(client, PAGES[page](small_site))
+    small = count_queries(client, url_of(page, small_site))
     Article.objects.all().delete()
     large_site = build_site(articles=14, authors_each=4, tags_each=5, prefix="large-")
-    large = count_queries(client, PAGES[page](large_site))
+    large = count_queries(client, url_of(page, large_site))
     assert large == small
 
 
@@ -79,7 +75,7 @@ def test_article_lists_never_count_every_article(client, page):
     # A COUNT reads every article a list holds: at 100,000 articles it costs more than
     # the page itself (bench/explain.md). A list reads only the rows it shows, plus one.
     article = build_site(articles=15, authors_each=1, tags_each=1)
-    url = PAGES[page](article)
+    url = url_of(page, article)
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
@@ -105,7 +101,7 @@ def test_the_home_page_reads_every_byline_in_one_query(client):
 @pytest.mark.parametrize("page", ["home", "section", "tag", "author", "search"])
 def test_lists_read_the_bylines_without_the_portraits(client, page):
     """A card names its authors; their portraits, with renditions, are the article page's."""
-    url = PAGES[page](build_site(articles=3, authors_each=2, tags_each=1))
+    url = url_of(page, build_site(articles=3, authors_each=2, tags_each=1))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     byline_reads = 'FROM "authors_author" INNER JOIN "articles_authorship"'

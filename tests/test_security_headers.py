@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from tests.factories import logged_in, make_article, make_author, make_image
+from tests.pages import pages_showing
 from tests.test_settings import PRODUCTION, run_python
 
 pytestmark = pytest.mark.django_db
@@ -31,13 +32,8 @@ def pages(editor, settings):
     author = make_author(avatar=make_image())
     article = make_article(authors=[author], tags=["festival"], featured_image=make_image())
     return {
-        "home": reverse("articles:home"),
-        "article": article.get_absolute_url(),
-        "section": article.section.get_absolute_url(),
-        "tag": reverse("articles:tag", kwargs={"slug": "festival"}),
-        "author": author.get_absolute_url(),
-        "search": reverse("articles:search") + "?q=Article",
-        "feed": "/feed/",
+        **pages_showing(article, search="Article"),
+        "feed": reverse("articles:feed"),
         "sitemap": reverse("sitemap_index"),
         "robots": reverse("robots"),
         "404": "/cette-page-n-existe-pas/",
@@ -141,34 +137,59 @@ def test_https_pages_tell_browsers_to_stay_on_https(client, editor, pages, page,
     assert "Strict-Transport-Security" not in plain
 
 
-def test_production_settings_keep_cookies_and_pages_on_https():
-    names = [
-        "SECURE_SSL_REDIRECT",
-        "SECURE_HSTS_SECONDS",
-        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-        "SECURE_HSTS_PRELOAD",
-        "SESSION_COOKIE_SECURE",
-        "CSRF_COOKIE_SECURE",
-        "SESSION_COOKIE_HTTPONLY",
-        "TWO_FACTOR_REQUIRED_GROUPS",
-    ]
-    script = (
-        "import json; from django.conf import settings; "
-        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}))"
+# Production's answers, in a fresh process with its settings: plain HTTP, a reader's page
+# over HTTPS, then an editor logging in and opening the admin.
+PRODUCTION_VISIT = """
+import json
+
+import django
+
+django.setup()
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+call_command("migrate", verbosity=0)
+editor = User.objects.create_user("ines", password="bobine-35-mm", is_staff=True)
+editor.groups.add(Group.objects.get(name="Éditeur"))
+client = Client(HTTP_HOST="screenmania.example")
+plain = client.get("/robots.txt")
+secure = client.get("/robots.txt", secure=True)
+client.post("/admin/login/", {"username": "ines", "password": "bobine-35-mm"}, secure=True)
+admin = client.get("/admin/", secure=True)
+print(json.dumps({
+    "plain": [plain.status_code, plain.get("Location")],
+    "hsts": secure.get("Strict-Transport-Security"),
+    "cookies": {
+        name: {flag: bool(cookie[flag]) for flag in ("secure", "httponly")}
+        for name, cookie in client.cookies.items()
+    },
+    "admin": [admin.status_code, admin.get("Location", "").split("?")[0]],
+    "two-step verification": reverse("security:two_factor"),
+}))
+"""
+
+
+def test_production_keeps_cookies_and_pages_on_https():
+    result = run_python(
+        "-c",
+        PRODUCTION_VISIT,
+        DJANGO_SETTINGS_MODULE="screenmania.settings",
+        DATABASE_URL="sqlite://:memory:",
+        **PRODUCTION,
     )
-    result = run_python("-c", script, DJANGO_SETTINGS_MODULE="screenmania.settings", **PRODUCTION)
 
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {
-        "SECURE_SSL_REDIRECT": True,
-        "SECURE_HSTS_SECONDS": 31_536_000,
-        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
-        "SECURE_HSTS_PRELOAD": True,
-        "SESSION_COOKIE_SECURE": True,
-        "CSRF_COOKIE_SECURE": True,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "TWO_FACTOR_REQUIRED_GROUPS": ["Éditeur", "Administrateur"],
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert seen["plain"] == [301, "https://screenmania.example/robots.txt"]
+    assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert seen["cookies"] == {
+        "csrftoken": {"secure": True, "httponly": False},
+        "sessionid": {"secure": True, "httponly": True},
     }
+    # An editor without a second factor is sent to set one up before anything else.
+    assert seen["admin"] == [302, seen["two-step verification"]]
 
 
 def test_login_cookies_are_https_only_in_production(client, settings):

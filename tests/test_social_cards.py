@@ -13,12 +13,11 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from PIL import Image as PillowImage
 
 from reader.structured_data import DEFAULT_CARD, PUBLISHER_LOGO
 from tests.factories import image_bytes, make_article, make_author, make_image, make_section
-from tests.pages import soup
+from tests.pages import pages_showing, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -105,15 +104,7 @@ def article():
 
 @pytest.fixture
 def pages(article):
-    author = article.authors.all()[0]
-    return {
-        "home": "/",
-        "article": article.get_absolute_url(),
-        "section": article.section.get_absolute_url(),
-        "tag": reverse("articles:tag", kwargs={"slug": "greve"}),
-        "author": author.get_absolute_url(),
-        "search": reverse("articles:search") + "?q=grève",
-    }
+    return pages_showing(article, search="grève")
 
 
 @pytest.mark.parametrize("page", ["home", "article", "section", "tag", "author", "search"])

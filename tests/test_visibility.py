@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_section
-from tests.pages import soup
+from tests.pages import LISTS, pages_showing, soup
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +52,12 @@ def test_hidden_article_url_is_404(client, hidden):
 
 
 def test_hidden_article_absent_from_every_list(client, shared, hidden):
-    lists = ["/", "/rubriques/cinema/", "/tags/cannes/", "/auteurs/marie/", "/recherche/?q=Secret"]
-    for url in lists[:-1]:
+    pages = pages_showing(shared["public"], search="Secret")
+    for url in [pages[name] for name in LISTS]:
         urls = listed_urls(client, url)
         assert shared["public"].get_absolute_url() in urls, url
         assert hidden.get_absolute_url() not in urls, url
-    assert hidden.get_absolute_url() not in listed_urls(client, lists[-1])
+    assert hidden.get_absolute_url() not in listed_urls(client, pages["search"])
 
 
 def test_hidden_article_absent_from_related_articles(client, shared, hidden):

@@ -16,7 +16,7 @@ from tests.factories import (
     make_author,
     make_section,
 )
-from tests.pages import soup, text
+from tests.pages import LISTS, pages_showing, soup, text
 from tests.test_roles import (
     CHANGELIST,
     change_url,
@@ -37,8 +37,8 @@ def everywhere():
     """An article on every reader page there is, with the URLs of those pages."""
     section, author = make_section(slug="cinema"), make_author(slug="marie")
     article = make_article(section=section, authors=[author], tags=["cannes"])
-    pages = ["/", "/rubriques/cinema/", "/tags/cannes/", "/auteurs/marie/"]
-    return article, pages
+    pages = pages_showing(article, search=article.title)
+    return article, [pages[name] for name in LISTS]
 
 
 def listed(client, url):

@@ -7,11 +7,10 @@ featured images, published over the last ten years.
 The text is word salad from a small vocabulary of invented French phrases, seeded
 (``--seed``): the same arguments on an empty database give the same magazine.
 
-It goes around Article.save() to be fast. A handful of Markdown bodies are rendered once
-through the site's own pipeline and shared; titles and standfirsts are assembled from
-phrases that went through the same typography; rows are inserted in batches, and the search
-index is filled in bulk with search/__init__.py's functions. What ends up in the database is
-what save() would have written (tests/test_generate_articles.py checks it), except for the
+Articles are inserted in batches by Article.objects.bulk_create_derived(), which derives
+each one's fields, links its images and indexes it with the functions save() calls; the
+handful of Markdown bodies the articles share are rendered once a batch. What ends up in the
+database is what save() writes (tests/test_generate_articles.py checks it), except for the
 revision history: bulk data has no editor and no past, so no simple-history row is written.
 """
 
@@ -25,20 +24,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchVector
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
-from django.db.models import F, Max, Value
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-import search
-from articles.models import Article, Authorship, BodyImage, Section
+from articles.models import Article, Authorship, Section
 from authors.models import Author
 from demo import art as demo_art
-from images.embedding import render
 from images.models import Image
 from markup.rendering import french_typography
 
@@ -162,25 +158,11 @@ TITLE_SHAPES = [
 ]
 
 
-@dataclass(frozen=True)
-class Body:
-    """A rendered body template: what save() would derive from it, worked out once."""
-
-    markdown: str
-    html: str
-    reading_time: int
-    image_ids: tuple
-    # The body as each search backend indexes it.
-    plain_text: str
-    stems: str
-
-
 @dataclass
 class Draft:
     """An article about to be inserted, with what goes in other tables."""
 
     article: Article
-    body: Body
     byline: list
     tags: list
 
@@ -440,28 +422,16 @@ class Command(BaseCommand):
 
     def bodies(self, images):
         """
-        A few Markdown bodies, from a news brief to a long review, rendered once through
-        the site's pipeline: every generated article shares one of them.
+        A few Markdown bodies, from a news brief to a long review: every generated article
+        has one of them, so each is rendered and stemmed once a batch, not once an article.
         """
         phrases = Phrases(self.rng_for("bodies"))
         bodies = []
         for n in range(BODY_TEMPLATES):
             # Every other template shows a library image in its text, as many articles do.
             image = images[n % len(images)] if n % 2 == 0 else None
-            markdown = self.body_markdown(
-                phrases, paragraphs=4 + 3 * n, image=image, footnote=n % 3 == 1
-            )
-            rendered = render(markdown)
-            plain_text = search.plain_text(rendered.html)
             bodies.append(
-                Body(
-                    markdown=markdown,
-                    html=rendered.html,
-                    reading_time=rendered.reading_time,
-                    image_ids=tuple(rendered.shown_image_ids),
-                    plain_text=plain_text,
-                    stems=" ".join(search.stems(search.words(plain_text))),
-                )
+                self.body_markdown(phrases, paragraphs=4 + 3 * n, image=image, footnote=n % 3 == 1)
             )
         return bodies
 
@@ -528,9 +498,7 @@ class Command(BaseCommand):
             title=title,
             slug=f"{slugify(title)[:180].rstrip('-')}-{serial}",
             standfirst=self.phrases.standfirst(),
-            body=body.markdown,
-            body_html=body.html,
-            reading_time=body.reading_time,
+            body=body,
             status=status,
             published_at=published_at,
             section=self.sections_pool.pick(rng)[0],
@@ -541,7 +509,7 @@ class Command(BaseCommand):
             article.ai_usage = Article.AIUsage.ASSISTED
             article.ai_usage_note = "Entretien transcrit avec l’aide de l’IA, relu par l’auteur."
         tags = self.tags_pool.pick(rng, rng.randint(*TAGS_PER_ARTICLE))
-        return Draft(article, body, byline, tags)
+        return Draft(article, byline, tags)
 
     def publication(self, now):
         """A status and date: mostly published in the past ten years, a few not yet."""
@@ -562,12 +530,12 @@ class Command(BaseCommand):
         return Article.Status.PUBLISHED, now - timedelta(minutes=minutes)
 
     def insert(self, drafts, content_type, batch_size):
-        # bulk_create() sends no post_save: no revision is recorded, and the body images
-        # and search entries save() would write are written here, in bulk.
-        with self.timed("articles: insert"):
+        with self.timed("articles: insert, derived fields, images, search index"):
             # Sets each article's primary key, which the rows below refer to.
-            Article.objects.bulk_create([draft.article for draft in drafts], batch_size=batch_size)
-        with self.timed("articles: authors, tags, images"):
+            Article.objects.bulk_create_derived(
+                [draft.article for draft in drafts], batch_size=batch_size
+            )
+        with self.timed("articles: authors, tags"):
             Authorship.objects.bulk_create(
                 [
                     Authorship(article=draft.article, author=author, position=position)
@@ -583,57 +551,6 @@ class Command(BaseCommand):
                     for tag in draft.tags
                 ],
                 batch_size=batch_size * 5,
-            )
-            BodyImage.objects.bulk_create(
-                [
-                    BodyImage(article=draft.article, image_id=image_id)
-                    for draft in drafts
-                    for image_id in draft.body.image_ids
-                ],
-                batch_size=batch_size,
-            )
-        with self.timed("articles: search index"):
-            if connection.vendor == "postgresql":
-                self.index_postgresql(drafts)
-            else:
-                self.index_sqlite(drafts)
-
-    @staticmethod
-    def index_postgresql(drafts):
-        """
-        One UPDATE per body template, with the vector search.py writes on save. The body's
-        text is the same constant for every row of the statement, so PostgreSQL parses and
-        stems it once, when it plans the statement, rather than once per article.
-        """
-        by_body = {}
-        for draft in drafts:
-            by_body.setdefault(draft.body, []).append(draft.article.pk)
-        config = search.POSTGRESQL_CONFIG
-        for body, pks in by_body.items():
-            vector = (
-                SearchVector(F("title"), config=config, weight="A")
-                + SearchVector(F("standfirst"), config=config, weight="B")
-                + SearchVector(Value(body.plain_text), config=config, weight="C")
-            )
-            Article.objects.filter(pk__in=pks).update(search_vector=vector)
-
-    @staticmethod
-    def index_sqlite(drafts):
-        """The FTS5 rows search.py writes on save, the bodies' stems worked out once."""
-        rows = [
-            (
-                draft.article.pk,
-                " ".join(search.stems(search.words(draft.article.title))),
-                " ".join(search.stems(search.words(draft.article.standfirst))),
-                draft.body.stems,
-            )
-            for draft in drafts
-        ]
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "INSERT OR REPLACE INTO articles_article_search (rowid, title, standfirst, body) "
-                "VALUES (%s, %s, %s, %s)",
-                rows,
             )
 
     # ----------------------------------------------------------------------- reporting

@@ -8,7 +8,8 @@ works, one Markdown file per article with a TOML header between +++ lines.
 Dates are relative to the day the command runs, so that the magazine always has
 fresh articles and a full release week. Running the command again leaves
 whatever already exists as it is, so it never undoes an editor's change; it only
-redraws an illustration whose file has gone.
+redraws an illustration whose file has gone. Everything is created through the
+models' save(), as the admin saves it: the demo shows what the site makes of a text.
 """
 
 import re

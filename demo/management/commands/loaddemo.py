@@ -304,12 +304,11 @@ class Command(BaseCommand):
 
     def report(self, slugs, sections, authors, works, tags, body_images):
         demo = Article.objects.filter(slug__in=slugs)
-        now = timezone.now()
         states = {
-            "published": demo.filter(status="published", published_at__lte=now).count(),
-            "scheduled": demo.filter(status="published", published_at__gt=now).count(),
-            "in review": demo.filter(status="review").count(),
-            "draft": demo.filter(status="draft").count(),
+            "published": demo.published().count(),
+            "scheduled": demo.scheduled().count(),
+            "in review": demo.in_review().count(),
+            "draft": demo.drafts().count(),
         }
         new = self.created
         self.stdout.write(

@@ -342,17 +342,15 @@ def bench_engine(engine, env, port, workdir, args):
 
 def measure_article_build(env, path, args):
     """bench/article_build.py against this magazine: {requests, median_ms, p99_ms, queries}."""
+    return run_bench_module(
+        env, "bench.article_build", path, "--host", HOST, "--requests", str(args.build_requests)
+    )
+
+
+def run_bench_module(env, module, *args):
+    """What ``python -m module *args`` prints, as JSON, run with ``env``."""
     output = subprocess.run(  # noqa: S603 (this Python, our module)
-        [
-            sys.executable,
-            "-m",
-            "bench.article_build",
-            path,
-            "--host",
-            HOST,
-            "--requests",
-            str(args.build_requests),
-        ],
+        [sys.executable, "-m", module, *args],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -499,15 +497,7 @@ def database(engine, workdir, name):
 
 
 def pick_pages(env):
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.targets"],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    pages = json.loads(output)
+    pages = run_bench_module(env, "bench.targets")
     pages["shell"] = {"path": SHELL_PATH, "articles": None}
     pages["floor"] = {"path": FLOOR_PATH, "articles": None}
     pages["startproject"] = {"path": STARTPROJECT_PATH, "articles": None}

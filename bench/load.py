@@ -1161,7 +1161,10 @@ def spike_section(runs):
         "recycled workers included, divided by the requests served): unlike requests a "
         "second and p99, it does not move with whatever else shares the 2 cores (see the "
         "load averages). A layer earns its keep when the workers spend "
-        f"{LAYER_CPU_GAIN - 1:.0%} more a request without it.",
+        f"{LAYER_CPU_GAIN - 1:.0%} more a request without it. Read it with the count of "
+        "publications: every layer acts only when a page is built again, after one, and "
+        "the page cache answers every other request the same way with or without it; a "
+        "difference that a couple of rebuilds cannot account for is the machine's noise.",
         "",
         "| Layer | Switch off | Workers' CPU a request (ms) | "
         + " | ".join(f"{page} req/s | {page} p99" for page in SPIKE_PAGES)

@@ -407,8 +407,9 @@ class Article(models.Model):
     tracker = FieldTracker(fields=LISTING_FIELDS)
     # What a card of it shows besides itself, for the page cache (pagecache.keys_for()).
     cache_shows = ("section", "featured_image", "authors")
-    # Whether the row held another save than the one this copy was loaded from (signals).
-    saved_over_a_newer_copy = False
+    # Whether the row held another save than the one this copy was loaded from: None until
+    # known, when a signal reads the row before saving; a claim of the version knows it.
+    saved_over_a_newer_copy = None
     # The body's render (markup.rendering.Rendered), when something already made it for
     # this text: the admin form, which checked it, hands it to save(), which then does not
     # parse the body again. Kept for one save: the library's images may change after it.

@@ -242,6 +242,9 @@ class ArticleAdminForm(forms.ModelForm):
         )
         if not claimed:
             raise ConcurrentEdit
+        # The row held the save this copy was loaded from: nothing newer for the page
+        # cache to notice (articles.signals), and no need to read the row again to know.
+        self.instance.saved_over_a_newer_copy = False
         # Article.save() adds one, landing on the version just claimed.
         self.instance.version = expected
 

@@ -4,6 +4,7 @@ from unittest.mock import Mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from markup import rendering
 from tests.admin_forms import EMPTY_INLINES, article_fields
@@ -25,8 +26,8 @@ def edit(editor):
         article,
         body=f"## Après\n\n![](image:{still.pk})\n\nUn *autre* texte.\n\n![](image:{poster.pk})",
         tags="Cannes, Palme d'or",
-        published_at_0=article.published_at.strftime("%d/%m/%Y"),
-        published_at_1=article.published_at.strftime("%H:%M:%S"),
+        published_at_0=timezone.localtime(article.published_at).strftime("%d/%m/%Y"),
+        published_at_1=timezone.localtime(article.published_at).strftime("%H:%M:%S"),
         **{
             **EMPTY_INLINES,
             "authorships-TOTAL_FORMS": "2",

@@ -24,6 +24,26 @@ from pagecache import key_for, list_key, texts_key
 from .sharing import share_links
 
 
+class HoldsItsRelatedRows:
+    """
+    Model validation that takes a related row the object holds, as read from the
+    database (a form's choice put it there), to exist. ForeignKey.validate() would ask
+    the database again, a query per relation; on a row deleted meanwhile, the foreign
+    key's constraint has the last word.
+    """
+
+    def clean_fields(self, exclude=None):
+        held = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.many_to_one
+            and field.is_cached(self)
+            and getattr(self, field.name) is not None
+            and not getattr(self, field.name)._state.adding
+        }
+        super().clean_fields(exclude={*(exclude or ()), *held})
+
+
 class Section(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -267,7 +287,7 @@ class Spoilers(models.TextChoices):
     CONTAINS = "contains", _("Contains spoilers")
 
 
-class Article(models.Model):
+class Article(HoldsItsRelatedRows, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
@@ -431,8 +451,9 @@ class Article(models.Model):
     tracker = FieldTracker(fields=LISTING_FIELDS)
     # What a card of it shows besides itself, for the page cache (pagecache.keys_for()).
     cache_shows = ("section", "featured_image", "authors")
-    # Whether the row held another save than the one this copy was loaded from (signals).
-    saved_over_a_newer_copy = False
+    # Whether the row held another save than the one this copy was loaded from: None until
+    # known, when a signal reads the row before saving; a claim of the version knows it.
+    saved_over_a_newer_copy = None
     # The body's render (markup.rendering.Rendered), when something already made it for
     # this text: the admin form, which checked it, hands it to save(), which then does not
     # parse the body again. Kept for one save: the library's images may change after it.
@@ -619,7 +640,7 @@ class Article(models.Model):
         return share_links(self.absolute_url, self.title)
 
 
-class Authorship(models.Model):
+class Authorship(HoldsItsRelatedRows, models.Model):
     """An author's place in an article's byline."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")

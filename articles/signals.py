@@ -42,8 +42,11 @@ def notice_a_newer_copy(sender, instance, using, raw=False, **kwargs):
     The tracker compares with this copy as it was loaded: saved over a colleague's later
     save, it puts back what they moved without seeing it. One read, and only when the
     tracker saw no move: the version save() just counted up says which save the row holds.
+    Not at all when a claim of the version (the admin form's) has already said.
     """
-    if raw or instance.pk is None or instance.tracker.changed():
+    if raw or instance.pk is None or instance.saved_over_a_newer_copy is not None:
+        return
+    if instance.tracker.changed():
         return
     loaded = instance.version - 1
     current = Article.objects.using(using).filter(pk=instance.pk).values_list("version", flat=True)
@@ -56,7 +59,7 @@ def refresh_article_pages(sender, instance, signal, created=False, **kwargs):
     pagecache.invalidate(
         pagecache.stamped_by(instance, created=created, deleted=signal is post_delete)
     )
-    instance.saved_over_a_newer_copy = False
+    instance.saved_over_a_newer_copy = None
 
 
 @receiver(post_save, sender=Authorship)

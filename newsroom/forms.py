@@ -42,7 +42,35 @@ class DraftKeyField(FormState, forms.CharField):
     pass
 
 
-class ArticleAdminForm(forms.ModelForm):
+class HeldChoiceField(forms.ModelChoiceField):
+    """
+    The choice of a related row which, left as it was, is the row the object already
+    holds, read with it: taken from there rather than read again.
+    """
+
+    # The related row as the object holds it; HeldChoicesMixin sets it.
+    held = None
+
+    def to_python(self, value):
+        held = self.held
+        if held is not None and str(value) == str(getattr(held, self.to_field_name or "pk")):
+            return held
+        return super().to_python(value)
+
+
+class HeldChoicesMixin:
+    """Gives each HeldChoiceField the row the instance holds, if it was read with it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, HeldChoiceField):
+                relation = self.instance._meta.get_field(name)
+                if relation.is_cached(self.instance):
+                    field.held = getattr(self.instance, name)
+
+
+class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
     """The newsroom's article form."""
 
     mark_as_update = forms.BooleanField(
@@ -83,6 +111,12 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_title",
             "seo_description",
         ]
+        # Read with the article (ArticleAdmin.get_object()): not again when left as they are.
+        field_classes = {
+            "section": HeldChoiceField,
+            "featured_image": HeldChoiceField,
+            "reviewed_work": HeldChoiceField,
+        }
 
     class Media:
         css = {"all": ["admin-extra/writing.css"]}
@@ -97,6 +131,13 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["draft_key"].initial = uuid.uuid4().hex
             if self.instance.pk is not None:
                 self.fields["version"].initial = self.instance.version
+
+    def validate_unique(self):
+        # The slug is the article's one unique field. Left as it was, it is the one the
+        # row holds, which the unique index lets no other row hold: asking the database
+        # whether another row has it could only say no.
+        if self.instance._state.adding or "slug" in self.changed_data:
+            super().validate_unique()
 
     def clean_draft_key(self):
         # Only ever used as a name; anything else is dropped rather than refused.
@@ -242,6 +283,9 @@ class ArticleAdminForm(forms.ModelForm):
         )
         if not claimed:
             raise ConcurrentEdit
+        # The row held the save this copy was loaded from: nothing newer for the page
+        # cache to notice (articles.signals), and no need to read the row again to know.
+        self.instance.saved_over_a_newer_copy = False
         # Article.save() adds one, landing on the version just claimed.
         self.instance.version = expected
 

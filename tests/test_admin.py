@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.admin_forms import EMPTY_INLINES
+from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import make_article, make_author, make_image, make_section
 from tests.pages import soup, text
 
@@ -225,6 +225,55 @@ def test_editing_keeps_the_byline_order(admin_client):
 
     assert response.status_code == 302
     assert [a.author for a in article.authorships.all()] == [first, second, added]
+
+
+def byline_as_stored(article, **authors):
+    """The byline's rows as the change form posts them, with ``authors`` by row number."""
+    data = {"authorships-TOTAL_FORMS": "2", "authorships-INITIAL_FORMS": "2"}
+    for n, authorship in enumerate(article.authorships.all()):
+        data |= {
+            f"authorships-{n}-id": authorship.pk,
+            f"authorships-{n}-article": article.pk,
+            f"authorships-{n}-author": authors.get(f"row{n}", authorship.author).pk,
+            f"authorships-{n}-position": authorship.position,
+        }
+    return data
+
+
+def test_editing_replaces_an_author_of_the_byline(admin_client):
+    first, second, replacing = make_author(), make_author(), make_author()
+    article = make_article(authors=[first, second])
+    data = article_fields(article, **{**EMPTY_INLINES, **byline_as_stored(article, row1=replacing)})
+
+    response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+    assert response.status_code == 302
+    assert [a.author for a in article.authorships.all()] == [first, replacing]
+
+
+def test_editing_the_byline_to_name_an_author_twice_is_refused(admin_client):
+    first, second = make_author(), make_author()
+    article = make_article(authors=[first, second])
+    data = article_fields(article, **{**EMPTY_INLINES, **byline_as_stored(article, row1=first)})
+
+    response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert [a.author for a in article.authorships.all()] == [first, second]
+
+
+def test_editing_to_a_slug_another_article_holds_is_refused(admin_client):
+    taken = make_article(slug="le-festival")
+    article = make_article(slug="la-palme")
+    data = article_fields(article, slug=taken.slug, **EMPTY_INLINES)
+
+    response = admin_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"]
+    article.refresh_from_db()
+    assert article.slug == "la-palme"
 
 
 def test_article_form_hides_derived_fields_and_shows_reading_time(admin_client):

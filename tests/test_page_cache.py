@@ -25,6 +25,7 @@ from taggit.models import Tag
 from articles.models import Article, Correction
 from pagecache.purge import RecordingPurgeBackend
 from pagecache.stamps import health
+from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import (
     EDITOR,
     logged_in,
@@ -495,6 +496,28 @@ def test_only_a_move_purges_every_list(
         article.save()
     assert {f"article-{site.pk}", "article-texts"} <= purged(cdn)
     assert bool(purged(cdn) & set(lists["Surrogate-Key"].split()) - {"sections", "site"}) is moves
+
+
+def test_a_typo_fixed_in_the_admin_leaves_the_other_lists_in_the_cache(client, site, elsewhere):
+    """The version the form claims on saving shows its copy was the latest: nothing moved."""
+    lists = "/rubriques/series/"
+    stored(client, lists)
+    published_at = timezone.localtime(site.published_at)
+    data = article_fields(
+        site,
+        body="Un paragraphe corrigé.",
+        tags="Cannes",
+        published_at_0=published_at.strftime("%d/%m/%Y"),
+        published_at_1=published_at.strftime("%H:%M:%S"),
+        **EMPTY_INLINES,
+    )
+    newsroom = logged_in(make_member(EDITOR, "edith"))
+
+    response = newsroom.post(reverse("admin:articles_article_change", args=[site.pk]), data)
+
+    assert response.status_code == 302
+    assert "Un paragraphe corrigé" in client.get(site.get_absolute_url()).content.decode()
+    assert queries_for(client, lists)[1] == 0, f"{lists} was built again"
 
 
 # -- Who gets what -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -506,3 +506,14 @@ def test_demo_editor_account_is_an_editor_not_a_superuser(monkeypatch):
     assert list(user.groups.values_list("name", flat=True)) == [EDITOR]
     assert not user.user_permissions.exists()
     assert user.has_perm("articles.publish_article")
+
+
+def test_a_permission_given_to_the_member_adds_to_those_of_their_role():
+    member = make_member(CONTRIBUTOR, "lou")
+    member.user_permissions.add(Permission.objects.get(codename="publish_article"))
+    member = User.objects.get(pk=member.pk)  # permissions are read once per user loaded
+
+    assert member.has_perm("articles.add_article")  # the role's
+    assert member.has_perm("articles.publish_article")  # the member's own
+    assert not member.has_perm("articles.lift_embargo")
+    assert {"articles.add_article", "articles.publish_article"} <= member.get_all_permissions()

@@ -6,6 +6,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
+from django.forms import BaseInlineFormSet
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from newsroom.admin.images import ADMIN_CSS, thumbnail
 from newsroom.admin.preview import PreviewAdminMixin
 from newsroom.admin.revisions import RevisionAdminMixin
 from newsroom.admin.writing import WritingAdminMixin
-from newsroom.forms import ArticleAdminForm
+from newsroom.forms import ArticleAdminForm, HeldChoiceField, HeldChoicesMixin
 
 TAG_SUGGESTIONS_LIMIT = 10
 
@@ -61,7 +62,7 @@ class UnderEmbargoFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AuthorshipForm(forms.ModelForm):
+class AuthorshipForm(HeldChoicesMixin, forms.ModelForm):
     position = forms.IntegerField(
         label=_("position"),
         min_value=0,
@@ -73,15 +74,32 @@ class AuthorshipForm(forms.ModelForm):
     class Meta:
         model = Authorship
         fields = ["author", "position"]
+        # Read with the byline (AuthorshipInline.get_queryset()).
+        field_classes = {"author": HeldChoiceField}
 
     def clean_position(self):
         position = self.cleaned_data["position"]
         return END_OF_BYLINE if position is None else position
 
 
+class BylineFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Each row of the byline was read with the formset: its hidden id needs no
+        # second read to say which row it is.
+        name = self.model._meta.pk.name
+        read = form.fields[name]
+        form.fields[name] = HeldChoiceField(
+            read.queryset, initial=read.initial, required=False, widget=read.widget
+        )
+        if not form.instance._state.adding:
+            form.fields[name].held = form.instance
+
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
     form = AuthorshipForm
+    formset = BylineFormSet
     autocomplete_fields = ["author"]
     extra = 1
     verbose_name = _("author")
@@ -104,6 +122,9 @@ class AuthorshipInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return self.has_add_permission(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
 
 class CorrectionInline(admin.StackedInline):
@@ -293,7 +314,11 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         # is refused by the permission checks (403) rather than called deleted.
         field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
         try:
-            return self.model._default_manager.get(**{field.name: field.to_python(object_id)})
+            # With the rows the form offers as choices: kept, they are not read again.
+            articles = self.model._default_manager.select_related(
+                "section", "featured_image", "reviewed_work"
+            )
+            return articles.get(**{field.name: field.to_python(object_id)})
         except (self.model.DoesNotExist, ValidationError, ValueError):
             return None
 

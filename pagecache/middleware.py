@@ -31,6 +31,13 @@ logger = logging.getLogger("pagecache")
 # Headers never stored with a page: the outer middleware adds the first three to every
 # response, cached or not, and Cache-Control is worked out again from the time left.
 PER_REQUEST_HEADERS = {"set-cookie", "date", "content-length", "cache-control"}
+# A request without any of these gets the page itself (RFC 9110, section 13).
+CONDITIONAL_HEADERS = {
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+}
 
 
 def public_page(response, keys, expires_at=None):
@@ -242,7 +249,15 @@ class PageCacheMiddleware:
 
     def _answer(self, request, entry, now):
         response = entry.response()
-        self._patch_cache_control(response, now, entry.expires)
+        # A stored page has no Cache-Control: written whole, not patched.
+        shared_max_age = max(0, int(entry.expires - now))
+        response["Cache-Control"] = (
+            f"public, max-age={min(settings.PAGE_BROWSER_MAX_AGE, shared_max_age)}, "
+            f"s-maxage={shared_max_age}, "
+            f"stale-while-revalidate={settings.PAGE_STALE_WHILE_REVALIDATE}"
+        )
+        if not CONDITIONAL_HEADERS.intersection(request.META):
+            return response
         return get_conditional_response(
             request, etag=entry.etag, last_modified=entry.last_modified, response=response
         )

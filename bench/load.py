@@ -1107,10 +1107,21 @@ def engine_section(engine, result):
         lines += ["", *problems]
     if "cached" not in runs and any(mode in runs for mode in SPIKE_MODES):
         lines += spike_section(runs)
-    if "uncached" not in runs:
-        return lines
-    uncached = runs["uncached"]
-    lines += [
+    if "uncached" in runs:
+        lines += uncached_table(result, runs["uncached"])
+    peaks = ", ".join(f"{run['worker_peak_mib']} MiB {mode}" for mode, run in runs.items())
+    seen = ", ".join(str(run["workers_seen"]) for run in runs.values())
+    loads = ", ".join(str(run["load_average_before"]) for run in runs.values())
+    return [
+        *lines,
+        "",
+        f"Worker peak memory: {peaks} ({seen} worker processes seen, recycling included). "
+        f"Load average before the runs: {loads}.",
+    ]
+
+
+def uncached_table(result, uncached):
+    lines = [
         "",
         "| Page | Path | Bytes | Articles listed | Alone, first | Worker peak by then |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -1123,14 +1134,6 @@ def engine_section(engine, result):
             f"{'' if listed is None else f'{listed:,}'} | {measure['first_request_ms']:,.0f} ms | "
             f"{measure['worker_peak_mib']:.0f} MiB |"
         )
-    peaks = ", ".join(f"{run['worker_peak_mib']} MiB {mode}" for mode, run in runs.items())
-    seen = ", ".join(str(run["workers_seen"]) for run in runs.values())
-    loads = ", ".join(str(run["load_average_before"]) for run in runs.values())
-    lines += [
-        "",
-        f"Worker peak memory: {peaks} ({seen} worker processes seen, recycling included). "
-        f"Load average before the runs: {loads}.",
-    ]
     return lines
 
 

@@ -189,9 +189,9 @@ def _keep_only(request, parameters):
 def _is_anonymous(request):
     # Only the cookie's presence is looked at: reading the session would be a database
     # query, and a reader without one cannot be anyone in particular.
-    return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
+    # Without a Cookie header, there are no cookies to parse.
+    return "HTTP_AUTHORIZATION" not in request.META and (
+        "HTTP_COOKIE" not in request.META or settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
 
 

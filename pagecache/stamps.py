@@ -118,7 +118,6 @@ def invalidate(keys):
 
 def _stamp_or_defer(keys):
     global local_stamps
-    local_stamps += 1
     try:
         _stamp(keys)
     except Exception:
@@ -126,6 +125,10 @@ def _stamp_or_defer(keys):
         with health.lock:
             health.pending |= keys
         health.failed()
+    finally:
+        # After the shared stamps: a copy checked against them before they were written
+        # was kept with the count before this one.
+        local_stamps += 1
 
 
 def unchanged_since(stamp, keys, known=None):

@@ -1,6 +1,6 @@
 """
 The article page built from nothing, in process: what one request costs a warm worker
-when no cache keeps anything (the page cache and the fragment cache off, no Redis), the
+when no cache keeps anything (the page cache off, no Redis), the
 case of a page nobody asked for lately, or of a site whose Redis is gone.
 
 Requests the page through Django's test client, so through the whole middleware stack
@@ -34,7 +34,6 @@ def main():
 
     # Built from nothing: nothing kept from one request to the next.
     os.environ["DJANGO_PAGE_CACHE"] = "0"
-    os.environ["DJANGO_FRAGMENT_CACHE"] = "0"
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django

@@ -18,9 +18,9 @@ Run by ``make bench-load``. For each database engine:
 4. in MODES: page cache on, each page measured, with beside the article page a project
    fresh from ``django-admin startproject`` serving the same bytes through the same gunicorn
    settings (the startproject floor); the spike, readers on the home and article pages
-   while bench/publisher.py publishes a draft every PUBLISH_EVERY seconds, with every cache
-   layer and then without each (LAYERS); page cache off with the fragment cache on, which
-   keeps the article cards and the article page's parts; both off. Each page gets one
+   while bench/publisher.py publishes a draft every PUBLISH_EVERY seconds, with the
+   per-worker copy of pages and then without it (LAYERS); page cache off, every page built
+   on every request. Each page gets one
    request (which fills the caches, and times the page built alone), a short wrk warm-up,
    then a measured wrk run, with a pause for gunicorn to serve what wrk left queued
    before the next one; without the page cache, a second run with one connection gives
@@ -77,27 +77,21 @@ SITE_PAGES = PAGES[:-1]
 LIST_PAGES = ("home", "section", "tag", "author")
 # cached: the page cache answers. spike: the same, readers on the home and article pages
 # at once while the desk publishes an article every PUBLISH_EVERY seconds
-# (bench/publisher.py), once with every cache layer and once without each of LAYERS.
-# uncached: every page is built, with what the fragment cache keeps: the article cards
-# and the article page's parts, as a logged-in reader gets them (DJANGO_PAGE_CACHE=0).
-# cold: nothing is kept (DJANGO_FRAGMENT_CACHE=0 too).
-CACHED = {"DJANGO_PAGE_CACHE": "1", "DJANGO_FRAGMENT_CACHE": "1"}
-# The layers on top of the page cache, each with the switch that turns it off alone
-# (bench/urls.py for the BENCH_ ones): whether each earns its keep under the spike.
+# (bench/publisher.py), once as configured and once without each of LAYERS.
+# uncached: every page is built on every request (DJANGO_PAGE_CACHE=0).
+CACHED = {"DJANGO_PAGE_CACHE": "1"}
+# What remains on top of the page cache, with the switch that turns it off: whether it
+# earns its keep under the spike. The layers removed are in BEFORE.
 LAYERS = {
-    "spike-no-cards": ("card fragments", {"BENCH_CARD_FRAGMENTS": "0"}),
-    "spike-no-parts": ("article parts", {"BENCH_ARTICLE_PARTS": "0"}),
-    "spike-no-lock": ("build lock", {"DJANGO_PAGE_CACHE_BUILD_WAIT": "0"}),
-    "spike-no-memo": ("per-process memo", {"BENCH_PAGE_CACHE_MEMO": "0"}),
+    "spike-no-copies": ("per-worker copy of pages", {"DJANGO_PAGE_CACHE_LOCAL_SECONDS": "0"}),
 }
 SPIKE_MODES = ("spike", *LAYERS)
-MODES = ("cached", *SPIKE_MODES, "uncached", "cold")
+MODES = ("cached", *SPIKE_MODES, "uncached")
 SWITCHES = {
     "cached": CACHED,
     "spike": CACHED,
     **{mode: {**CACHED, **switch} for mode, (_layer, switch) in LAYERS.items()},
-    "uncached": {"DJANGO_PAGE_CACHE": "0", "DJANGO_FRAGMENT_CACHE": "1"},
-    "cold": {"DJANGO_PAGE_CACHE": "0", "DJANGO_FRAGMENT_CACHE": "0"},
+    "uncached": {"DJANGO_PAGE_CACHE": "0"},
 }
 # A newsroom's pace: a publication every few minutes, not every half second.
 PUBLISH_EVERY = 120
@@ -105,7 +99,7 @@ SPIKE_PAGES = ("home", "article")
 # A layer earns its keep when, without it, the workers spend this much more time a request.
 LAYER_CPU_GAIN = 1.10
 # Modes whose pages are also measured with one reader at a time.
-SOLO_MODES = ("uncached", "cold")
+SOLO_MODES = ("uncached",)
 FLOOR_PATH = "/__floor__/"
 SHELL_PATH = "/__shell__/"
 STARTPROJECT_PATH = "/article/"
@@ -892,7 +886,7 @@ def check_targets(results):
             errors = sum(spike_errors(page) for page in runs[mode]["pages"].values())
             target = f"{mode}: no 5xx (nor any other error) while the desk publishes"
             checks.append((target, engine, f"{errors:,} errors", errors == 0))
-        for mode in [mode for mode in ("uncached", "cold") if mode in runs]:
+        for mode in [mode for mode in SOLO_MODES if mode in runs]:
             ratio = ratio_to_floor(runs[mode]["pages"], "article")
             measured = "not measured" if ratio is None else f"{ratio:.2f} × floor"
             target = f"{mode} article ≥ {UNCACHED_ARTICLE_RATIO} × floor"
@@ -975,17 +969,14 @@ def render_report(results):
         "each other and with the floor, on this machine.",
         "- Production configuration: `DEBUG` off, whitenoise, Redis cache. Cached: the page "
         "cache on (the default), each page requested once before. Uncached: "
-        "`DJANGO_PAGE_CACHE=0`, so every request builds its page, with what the fragment "
-        "cache keeps: the article cards, and the article page's parts (its head's metadata, "
-        "the article, « À lire aussi »), as a logged-in reader gets them. After a publication, "
-        "« À lire aussi » and the new card are built again, the rest is as here. "
-        "Cold: `DJANGO_FRAGMENT_CACHE=0` too, nothing kept between requests.",
+        "`DJANGO_PAGE_CACHE=0`, so every request builds its page, nothing kept between "
+        "requests.",
         f"- Spike: the page cache on, wrk on the home and the article page at once "
         f"({wrk['connections'] // len(SPIKE_PAGES)} connections each) for "
         f"{wrk['spike_s']} s, while bench/publisher.py publishes a draft every "
         f"{wrk['publish_every_s']:g} s through the newsroom's workflow, the first as the "
-        "readers arrive. Then the same without each cache layer on top of the page cache, "
-        "one at a time (bench/urls.py, DJANGO_PAGE_CACHE_BUILD_WAIT=0 for the build lock).",
+        "readers arrive. Then the same without the per-worker copy of pages "
+        "(`DJANGO_PAGE_CACHE_LOCAL_SECONDS=0`: every request asks Redis).",
         "- Startproject floor: a project made by `django-admin startproject` (its settings "
         "and middleware, DEBUG off, ALLOWED_HOSTS set), one view returning the article "
         "page's bytes, no database, served by the same gunicorn with the workers and "
@@ -996,19 +987,19 @@ def render_report(results):
         "what our own middleware costs, against the startproject floor.",
         f"- Built from nothing: the article page requested {results['article_build_requests']} "
         "times in one warm process through Django's test client (bench/article_build.py), "
-        "the page cache and the fragment cache off, no Redis: the median and p99 of one "
+        "the page cache off, no Redis: the median and p99 of one "
         "request, without the network and wrk.",
         "- Shell: `/__shell__/`, base.html built around an empty main (head, header with the "
         "sections, footer with the languages), never cached, in every mode: what the "
         "cheapest page the site builds costs, a ceiling for any page built on request.",
         "- Latencies are wrk's distribution (`--latency`); p50 and p99 in milliseconds.",
         "- Worker peak: the largest VmHWM of a gunicorn worker, read four times a second.",
-        f"- Uncached and cold, each page is also measured with one connection for "
+        f"- Uncached, each page is also measured with one connection for "
         f"{wrk['solo_s']} s (wrk -t1 -c1): one reader at a time, what building the page "
         "costs without the queue. The list pages' p99 target is checked on it.",
-        f"- Uncached and cold, a page that takes more than {SLOW_PAGE_SECONDS} s alone is not "
-        'loaded: 16 connections would queue behind it for the whole run. "Alone, cold" is '
-        "the request before the cold load, on an idle server.",
+        f"- Uncached, a page that takes more than {SLOW_PAGE_SECONDS} s alone is not "
+        'loaded: 16 connections would queue behind it for the whole run. "Alone, first" is '
+        "the request before the uncached load, on an idle server.",
     ]
     for engine, result in results["engines"].items():
         lines += engine_section(engine, result)
@@ -1021,13 +1012,36 @@ def render_report(results):
     ]
     for target, engine, measured, passed in results["targets"]:
         lines.append(f"| {target} | {engine} | {measured} | {'PASS' if passed else 'FAIL'} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *BEFORE]) + "\n"
+
+
+# The layers on top of the page cache before they were removed: the spike with each on,
+# then off (the workers' CPU a request), measured on commit fb7d95e with 100,000 articles
+# on PostgreSQL, publishing every 120 s. Kept as the record of why each went.
+BEFORE = [
+    "",
+    "## Before: the layers on top of the page cache (commit fb7d95e)",
+    "",
+    "The spike as above with each layer on, then off, on the code of commit fb7d95e "
+    "(100,000 articles, PostgreSQL, a publication every 120 s). Cached article "
+    "941 req/s ÷ startproject floor 1,719 req/s = 0.55 then.",
+    "",
+    "| Layer | Workers' CPU a request, on → off (ms) | Verdict |",
+    "| --- | --- | --- |",
+    "| card fragments | 1.11 → 1.05 | removed: cheaper without, a card is cheap to build |",
+    "| article parts | 1.11 → 1.40 | removed: they act only on the two rebuilds after a "
+    "publication, so the difference is the machine's noise |",
+    "| build lock | 1.11 → 1.26 | removed: same, it acts only on rebuilds; noise |",
+    "| per-process memo | 1.11 → 1.31 | kept in another form: it saves a Redis round trip "
+    "on every cached answer. The per-worker copy of pages "
+    "(`DJANGO_PAGE_CACHE_LOCAL_SECONDS`) keeps this gain: measured on/off in the spike "
+    "above |",
+]
 
 
 MODE_TITLES = {
     "cached": "Cached: the page cache answers",
-    "uncached": "Uncached: every page built, cards and article parts from the fragment cache",
-    "cold": "Cold: every page built, nothing kept",
+    "uncached": "Uncached: every page built on every request",
 }
 
 
@@ -1044,7 +1058,7 @@ def engine_section(engine, result):
         f"The article page built from nothing, in process: median {built['median_ms']:.1f} ms, "
         f"p99 {built['p99_ms']:.1f} ms, {built['queries']} queries.",
     ]
-    for mode in [mode for mode in ("cached", "uncached", "cold") if mode in runs]:
+    for mode in [mode for mode in ("cached", "uncached") if mode in runs]:
         run = runs[mode]
         solo = mode in SOLO_MODES
         header = ["Page", "req/s", "Ratio to floor", "p50", "p99"]
@@ -1093,30 +1107,33 @@ def engine_section(engine, result):
         lines += ["", *problems]
     if "cached" not in runs and any(mode in runs for mode in SPIKE_MODES):
         lines += spike_section(runs)
-    if "cold" not in runs:
-        return lines
-    cold = runs["cold"]
-    lines += [
+    if "uncached" in runs:
+        lines += uncached_table(result, runs["uncached"])
+    peaks = ", ".join(f"{run['worker_peak_mib']} MiB {mode}" for mode, run in runs.items())
+    seen = ", ".join(str(run["workers_seen"]) for run in runs.values())
+    loads = ", ".join(str(run["load_average_before"]) for run in runs.values())
+    return [
+        *lines,
         "",
-        "| Page | Path | Bytes | Articles listed | Alone, cold | Worker peak by then |",
+        f"Worker peak memory: {peaks} ({seen} worker processes seen, recycling included). "
+        f"Load average before the runs: {loads}.",
+    ]
+
+
+def uncached_table(result, uncached):
+    lines = [
+        "",
+        "| Page | Path | Bytes | Articles listed | Alone, first | Worker peak by then |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for page in SITE_PAGES:
         listed = result["pages"][page]["articles"]
-        measure = cold["pages"][page]
+        measure = uncached["pages"][page]
         lines.append(
             f"| {page} | `{result['pages'][page]['path']}` | {measure['bytes']:,} | "
             f"{'' if listed is None else f'{listed:,}'} | {measure['first_request_ms']:,.0f} ms | "
             f"{measure['worker_peak_mib']:.0f} MiB |"
         )
-    peaks = ", ".join(f"{run['worker_peak_mib']} MiB {mode}" for mode, run in runs.items())
-    seen = ", ".join(str(run["workers_seen"]) for run in runs.values())
-    loads = ", ".join(str(run["load_average_before"]) for run in runs.values())
-    lines += [
-        "",
-        f"Worker peak memory: {peaks} ({seen} worker processes seen, recycling included). "
-        f"Load average before the runs: {loads}.",
-    ]
     return lines
 
 
@@ -1135,7 +1152,7 @@ def spike_section(runs):
         "|" + " --- |" * len(header),
     ]
     for mode, run in spikes.items():
-        title = "every layer" if mode == "spike" else f"without {LAYERS[mode][0]}"
+        title = "as configured" if mode == "spike" else f"without {LAYERS[mode][0]}"
         published = run["published"]
         row = [title, "—" if published is None else f"{published['count']}"]
         for page in SPIKE_PAGES:
@@ -1156,15 +1173,15 @@ def spike_section(runs):
         return lines
     lines += [
         "",
-        "Each layer on top of the page cache, the spike with it → without it. What decides is "
+        "What remains on top of the page cache, the spike with it → without it. What decides is "
         "the workers' processor time a request (their user and system time over the spike, "
         "recycled workers included, divided by the requests served): unlike requests a "
         "second and p99, it does not move with whatever else shares the 2 cores (see the "
         "load averages). A layer earns its keep when the workers spend "
         f"{LAYER_CPU_GAIN - 1:.0%} more a request without it. Read it with the count of "
-        "publications: every layer acts only when a page is built again, after one, and "
-        "the page cache answers every other request the same way with or without it; a "
-        "difference that a couple of rebuilds cannot account for is the machine's noise.",
+        "publications: a layer that acts only when a page is built again, after one, "
+        "cannot save more than a couple of rebuilds' worth; the per-worker copy acts on "
+        "every cached answer.",
         "",
         "| Layer | Switch off | Workers' CPU a request (ms) | "
         + " | ".join(f"{page} req/s | {page} p99" for page in SPIKE_PAGES)

@@ -5,12 +5,13 @@ say what their changes stamp, in the terms of pagecache/keys.py, which holds the
 """
 
 from .keys import SITE_KEY, key, key_for, keys_for, list_key, stamped_by, texts_key
-from .middleware import PageCacheMiddleware, public_page
+from .middleware import PageCacheMiddleware, forget_local_copies, public_page
 from .stamps import invalidate, register_schedule
 
 __all__ = [
     "SITE_KEY",
     "PageCacheMiddleware",
+    "forget_local_copies",
     "invalidate",
     "key",
     "key_for",

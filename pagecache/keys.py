@@ -21,6 +21,10 @@ the CDN by key after the change commits (pagecache/purge.py). Time, the one chan
 sends no signal, ends a page when a scheduled publication that stamps one of its keys is
 due (``register_schedule()``).
 
+**Across servers.** Each worker keeps a copy of the pages it served lately and asks the
+shared cache again after ``PAGE_CACHE_LOCAL_SECONDS`` (1): another server's change is
+seen within the second, a change made in the same process at once.
+
 **Parameters.** A view declares the query parameters it reads (``cache_parameters``); the
 others (``?utm_source=…``) are dropped before the view runs, so they neither build nor
 store another copy of the page (pagecache/middleware.py).

@@ -68,6 +68,10 @@ class _Health:
 
 health = _Health()
 
+# How many times this process stamped anything: a page it copied before one of them may be
+# stale, so a copy is trusted only while this has not moved (pagecache/middleware.py).
+local_stamps = 0
+
 
 def cache():
     return caches[CACHE_ALIAS]
@@ -113,6 +117,7 @@ def invalidate(keys):
 
 
 def _stamp_or_defer(keys):
+    global local_stamps
     try:
         _stamp(keys)
     except Exception:
@@ -120,6 +125,10 @@ def _stamp_or_defer(keys):
         with health.lock:
             health.pending |= keys
         health.failed()
+    finally:
+        # After the shared stamps: a copy checked against them before they were written
+        # was kept with the count before this one.
+        local_stamps += 1
 
 
 def unchanged_since(stamp, keys, known=None):

@@ -85,12 +85,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Before sessions and authentication: a cached page for an anonymous reader
-    # is answered here, with no per-user work done.
+    # is answered here, with no per-user work done. After the HTTPS redirect and
+    # before the two that add the same headers to every page: those are stored with
+    # the page (building the CSP costs as much as the rest of a cached answer).
     "pagecache.middleware.PageCacheMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "screenmania.middleware.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,6 +179,10 @@ else:
 # something they show changes (pagecache/keys.py). DJANGO_PAGE_CACHE=0
 # turns it off, e.g. to measure uncached pages.
 PAGE_CACHE_ENABLED = env_flag("DJANGO_PAGE_CACHE", default=True)
+# How long a worker serves its own copy of a page before asking the shared cache again,
+# in seconds: another server's change is seen within this time, this process's at once
+# (pagecache/middleware.py, LocalCopies). 0: every request asks.
+PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("DJANGO_PAGE_CACHE_LOCAL_SECONDS", 1))
 # How long an untouched page stays in our cache and a CDN's, in seconds. Changes
 # invalidate at once; this only bounds memory and what a missed purge can cost.
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", 60 * 60))

@@ -149,6 +149,25 @@ def test_editing_shows_on_the_article_and_on_every_card(client, site):
     assert titles(client.get("/")) == ["Le tournage dévoilé"]
 
 
+def test_a_change_made_in_this_process_is_seen_at_once_though_it_keeps_copies(
+    client, site, settings
+):
+    # Copies trusted for a minute: only this process's own change can end them in time.
+    settings.PAGE_CACHE_LOCAL_SECONDS = 60
+    stored(client, site.get_absolute_url())
+    stored(client, "/")
+    # A change that stamps nothing is not seen: the page comes from a copy.
+    Article.objects.filter(pk=site.pk).update(title="Changé en douce")
+    assert text(soup(client.get(site.get_absolute_url())).h1) == "Le tournage secret"
+
+    site.refresh_from_db()
+    site.title = "Le tournage dévoilé"
+    site.save()
+
+    assert text(soup(client.get(site.get_absolute_url())).h1) == "Le tournage dévoilé"
+    assert titles(client.get("/")) == ["Le tournage dévoilé"]
+
+
 def test_unpublishing_takes_the_article_off_every_cached_page(client, site):
     pages = ["/", "/rubriques/cinema/", "/auteurs/marie/", site.get_absolute_url(), "/feed/"]
     for url in pages:
@@ -836,9 +855,13 @@ def own_redis(settings, tmp_path):
     server.wait()
 
 
-def test_pages_are_served_while_redis_is_down_and_cached_again_after(client, site, own_redis):
+def test_pages_are_served_while_redis_is_down_and_cached_again_after(
+    client, site, own_redis, settings
+):
     import signal
 
+    # Every request asks Redis, as each does once its worker's copy is a second old.
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
     url = site.get_absolute_url()
     stored(client, url)
 

@@ -199,3 +199,28 @@ def test_login_cookies_are_https_only_in_production(client, settings):
     response = client.get(reverse("admin:login"), secure=True)
 
     assert response.cookies["csrftoken"]["secure"] is True
+
+
+@pytest.mark.parametrize("page", ["home", "article", "feed", "robots"])
+def test_a_page_from_the_cache_carries_the_headers_it_was_built_with(client, editor, pages, page):
+    """The page cache answers before the CSP and Permissions-Policy middleware."""
+    built = fetch(client, editor, pages, page)
+    cached = fetch(client, editor, pages, page)
+
+    assert cached.content == built.content
+    for header in ["Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"]:
+        assert cached[header] == built[header], header
+    assert cached["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_cached_page_asked_over_plain_http_is_redirected_to_https(
+    client, editor, pages, settings
+):
+    settings.SECURE_SSL_REDIRECT = True
+    for _ in range(2):
+        assert fetch(client, editor, pages, "article", secure=True).status_code == 200
+
+    plain = fetch(client, editor, pages, "article")
+
+    assert plain.status_code == 301
+    assert plain["Location"] == f"https://testserver{pages['article']}"

@@ -1,7 +1,8 @@
 """
 Two application servers, one truth: two gunicorn instances in the production
 configuration share PostgreSQL and Redis, and an edit saved through one is seen
-through the other at once, cached pages included.
+through the other within the second, cached pages included (each worker trusts its own
+copy of a page for a second: pagecache/middleware.py).
 
 Needs DATABASE_URL (PostgreSQL) and REDIS_URL, as CI's second run has them:
 SQLite's test database lives in the test process's memory, and local-memory
@@ -187,7 +188,17 @@ def save_through_admin(server, cookies, article, **changes):
     assert response.status == 302, content[:2000]
 
 
-def test_an_edit_through_one_server_is_seen_through_the_other_at_once(servers):
+def within_the_second(check):
+    """Whether ``check()`` holds within a second (and a little for the requests)."""
+    deadline = time.monotonic() + 1.5
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_an_edit_through_one_server_is_seen_through_the_other_within_the_second(servers):
     first, second = servers
     section = make_section(name="Cinéma", slug="cinema")
     article = make_article(
@@ -210,14 +221,14 @@ def test_an_edit_through_one_server_is_seen_through_the_other_at_once(servers):
     article.refresh_from_db()
     save_through_admin(first, cookies, article, title="Après la retouche")
 
-    # No pause: the second server answers with the edit, page and list alike.
-    assert title_of(second.get(url)[1]) == "Après la retouche"
-    assert "Après la retouche" in text_of(second.get("/")[1])
-    assert title_of(first.get(url)[1]) == "Après la retouche"
+    # The second server answers with the edit within the second, page and list alike.
+    assert within_the_second(lambda: title_of(second.get(url)[1]) == "Après la retouche")
+    assert within_the_second(lambda: "Après la retouche" in text_of(second.get("/")[1]))
+    assert within_the_second(lambda: title_of(first.get(url)[1]) == "Après la retouche")
 
-    # Unpublished through the second: gone from the first at once.
+    # Unpublished through the second: gone from the first within the second.
     article.refresh_from_db()
     save_through_admin(second, cookies, article, status=Article.Status.DRAFT)
-    assert first.get(url)[0].status == 404
-    assert "Après la retouche" not in text_of(first.get("/")[1])
+    assert within_the_second(lambda: first.get(url)[0].status == 404)
+    assert within_the_second(lambda: "Après la retouche" not in text_of(first.get("/")[1]))
     assert connection.vendor == "postgresql"

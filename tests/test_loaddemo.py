@@ -25,6 +25,7 @@ from articles.models import Article, Authorship, BodyImage, Section
 from authors.models import Author
 from demo.art import AVATAR_SIZE, FEATURED_SIZE, POSTER_SIZE
 from images.models import Image
+from tests.html_validator import html_problems
 from works.models import Work, release_week_start
 
 # The demo articles readers must never see, with the state that hides each.
@@ -446,3 +447,24 @@ def test_editor_refuses_to_demote_a_superuser(db, editor_env):
         ensure_editor()
 
     assert get_user_model().objects.get(username="admin").is_superuser
+
+
+def test_every_demo_page_is_valid_html(client, db, vnu_jar, tmp_path):
+    """
+    The demo articles use what editors really write: headings, quotes, links, lists, images;
+    every page of the demo is valid HTML, as the W3C's Nu Html Checker reads it.
+    """
+    published = Article.objects.published()
+    urls = {"home": reverse("articles:home")}
+    urls.update({f"article {a.slug}": a.get_absolute_url() for a in published})
+    urls.update({f"section {s.slug}": s.get_absolute_url() for s in Section.objects.all()})
+    authors = Author.objects.filter(articles__in=published).distinct()
+    urls.update({f"author {a.slug}": a.get_absolute_url() for a in authors})
+    tags = Tag.objects.filter(article__in=published).distinct()
+    urls.update({f"tag {t.slug}": reverse("articles:tag", kwargs={"slug": t.slug}) for t in tags})
+    urls.update({f"work {w.slug}": w.get_absolute_url() for w in Work.objects.all()})
+    urls["release week"] = reverse("works:current_release_week")
+    assert len(urls) > 5, "the demo content has too few pages to be worth validating"
+
+    problems = html_problems(client, vnu_jar, tmp_path, urls)
+    assert not problems, "invalid HTML:\n" + "\n".join(problems)

@@ -26,9 +26,11 @@ trailers the text names, its problems for the form, its words and reading time.
 ``french_typography`` applies step 2 to plain text (titles, standfirsts).
 """
 
+import gc
 import html
 import re
 import secrets
+import threading
 import time
 import unicodedata
 import xml.etree.ElementTree as etree
@@ -70,11 +72,11 @@ NARROW_NBSP = "\u202f"
 #
 # Twice a long feature (about 20,000 characters), some 6,500 words: the longest article a
 # contributor can save. A dense text of this length, links and emphasis in every
-# sentence, renders in 0.1 to 0.2 s of processor time on this project's 2-core machine
-# alone, and in up to twice that inside a request, for reasons not yet found.
+# sentence, renders in 0.1 to 0.2 s of processor time on this project's 2-core machine.
 BODY_MAX_CHARS = 40_000
 # Processor time one rendering may take, counted on its own thread (time.thread_time) so
-# that a busy server does not refuse a text it would accept when idle. Half as much again
+# that a busy server does not refuse a text it would accept when idle, and without the
+# garbage collector's passes (see _CollectorTime). Half as much again
 # as the longest text a contributor can save needs, and well under a second with what a
 # save does besides: a save renders the body once (see render()).
 RENDER_CPU_SECONDS = 0.5
@@ -218,6 +220,34 @@ class _BlockTooLong(Exception):
     """Raised inside the parser when it is handed a block longer than BLOCK_MAX_CHARS."""
 
 
+class _CollectorTime(threading.local):
+    """
+    Processor time this thread spent collecting garbage. A full collection walks every
+    object of the process (a second and more in a long-lived one) and runs in whichever
+    thread happens to allocate: it is the process's cost, not the text's, and must not
+    make a plain paragraph look too complex to render.
+    """
+
+    spent = 0.0
+    started = None
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self.started = time.thread_time()
+        elif self.started is not None:
+            self.spent += time.thread_time() - self.started
+            self.started = None
+
+
+_collector_time = _CollectorTime()
+gc.callbacks.append(_collector_time)
+
+
+def _own_thread_time():
+    """This thread's processor time, less what it spent collecting garbage."""
+    return time.thread_time() - _collector_time.spent
+
+
 class _Budget:
     """
     Processor time left for one rendering, checked at each step of the parser, and the
@@ -225,12 +255,12 @@ class _Budget:
     """
 
     def __init__(self, seconds):
-        self.deadline = time.thread_time() + seconds
+        self.deadline = _own_thread_time() + seconds
         self.text = None
         self.steps = 0
 
     def check(self):
-        if time.thread_time() > self.deadline:
+        if _own_thread_time() > self.deadline:
             raise _OutOfTime
 
     def tick(self):

@@ -6,8 +6,9 @@ Order matters:
 1. Python-Markdown parses the editor's text into an element tree (tables, footnotes, fenced
    code, sane lists; no ``attr_list``, so editors cannot set classes, ids or styles), with
    two block syntaxes of the magazine's own: spoiler blocks (``:::spoiler`` … ``:::``)
-   become a closed ``details`` with a French label, and trailers (``@[Label](URL)``, a
-   paragraph of their own) a placeholder that only this rendering can name.
+   become a closed ``details`` with a French label (pymdown-extensions' details block,
+   taught the magazine's fence), and trailers (``@[Label](URL)``, a paragraph of their
+   own) a placeholder that only this rendering can name.
 2. On that tree, French typography rewrites the text of elements and their tails, skipping
    code and URLs. Working on the tree rather than on the HTML string is what keeps quotes,
    colons and apostrophes inside attributes (``href``, ``src``, ``title``) and markup intact.
@@ -50,6 +51,8 @@ from markdown.extensions.footnotes import FootnoteInlineProcessor
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, strip_tags
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
+from pymdownx.blocks import BlocksExtension
+from pymdownx.blocks.details import Details
 
 from markup import references, trailers
 
@@ -695,71 +698,59 @@ class HeadingTreeprocessor(Treeprocessor):
 
 # --------------------------------------------------------------------------- spoilers and trailers
 
-# Up to three spaces of indentation, as Markdown allows before a block: four make code.
-_SPOILER_OPEN_RE = re.compile(r" {0,3}:::[ \t]*spoiler(?:[ \t]+(?P<label>.*?))?[ \t]*", re.I)
-_SPOILER_CLOSE_RE = re.compile(r" {0,3}:::[ \t]*")
+# pymdownx.blocks fences its blocks with ``///`` (RE_START and RE_END in pymdownx/blocks),
+# while the magazine's bodies, saved ones included, say ``:::spoiler La fin`` … ``:::``.
+# Its processor is handed these two patterns in place of its own: the same groups (the
+# fence, the block's name, its argument), read where it reads its fence, at the start of
+# a block once quote markers and list indentation are off, so a ``:::spoiler`` in code
+# stays code and the text needs no rewriting, stored or on its way in. Three colons,
+# three spaces of indentation at most (four make code), as before.
+_SPOILER_START_RE = re.compile(r"(?:^|\n) {0,3}(:{3}) *(spoiler)(?: +(.*?))? *(?:\n|$)", re.I)
+_SPOILER_END_RE = re.compile(r"(?m)(?:^|\n) {0,3}(:{3}) *(?:\n|$)")
+# Where the blocks processor looks for a block's options (indented YAML under the
+# fence): never, so the label is all an editor sets, and an indented first line stays
+# the code block it always was.
+_NO_OPTIONS_RE = re.compile(r"(?!)")
+# An opener in the source, after any quote marker or list bullet, for the form to point
+# at the line of one never closed.
+_SPOILER_OPENER_RE = re.compile(r":::[ \t]*spoiler(?:[ \t]+([^\n]*?))?[ \t]*$", re.I | re.M)
 # Whatever the parentheses hold is the trailer's, for the editor to be told what is wrong.
 _TRAILER_RE = re.compile(r" {0,3}@\[(?P<label>[^\[\]\n]*)\]\((?P<inside>[^\n]*)\)[ \t]*")
 
 
-class SpoilerBlockProcessor(BlockProcessor):
+class Spoiler(Details):
     """
-    ``:::spoiler La fin du film``, Markdown, then ``:::``: a ``details`` element, closed,
-    so that the text stays hidden until the reader asks for it, with or without script.
+    ``:::spoiler La fin du film``, Markdown, then ``:::``: pymdownx's ``details``, closed,
+    so that the text stays hidden until the reader asks for it, with or without script,
+    under « Spoiler : La fin du film », or a warning when there is no label.
 
     Blocks nest, each ``:::spoiler`` waiting for its own ``:::``. One never closed runs
     to the end of the text: hiding too much spoils nothing (the form refuses it anyway).
-
-    Not pymdown-extensions' (13.1.2): ``pymdownx.details`` reads ``??? Label`` with the
-    content indented, and ``pymdownx.blocks.details`` fences with ``///`` (a pattern
-    fixed in the module, RE_START), so neither reads the ``:::spoiler`` of the bodies
-    already saved, nor finds a block left open for the form to point at its line. Taking
-    one would add a second syntax beside this one, not replace it.
     """
 
-    def test(self, parent, block):
-        return any(_SPOILER_OPEN_RE.fullmatch(line) for line in block.split("\n"))
+    NAME = "spoiler"
 
-    def run(self, parent, blocks):
-        lines = blocks.pop(0).split("\n")
-        start = next(n for n, line in enumerate(lines) if _SPOILER_OPEN_RE.fullmatch(line))
-        if start:
-            self.parser.parseBlocks(parent, ["\n".join(lines[:start])])
-        opener = lines[start]
-        content, closed = self._content(lines[start + 1 :], blocks)
-        if not closed:
-            self.parser.md.magazine.unclosed_spoilers.append(opener.strip())
-        details = etree.SubElement(parent, "details", {"class": "spoiler"})
-        summary = etree.SubElement(details, "summary")
-        label = _SPOILER_OPEN_RE.fullmatch(opener).group("label")
+    def on_validate(self, parent):
+        # The class the style sheets, the feeds and the search index know a spoiler by.
+        self.options["type"] = "spoiler"
+        self.label = self.argument
         # Part of the body, so in the body's language whatever the editor's admin speaks.
         with translation.override(settings.CONTENT_LANGUAGE):
-            if label:
-                summary.text = gettext("Spoiler: %(label)s") % {"label": label}
+            if self.label:
+                self.argument = gettext("Spoiler: %(label)s") % {"label": self.label}
             else:
-                summary.text = gettext("Spoiler warning (click to show)")
-        self.parser.parseChunk(details, content)
+                self.argument = gettext("Spoiler warning (click to show)")
+        self.md.magazine.spoilers.append(self)
+        return True
 
-    @staticmethod
-    def _content(lines, blocks):
-        """The Markdown up to the matching ``:::``, and whether there was one."""
-        kept, depth = [], 1
-        while True:
-            for number, line in enumerate(lines):
-                if _SPOILER_OPEN_RE.fullmatch(line):
-                    depth += 1
-                elif _SPOILER_CLOSE_RE.fullmatch(line):
-                    depth -= 1
-                    if depth == 0:
-                        kept.append("\n".join(lines[:number]))
-                        rest = "\n".join(lines[number + 1 :])
-                        if rest.strip():
-                            blocks.insert(0, rest)
-                        return "\n\n".join(kept), True
-            kept.append("\n".join(lines))
-            if not blocks:
-                return "\n\n".join(kept), False
-            lines = blocks.pop(0).split("\n")
+
+class SpoilerExtension(BlocksExtension):
+    def extendMarkdownBlocks(self, md, block_mgr):
+        block_mgr.register(Spoiler, {})
+        block_mgr.start, block_mgr.end = _SPOILER_START_RE, _SPOILER_END_RE
+        block_mgr.yaml_line = _NO_OPTIONS_RE
+        # Added for the ``///`` fence, which is not read here: ``\/`` stays as typed.
+        md.ESCAPED_CHARS.remove("/")
 
 
 class TrailerBlockProcessor(BlockProcessor):
@@ -795,7 +786,9 @@ class _Magazine:
     def __init__(self):
         self.key = secrets.token_hex(16)
         self.trailers = []
-        self.unclosed_spoilers = []
+        # Every spoiler block, in the order of the text, and those never closed.
+        self.spoilers = []
+        self.unclosed_spoilers = set()
 
     def placeholder(self, index):
         return f"trailer-{self.key}-{index}"
@@ -808,10 +801,10 @@ class _Magazine:
 class MagazineExtension(Extension):
     def extendMarkdown(self, md):
         md.magazine = _Magazine()
-        # Before every block processor of Python-Markdown's own (the highest is 100),
-        # as the admonition extension does, so that no paragraph swallows them first.
-        md.parser.blockprocessors.register(SpoilerBlockProcessor(md.parser), "spoiler", 106)
-        md.parser.blockprocessors.register(TrailerBlockProcessor(md.parser), "trailer", 105)
+        # Before every block processor of Python-Markdown's that could take it for a
+        # paragraph, but after pymdownx's blocks (89.99), so that a trailer inside an
+        # open spoiler is laid out in it rather than beside it.
+        md.parser.blockprocessors.register(TrailerBlockProcessor(md.parser), "trailer", 89)
         # After "inline" (20), which produces the final text nodes; before "prettify" (10),
         # which only adds layout newlines.
         md.treeprocessors.register(FrenchTypographyTreeprocessor(md), "french_typography", 17)
@@ -836,6 +829,7 @@ def _markdown():
             "sane_lists",
             "tables",
             "footnotes",
+            SpoilerExtension(),
             MagazineExtension(),
         ],
         extension_configs={
@@ -1009,9 +1003,7 @@ def render(source, *, library=None, for_editor=False):
 def _problems(source, magazine, images):
     """Spoiler blocks never closed, trailers that cannot be shown, in the text's order."""
     problems = []
-    for opener, line in zip(
-        magazine.unclosed_spoilers, _lines(source, magazine.unclosed_spoilers), strict=True
-    ):
+    for line, opener in _unclosed_spoilers(source, magazine):
         message = gettext(
             "the block opened by « %(opener)s » is never closed: end it with a line holding "
             "only :::"
@@ -1043,6 +1035,12 @@ def _parse(source):
         raise TextTooComplex.block_too_long(_line_of(source, budget.text)) from None
     except RecursionError:
         raise TextTooComplex.too_deep(_line_of(source, budget.text)) from None
+    # Those pymdownx's blocks processor still holds open when the text ends. (Its
+    # on_end() hook is not to be trusted for this: a ``:::`` in the same paragraph as a
+    # nested opener ends the outer block twice and the inner one never.)
+    md.magazine.unclosed_spoilers = {
+        entry.block for entry in md.parser.blockprocessors["blocks"].stack
+    }
     sanitised = _CLEANER.clean(converted)
     embeds = len(md.magazine.trailers) + sanitised.count("<img")
     if embeds > MAX_EMBEDS:
@@ -1089,6 +1087,29 @@ def _line_of(source, text):
         if found is not None:
             return found
     return None
+
+
+def _unclosed_spoilers(source, magazine):
+    """
+    The line and the opener, as typed, of each spoiler block never closed. The parser
+    keeps no line numbers: each block is paired with the next opener of the source that
+    has its label, walking both in order.
+    """
+    prepared = source.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4)
+    openers = _SPOILER_OPENER_RE.finditer(prepared)
+    unclosed, line, counted_to = [], 1, 0
+    for spoiler in magazine.spoilers:
+        label = spoiler.label or ""
+        opener = next((found for found in openers if (found.group(1) or "") == label), None)
+        if spoiler not in magazine.unclosed_spoilers:
+            continue
+        if opener is None:
+            unclosed.append((None, f":::spoiler {label}".strip()))
+            continue
+        line += prepared.count("\n", counted_to, opener.start())
+        counted_to = opener.start()
+        unclosed.append((line, opener.group().strip()))
+    return unclosed
 
 
 def _find_lines(source, found):

@@ -15,9 +15,18 @@ from tests.factories import make_article
 from tests.pages import soup, text
 from tests.test_sanitiser import assert_harmless
 
+TRAILER = "@[Bande-annonce](https://www.youtube.com/watch?v=dQw4w9WgXcQ)"
+
 
 def fragment(html):
     return BeautifulSoup(html, "html.parser")
+
+
+def never_closed(opener):
+    return (
+        f"le bloc ouvert par «\u00a0{opener}\u00a0» n’est jamais fermé\u00a0: terminez-le "
+        "par une ligne ne contenant que :::"
+    )
 
 
 def spoilers(html):
@@ -49,8 +58,10 @@ def test_summary_comes_first_and_the_text_around_stays_outside():
 
 
 def test_spoiler_blocks_nest_and_each_closes_its_own():
-    html = render(":::spoiler Premier\nA\n\n:::spoiler Second\nB\n:::\nC\n:::\n\nD").html
+    rendered = render(":::spoiler Premier\nA\n\n:::spoiler Second\nB\n:::\nC\n:::\n\nD")
+    html = rendered.html
 
+    assert rendered.problems == ()
     outer, inner = spoilers(html)
     assert inner.parent is outer
     assert text(outer.find_all("p", recursive=False)[-1]) == "C"
@@ -67,6 +78,37 @@ def test_spoiler_inside_a_quote_or_a_list_item():
     assert fragment(listed).select_one("li details.spoiler p").string == "Dans la liste."
 
 
+def test_code_indented_on_a_spoilers_first_line_stays_code_inside_it():
+    [spoiler] = spoilers(render(":::spoiler La commande\n    rm -rf /\n:::").html)
+
+    assert spoiler.pre.code.get_text() == "rm -rf /\n"
+
+
+def test_only_the_spoiler_fence_makes_a_block_and_a_slash_stays_as_typed():
+    html = render("/// details | La fin\nLe héros meurt.\n///\n\nAC\\/DC").html
+
+    assert fragment(html).find("details") is None
+    assert [text(p) for p in fragment(html).find_all("p")] == [
+        "/// details | La fin Le héros meurt. ///",
+        "AC\\/DC",
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f":::spoiler\n\n{TRAILER}\n\n{TRAILER}\n\n:::\n\nAprès.",
+        f"- Un point\n\n    :::spoiler\n\n    {TRAILER}\n\n    {TRAILER}\n\n    :::",
+    ],
+    ids=["in the text", "in a list item"],
+)
+def test_trailers_inside_a_spoiler_stay_hidden_in_it(body):
+    facades = fragment(render(body).html).select("figure.trailer")
+
+    assert len(facades) == 2
+    assert all(facade.find_parent("details", class_="spoiler") for facade in facades)
+
+
 def test_spoiler_syntax_in_code_stays_code():
     html = render("```\n:::spoiler\n```\n\n    :::spoiler\n    :::").html
 
@@ -74,6 +116,15 @@ def test_spoiler_syntax_in_code_stays_code():
     assert [code.get_text() for code in fragment(html).select("pre code")] == [
         ":::spoiler\n",
         ":::spoiler\n:::\n",
+    ]
+
+
+def test_a_spoiler_never_closed_is_told_on_its_own_line():
+    rendered = render("Avant.\n\n:::spoiler\nA\n:::\n\n:::spoiler\nB\n\n> :::spoiler  Citée\n> C")
+
+    assert [(problem.line, problem.message) for problem in rendered.problems] == [
+        (7, never_closed(":::spoiler")),
+        (10, never_closed(":::spoiler  Citée")),
     ]
 
 

@@ -90,6 +90,20 @@ PATHOLOGICAL_BODIES = {
     "quotes in lists": "- > " * 2_000 + "a",
     "spoilers in lists": indented("    ", 1_000, "- :::spoiler"),
     "nested spoilers in blocks": "\n\n".join([":::spoiler"] * 3_000 + [":::"] * 3_000),
+    # Spoiler blocks within the limits, for pymdownx's blocks processor to lay out.
+    "nested spoilers, one a block": "\n\n".join([":::spoiler"] * 2_000 + [":::"] * 2_000),
+    "spoilers nested in quotes": "\n".join(
+        ["> " * level + ":::spoiler" for level in range(1, 60)]
+        + ["> " * level + ":::" for level in range(59, 0, -1)]
+    ),
+    "spoilers in nested list items": "\n".join(
+        ["  " * level + "- :::spoiler" for level in range(60)]
+        + ["  " * level + "  :::" for level in range(59, -1, -1)]
+    ),
+    "thousands of closed spoilers": ":::spoiler\na\n:::\n\n" * 2_200,
+    "thousands of closing fences": ":::\n\n" * 7_900,
+    "one spoiler around thousands of paragraphs": ":::spoiler\n\n" + "mot\n\n" * 7_000,
+    "a spoiler's label as long as a block": ":::spoiler " + "a" * (BLOCK - 20) + "\ntexte\n:::",
     # Raw HTML, which Python's HTML parser and nh3 read.
     "nested div": nested("<div>", 5_000, "</div>"),
     "unclosed div": "<div>\n" * 9_000,

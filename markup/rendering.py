@@ -309,7 +309,9 @@ class _Budget:
 
         Python-Markdown's superlinear cases are many calls of these, each at most linear
         in the text (a link pattern scanning ahead for its bracket), so a check at each
-        call stops any of them within a few milliseconds of the deadline.
+        call stops any of them within a few milliseconds of the deadline. pymdownx's
+        blocks processor (spoilers) is one of them; the blocks it takes in, it hands back
+        to the parser one by one, so the checks reach inside a spoiler too.
         """
         for processor in md.parser.blockprocessors:
             processor.test = self.guard(processor.test, 1, block=True)

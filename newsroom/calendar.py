@@ -222,6 +222,15 @@ class Entry:
     def hour(self):
         return self.moment.hour
 
+    @property
+    def embargo(self):
+        """« Sous embargo jusqu’au … », or None: told before anyone drags the entry."""
+        if not self.article.is_under_embargo:
+            return None
+        return gettext("Under embargo until %(moment)s") % {
+            "moment": workflow.paris_day_and_time(self.article.embargo_until)
+        }
+
 
 def days_of(period, entries):
     first, last = period.shown

@@ -286,6 +286,18 @@ def test_a_contributor_cannot_move_someone_elses_draft(contributor, newsroom):
     assert article.planned_for == paris(2026, 12, 16, 18)
 
 
+def test_an_embargo_shows_on_its_entry(editor, newsroom):
+    Article.objects.filter(pk=newsroom["scheduled"].pk).update(
+        embargo_until=paris(2026, 12, 12, 7)
+    )
+
+    page = soup(logged_in(editor).get(CALENDAR, {"mois": "2026-12"}))
+
+    assert [text(span) for span in page.select(".cal-embargo")] == [
+        "Sous embargo jusqu’au 12 décembre 2026 à 7 h 00"
+    ]
+
+
 def test_a_move_before_the_embargo_ends_is_refused(editor, newsroom):
     article = newsroom["scheduled"]
     Article.objects.filter(pk=article.pk).update(embargo_until=paris(2026, 12, 12, 7))

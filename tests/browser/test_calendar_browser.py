@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.test_newsroom_browser import watch
-from tests.browser.test_reading import screenshot_dir
+from tests.browser.test_reading import screenshot_dir, serious_violations
 from tests.factories import EDITOR, make_article, make_member, make_section
 
 pytestmark = pytest.mark.browser
@@ -123,23 +123,12 @@ def test_the_calendar_has_no_serious_accessibility_violation(week, chromium, axe
     context = chromium.new_context(viewport=LAPTOP, locale="fr-FR", bypass_csp=True)
     page = context.new_page()
     log_in(page, origin)
+    axe_source = axe_js.read_text()
     problems = []
     for query in (f"?mois={monday:%Y-%m}", f"?semaine={iso_year}-W{number:02d}"):
         page.goto(f"{origin}{reverse('admin:calendar')}{query}")
-        page.add_script_tag(content=axe_js.read_text())
-        violations = page.evaluate(
-            """async () => {
-                const results = await axe.run("#content", {resultTypes: ["violations"]});
-                return results.violations.map(v => ({
-                    id: v.id, impact: v.impact, help: v.help,
-                    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
-                }));
-            }"""
-        )
         problems += [
-            f"{query}: [{v['impact']}] {v['id']}: {v['help']} — {', '.join(v['targets'])}"
-            for v in violations
-            if v["impact"] in {"serious", "critical"}
+            f"{query}: {problem}" for problem in serious_violations(page, axe_source, "#content")
         ]
     context.close()
     assert not problems, "\n".join(problems)

@@ -341,6 +341,7 @@ class NewsroomCalendar:
         return self.site.get_model_admin(Article)
 
     def calendar_view(self, request):
+        request.current_app = self.site.name
         articles_admin = self.articles_admin
         if not articles_admin.has_view_permission(request):
             raise PermissionDenied
@@ -364,7 +365,6 @@ class NewsroomCalendar:
             "calendar_url": reverse("admin:calendar", current_app=self.site.name),
             "states": [State.PUBLISHED, State.SCHEDULED, State.DRAFT, State.REVIEW],
         }
-        request.current_app = self.site.name
         template = self.week_template if period.kind == WEEK else self.month_template
         return TemplateResponse(request, template, context)
 
@@ -380,14 +380,14 @@ class NewsroomCalendar:
                 # The same answer whether the article exists or not.
                 raise Http404
             moved = form.is_valid() and self.try_move(request, article, form.cleaned_data["moment"])
-        if not form.is_valid():
-            for error in form.errors.values():
-                self.refuse(request, article, " ".join(error))
+            if moved:
+                message = moved_message(article)
+                # The article's admin history, with the move: stored as written, in French.
+                self.articles_admin.log_change(request, article, message)
         if moved:
-            message = moved_message(article)
-            # The admin's history of the article: stored as written, in French.
-            self.articles_admin.log_change(request, article, message)
             messages.success(request, message)
+        for error in form.errors.values():
+            self.refuse(request, article, " ".join(error))
         if "application/json" in request.headers.get("Accept", ""):
             # The script reloads the calendar, which shows the message.
             return JsonResponse({"moved": moved})

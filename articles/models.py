@@ -126,6 +126,19 @@ class ArticleQuerySet(models.QuerySet):
     def in_review(self):
         return self.filter(State.REVIEW.condition())
 
+    def on_calendar(self, start, end):
+        """
+        What the newsroom's calendar shows from ``start`` to ``end``: the published and
+        scheduled articles by their publication date, the others by their planned date.
+        """
+        dated = models.Q(
+            status=Article.Status.PUBLISHED, published_at__gte=start, published_at__lt=end
+        )
+        planned = ~models.Q(status=Article.Status.PUBLISHED) & models.Q(
+            planned_for__gte=start, planned_for__lt=end
+        )
+        return self.filter(dated | planned)
+
     def under_embargo(self):
         """Held back until a date to come: nobody may publish them before it."""
         return self.filter(embargo_until__gt=timezone.now())
@@ -442,6 +455,17 @@ class Article(HoldsItsRelatedRows, models.Model):
             "e.g. a review held until the press screening's end."
         ),
     )
+    # A date and a time, not a day: the calendar's week shows drafts by the hour, and
+    # the time is the one an editor means to schedule the article for.
+    planned_for = models.DateTimeField(
+        _("planned date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Paris time. When the article is meant to go out: it puts a draft on the "
+            "newsroom's calendar, and publishes nothing."
+        ),
+    )
     # PostgreSQL's full-text index, written by save(); SQLite keeps its own in a separate
     # table, and leaves this empty.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -611,6 +635,11 @@ class Article(HoldsItsRelatedRows, models.Model):
     @property
     def state(self):
         return State.of(self.status, self.published_at)
+
+    @property
+    def calendar_date(self):
+        """Where the calendar puts it: on its publication date once published, else as planned."""
+        return self.published_at if self.status == self.Status.PUBLISHED else self.planned_for
 
     @property
     def is_published(self):

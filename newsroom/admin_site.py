@@ -18,6 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
 
+from newsroom.calendar import NewsroomCalendar
+
 
 class NewsroomAdminSite(admin.AdminSite):
     def admin_view(self, view, cacheable=False):
@@ -40,7 +42,7 @@ class NewsroomAdminSite(admin.AdminSite):
         return without_nul
 
     def get_urls(self):
-        return [
+        site_urls = [
             path(
                 "r/<path:content_type_id>/<path:object_id>/",
                 self.admin_view(self.view_on_site),
@@ -50,6 +52,7 @@ class NewsroomAdminSite(admin.AdminSite):
             else url
             for url in super().get_urls()
         ]
+        return [*NewsroomCalendar(self).get_urls(), *site_urls]
 
     def view_on_site(self, request, content_type_id, object_id):
         address = self.public_address(request, content_type_id, object_id)

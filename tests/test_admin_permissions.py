@@ -186,6 +186,8 @@ def payload(article):
         "publish_at": later.strftime("%Y-%m-%dT%H:%M"),
         "merge-name": "Festival",
         "index": "0",
+        "day": later.strftime("%Y-%m-%d"),
+        "time": "07:00",
     }
 
 
@@ -314,6 +316,14 @@ def walk(user, samples):
                     reader_may_open(obj) or holds(user, "change", model, obj)
                 )
                 yield f"GET {url} ({model._meta.label})", outcome(client, "GET", url, data), right
+        elif name == "calendar":
+            url = reverse("admin:calendar")
+            yield f"GET {url}", outcome(client, "GET", url, data), holds(user, "view", Article)
+        elif name == "calendar_move":
+            article = samples[Article]
+            url = reverse("admin:calendar_move", args=[article.pk])
+            right = holds(user, "change", Article, article)
+            yield f"POST {url}", outcome(client, "POST", url, data), right
         elif name is not None:  # The last pattern, unnamed, answers 404 for any other path.
             raise AssertionError(f"admin:{name}: say in the walk what right this view takes")
 

@@ -279,7 +279,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         (None, {"fields": ["title", "slug", "standfirst", "body", "reading_time_display"]}),
         (
             _("Publication"),
-            {"fields": [("status", "published_at"), "section", "is_featured"]},
+            {"fields": [("status", "published_at"), "planned_for", "section", "is_featured"]},
         ),
         (_("Image"), {"fields": ["featured_image", "featured_image_preview"]}),
         (_("Tags"), {"fields": ["tags"]}),

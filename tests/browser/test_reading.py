@@ -216,6 +216,29 @@ def film_of_the_week(demo_site):
     return [film.get_absolute_url(), reverse("works:current_release_week")]
 
 
+def serious_violations(page, axe_source, scope="document"):
+    """What axe finds serious or critical on the page (in ``scope``, a selector), one line each."""
+    # axe is injected as an inline script: the page's context must bypass its CSP.
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(
+        """async (scope) => {
+            const results = await axe.run(
+                scope === "document" ? document : scope, {resultTypes: ["violations"]}
+            );
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+            }));
+        }""",
+        scope,
+    )
+    return [
+        f"[{v['impact']}] {v['id']}: {v['help']} — {', '.join(v['targets'])}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
 def test_reader_pages_have_no_serious_accessibility_violation(
     chromium_path, axe_js, demo_site, film_of_the_week, browser
 ):
@@ -227,21 +250,7 @@ def test_reader_pages_have_no_serious_accessibility_violation(
     open_first_article(page, demo_site)
     for url in (page.url, demo_site + "/", *(demo_site + path for path in film_of_the_week)):
         page.goto(url)
-        page.add_script_tag(content=axe_source)
-        violations = page.evaluate(
-            """async () => {
-                const results = await axe.run(document, {resultTypes: ["violations"]});
-                return results.violations.map(v => ({
-                    id: v.id, impact: v.impact, help: v.help,
-                    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
-                }));
-            }"""
-        )
-        problems += [
-            f"{url}: [{v['impact']}] {v['id']}: {v['help']} — {', '.join(v['targets'])}"
-            for v in violations
-            if v["impact"] in {"serious", "critical"}
-        ]
+        problems += [f"{url}: {problem}" for problem in serious_violations(page, axe_source)]
     context.close()
     assert not problems, "\n".join(problems)
 

@@ -1,0 +1,134 @@
+"""
+The newsroom's calendar in a real browser: an editor drags a scheduled article
+to another day and hour, under the site's CSP, and the month and the week are
+usable on a laptop and on a phone.
+
+Everything the database needs is created before Chromium starts: see the
+``chromium`` fixture of tests/browser/conftest.py for why.
+"""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.browser.test_newsroom_browser import watch
+from tests.browser.test_reading import screenshot_dir, serious_violations
+from tests.factories import EDITOR, make_article, make_member, make_section
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def paris(day, hour, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+@pytest.fixture
+def week(live_server, transactional_db):
+    """Next week, with a scheduled article on its Monday at 9 h 00 and a few others around."""
+    editor = make_member(EDITOR, "ines")
+    editor.set_password("pw")
+    editor.save()
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    section = make_section()
+    article = make_article(title="Critique de Dune", published_at=paris(monday, 9), section=section)
+    make_article(
+        title="Entretien avec la réalisatrice",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        planned_for=paris(monday + timedelta(days=2), 14, 30),
+        section=section,
+    )
+    make_article(
+        title="Le box-office du week-end",
+        status=Article.Status.REVIEW,
+        published_at=None,
+        planned_for=paris(monday + timedelta(days=4), 18),
+        section=section,
+    )
+    make_article(title="Bilan de Cannes", published_at=paris(today, 6), section=section)
+    return live_server.url, monday, article
+
+
+def log_in(page, origin):
+    page.goto(f"{origin}{reverse('admin:login')}")
+    page.fill("#id_username", "ines")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{origin}{reverse('admin:index')}")
+
+
+def test_an_editor_drags_a_scheduled_article_to_another_day_and_hour(week, chromium, tmp_path):
+    origin, monday, article = week
+    tuesday = monday + timedelta(days=1)
+    context = chromium.new_context(viewport=LAPTOP, locale="fr-FR")
+    page = context.new_page()
+    errors, _requests = watch(page)
+    log_in(page, origin)
+    iso_year, number, _day = monday.isocalendar()
+    page.goto(f"{origin}{reverse('admin:calendar')}?semaine={iso_year}-W{number:02d}")
+
+    entry = page.locator(".cal-entry", has_text="Critique de Dune")
+    target = page.locator(f".cal-slot[data-day='{tuesday:%Y-%m-%d}'][data-time='07:00']")
+    entry.drag_to(target)
+
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        "« Critique de Dune » est programmé pour le"
+    )
+    expect(target.locator(".cal-entry")).to_contain_text("Critique de Dune")
+    expect(target.locator(".cal-entry time")).to_have_text("7\u00a0h\u00a000")
+    article.refresh_from_db()
+    assert article.published_at == paris(tuesday, 7)
+    assert errors == []
+    context.close()
+
+
+def test_the_calendar_on_a_laptop_and_a_phone(week, chromium, tmp_path):
+    origin, monday, _article = week
+    directory = screenshot_dir(tmp_path)
+    iso_year, number, _day = monday.isocalendar()
+    views = {
+        "month": f"?mois={monday:%Y-%m}",
+        "week": f"?semaine={iso_year}-W{number:02d}",
+    }
+    for size, viewport in {"1366": LAPTOP, "390": PHONE}.items():
+        context = chromium.new_context(viewport=viewport, locale="fr-FR")
+        page = context.new_page()
+        errors, _requests = watch(page)
+        log_in(page, origin)
+        for name, query in views.items():
+            page.goto(f"{origin}{reverse('admin:calendar')}{query}")
+            expect(page.locator(".cal-entry", has_text="Critique de Dune")).to_be_visible()
+            # Nothing wider than the screen: no sideways scrolling on a phone.
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (name, size, width)
+            # One entry's own form open, to see that it fits its day.
+            page.locator(".cal-entry", has_text="Critique de Dune").locator("summary").click()
+            page.screenshot(path=directory / f"calendar-{name}-{size}.png", full_page=True)
+        assert errors == []
+        context.close()
+
+
+def test_the_calendar_has_no_serious_accessibility_violation(week, chromium, axe_js):
+    origin, monday, _article = week
+    iso_year, number, _day = monday.isocalendar()
+    # axe is injected as an inline script, which our own CSP rightly forbids.
+    context = chromium.new_context(viewport=LAPTOP, locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    log_in(page, origin)
+    axe_source = axe_js.read_text()
+    problems = []
+    for query in (f"?mois={monday:%Y-%m}", f"?semaine={iso_year}-W{number:02d}"):
+        page.goto(f"{origin}{reverse('admin:calendar')}{query}")
+        problems += [
+            f"{query}: {problem}" for problem in serious_violations(page, axe_source, "#content")
+        ]
+    context.close()
+    assert not problems, "\n".join(problems)

@@ -410,7 +410,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     ]
 
     class Media:
-        css = ADMIN_CSS
+        css = {"all": [*ADMIN_CSS["all"], "admin-extra/publishing.css"]}
         js = ["admin-extra/tag-suggestions.js"]
 
     def get_queryset(self, request):

@@ -233,9 +233,7 @@ def test_contributor_lists_only_their_own_articles(contributor):
 
 
 @pytest.mark.parametrize("move", ["publish", "schedule"])
-def test_forged_publication_from_a_contributor_is_refused_and_keeps_their_text(
-    contributor, move
-):
+def test_forged_publication_from_a_contributor_is_refused_and_keeps_their_text(contributor, move):
     article = draft_of(contributor)
     future = timezone.localtime() + timedelta(days=2)
 

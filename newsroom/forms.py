@@ -87,17 +87,11 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
     # Names this opening of the form in the browser's autosave; once it is
     # saved, the browser is told to forget the draft stored under it.
     draft_key = DraftKeyField(required=False)
-    # Read by the « Programmer… » button only; shown beside it, a plain date and time
-    # that browsers offer pickers for, without script.
+    # Read by the « Programmer… » button only, and drawn beside it (submit_line.html)
+    # as a plain date input and time input, which browsers offer pickers for without
+    # script: they post ISO dates, which every language's input formats accept.
     scheduled_for = forms.SplitDateTimeField(
-        label=_("Publication date and time (Paris time)"),
-        required=False,
-        widget=forms.SplitDateTimeWidget(
-            date_attrs={"type": "date"},
-            time_attrs={"type": "time"},
-            date_format="%Y-%m-%d",
-            time_format="%H:%M",
-        ),
+        label=_("Publication date and time (Paris time)"), required=False
     )
 
     class Meta:

@@ -74,7 +74,7 @@ def test_clicking_the_preview_sets_the_focal_point(library, chromium):
     assert spot["x"] + spot["width"] / 2 == pytest.approx(box["x"] + 160, abs=1)
 
     preview.click(position={"x": 32, "y": 24})
-    page.click("button[name=_save]")
+    page.click("input[name=_continue]")
     page.wait_for_load_state("load")
     expect(page.locator(".messagelist .success")).to_be_visible()
     assert (page.input_value("#id_focal_x"), page.input_value("#id_focal_y")) == ("0.1", "0.1")

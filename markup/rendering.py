@@ -929,6 +929,19 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """What the checks before publishing read in a body's HTML: headings, links, images."""
+
+    # (level, text) of each heading, 2 to 6, in the text's order.
+    headings: tuple = ()
+    # (text, address) of each link written in the text; footnote calls and returns left out.
+    links: tuple = ()
+    # The address of each image shown without alt text. Library images are left out:
+    # the library holds their alt text, required there unless the image is decorative.
+    images_without_alt: tuple = ()
+
+
+@dataclass(frozen=True)
 class Rendered:
     """Everything derived from one body, worked out from a single parse by ``render()``."""
 
@@ -945,6 +958,7 @@ class Rendered:
     problems: tuple = ()
     words: int = 0
     reading_time: int = 1
+    outline: Outline = Outline()
 
     @property
     def shown_image_ids(self):
@@ -989,7 +1003,9 @@ def render(source, *, library=None, for_editor=False):
             return trailers.draw(trailer, images, for_editor=for_editor)
 
         html_text = magazine.placeholder_re.sub(facade, html_text)
-    words = count_words(html_text)
+    # One reading of the HTML for its words and its outline.
+    reader = _read(html_text)
+    words = reader.words
     return Rendered(
         source,
         html=html_text,
@@ -999,6 +1015,7 @@ def render(source, *, library=None, for_editor=False):
         problems=_problems(source, magazine, images if library is not None else None),
         words=words,
         reading_time=minutes_to_read(words),
+        outline=reader.outline,
     )
 
 
@@ -1151,8 +1168,15 @@ def _lines(source, texts):
 _BREAKING_TAGS = _ALLOWED_TAGS - _INLINE_TAGS | {"br"}
 
 
-class _TextCounter(HTMLParser):
-    """Collects the words a reader reads: text only, without code listings or note calls."""
+_HEADING_TAGS = {f"h{level}": level for level in range(2, 7)}
+_FOOTNOTE_LINKS = {"footnote-ref", "footnote-backref"}
+
+
+class _BodyReader(HTMLParser):
+    """
+    Reads rendered HTML once for the words a reader reads (text only, without code
+    listings or note calls) and for the outline the checks before publishing look at.
+    """
 
     _SKIPPED = frozenset({"code", "pre", "kbd", "samp", "script", "style"})
 
@@ -1160,33 +1184,76 @@ class _TextCounter(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts = []
         self.skipping = 0
+        self.headings, self.links, self.images_without_alt = [], [], []
+        # The heading and the link being read, as [level or address, text parts].
+        self.heading = self.link = None
+        self.pictures = 0
 
     def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in _HEADING_TAGS:
+            self.heading = [_HEADING_TAGS[tag], []]
+        elif tag == "a" and attributes.get("class") not in _FOOTNOTE_LINKS:
+            self.link = [attributes.get("href") or "", []]
+        elif tag == "picture":
+            self.pictures += 1
+        elif tag == "img" and not self.pictures and not (attributes.get("alt") or "").strip():
+            self.images_without_alt.append(attributes.get("src") or "")
         if tag in self._SKIPPED:
             self.skipping += 1
         elif tag in _BREAKING_TAGS:
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
+        if tag in _HEADING_TAGS and self.heading is not None:
+            level, parts = self.heading
+            self.headings.append((level, " ".join("".join(parts).split())))
+            self.heading = None
+        elif tag == "a" and self.link is not None:
+            address, parts = self.link
+            self.links.append((" ".join("".join(parts).split()), address))
+            self.link = None
+        elif tag == "picture":
+            self.pictures = max(0, self.pictures - 1)
         if tag in self._SKIPPED:
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BREAKING_TAGS:
             self.parts.append(" ")
 
     def handle_data(self, data):
+        for reading in (self.heading, self.link):
+            if reading is not None:
+                reading[1].append(data)
         if not self.skipping:
             self.parts.append(data)
 
+    @property
+    def words(self):
+        # A word is a run between spaces holding a letter or digit: « ? » and — stand alone
+        # in French typography and are not words; l’histoire is one.
+        return sum(
+            1 for token in "".join(self.parts).split() if any(char.isalnum() for char in token)
+        )
+
+    @property
+    def outline(self):
+        return Outline(tuple(self.headings), tuple(self.links), tuple(self.images_without_alt))
+
+
+def _read(html_text):
+    reader = _BodyReader()
+    reader.feed(html_text or "")
+    reader.close()
+    return reader
+
 
 def count_words(html_text):
-    counter = _TextCounter()
-    counter.feed(html_text or "")
-    counter.close()
-    # A word is a run between spaces holding a letter or digit: « ? » and — stand alone in
-    # French typography and are not words; l’histoire is one.
-    return sum(
-        1 for token in "".join(counter.parts).split() if any(char.isalnum() for char in token)
-    )
+    return _read(html_text).words
+
+
+def outline(html_text):
+    """The outline of HTML already rendered and stored, as ``render()`` gives it."""
+    return _read(html_text).outline
 
 
 def reading_time(html_text):

@@ -87,6 +87,12 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
     # Names this opening of the form in the browser's autosave; once it is
     # saved, the browser is told to forget the draft stored under it.
     draft_key = DraftKeyField(required=False)
+    # Read by the « Programmer… » button only, and drawn beside it (submit_line.html)
+    # as a plain date input and time input, which browsers offer pickers for without
+    # script: they post ISO dates, which every language's input formats accept.
+    scheduled_for = forms.SplitDateTimeField(
+        label=_("Publication date and time (Paris time)"), required=False
+    )
 
     class Meta:
         model = Article
@@ -127,6 +133,10 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
         self.edit_conflict = False
         # The body's render, once clean_body() has made it.
         self.rendered = None
+        # The status, date and embargo found, before this form writes onto the instance.
+        self.found = workflow.Snapshot.of(self.instance)
+        # The status and date the chosen button sets (NewsroomRulesMixin), applied at save.
+        self.planned = {}
         if not self.is_bound:
             self.fields["draft_key"].initial = uuid.uuid4().hex
             if self.instance.pk is not None:
@@ -209,9 +219,12 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
         names = ["status", "published_at", "embargo_until"]
         if any(name in self.fields and name not in cleaned_data for name in names):
             return  # Already refused for another reason.
-        # A field this user may not change is not in the form: it keeps its value.
+        # A field this user may not change is not in the form: it keeps its value,
+        # unless the button pressed sets it.
         status, published_at, until = (
-            cleaned_data[name] if name in self.fields else getattr(self.instance, name)
+            cleaned_data[name]
+            if name in self.fields
+            else self.planned.get(name, getattr(self.instance, name))
             for name in names
         )
         if status != Article.Status.PUBLISHED:
@@ -302,6 +315,8 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
     def save(self, commit=True):
         # The body was rendered to be checked: the article stores that render.
         self.instance.rendered = self.rendered
+        for name, value in self.planned.items():
+            setattr(self.instance, name, value)
         if not commit or self.instance._state.adding:
             # Without commit, whoever saves the instance claims the version
             # first (WritingAdminMixin.save_model does in the admin).

@@ -24,6 +24,7 @@ Every move, whether from the article form or a bulk action, goes to the
 action log with the user who made it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -102,6 +103,14 @@ def can_edit(user, article):
     return article.status == Status.DRAFT and is_author(user, article)
 
 
+def can_submit(user, article):
+    # A new article will be its writer's (the admin puts them in the byline): they may
+    # send it to the editors as soon as it is written.
+    if article.pk is None:
+        return user.has_perm(CHANGE) and user.has_perm("articles.add_article")
+    return can_edit(user, article)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """An article's status, date and embargo at one moment, to tell what a save changed."""
@@ -117,19 +126,14 @@ class Snapshot:
     @classmethod
     def before(cls, form):
         """
-        The state a bound form found, which it has already overwritten on its instance:
-        as read for this request. A colleague's save since then is refused by the
-        form's version check, so it is the state in the database too.
+        The state a bound form found (ArticleAdminForm.found, taken when it was made),
+        which it has since overwritten on its instance: as read for this request. A
+        colleague's save since then is refused by the form's version check, so it is
+        the state in the database too.
         """
         if form.instance._state.adding:
             return NEW
-        # A field the user may not change is not in the form: it still holds its value.
-        return cls(
-            *(
-                form.initial.get(name, getattr(form.instance, name))
-                for name in ("status", "published_at", "embargo_until")
-            )
-        )
+        return form.found
 
     def state(self, now):
         return State.of(self.status, self.published_at, now)
@@ -228,60 +232,111 @@ def record_transition(article, user, before):
     return None
 
 
-def _move(article, user, **changes):
+@dataclass(frozen=True)
+class Move:
+    """
+    One step of the flow: the states it ``applies`` to, and who is ``allowed`` to take
+    it. The bulk actions, the article form's buttons and the buttons it offers all
+    read them here.
+    """
+
+    name: str
+    applies: Callable
+    allowed: Callable
+
+    def is_offered(self, article, user):
+        return self.applies(article) and self.allowed(user, article)
+
+
+def _not_online(article):
+    # A scheduled article is not online yet: publishing it now or at another date
+    # is still a move.
+    return not article.is_published
+
+
+SUBMIT = Move("review", lambda article: article.status == Status.DRAFT, can_submit)
+# Back to its writer, who may edit it again; an editor's move, not in the action log.
+SEND_BACK = Move(
+    "draft",
+    lambda article: article.status == Status.REVIEW,
+    lambda user, article: can_edit_any(user) and can_edit(user, article),
+)
+PUBLISH_NOW = Move("publish", _not_online, can_publish_article)
+SCHEDULE = Move("schedule", _not_online, can_publish_article)
+UNPUBLISH = Move(
+    "unpublish", lambda article: article.status == Status.PUBLISHED, can_publish_article
+)
+MOVES = {move.name: move for move in (SUBMIT, SEND_BACK, PUBLISH_NOW, SCHEDULE, UNPUBLISH)}
+
+
+def offered_moves(article, user):
+    """The names of the moves ``user`` may make on ``article`` as it stands."""
+    return [name for name, move in MOVES.items() if move.is_offered(article, user)]
+
+
+def _move(article, user, save, **changes):
     before = Snapshot.of(article)
     for name, value in changes.items():
         setattr(article, name, value)
-    # A full save, so that the move is a revision and bumps the version an
-    # open edit form was loaded with.
-    article.save()
-    record_transition(article, user, before)
+    if save:
+        # A full save, so that the move is a revision and bumps the version an
+        # open edit form was loaded with.
+        article.save()
+        record_transition(article, user, before)
     return True
 
 
-def _require(allowed):
-    if not allowed:
+def _require(move, article, user):
+    """Whether ``move`` applies to ``article``; PermissionDenied if ``user`` may not make it."""
+    if not move.applies(article):
+        return False
+    if not move.allowed(user, article):
         raise PermissionDenied
+    return True
 
 
 # Each move returns False, changing nothing, when the article is not in a state
 # it applies to, raises PermissionDenied when the user may not make it, and
 # UnderEmbargo, changing nothing, when the date is before the article's embargo.
+# With ``save=False`` it only sets the fields, for a form that saves the article
+# itself (and logs the move, see ArticleAdmin.save_model()).
 
 
-def submit_for_review(article, user):
-    if article.status != Status.DRAFT:
+def submit_for_review(article, user, *, save=True):
+    if not _require(SUBMIT, article, user):
         return False
-    _require(can_edit(user, article))
-    return _move(article, user, status=Status.REVIEW)
+    return _move(article, user, save, status=Status.REVIEW)
 
 
-def publish_now(article, user):
-    if article.is_published:
+def send_back(article, user, *, save=True):
+    if not _require(SEND_BACK, article, user):
         return False
-    _require(can_publish_article(user, article))
+    return _move(article, user, save, status=Status.DRAFT)
+
+
+def publish_now(article, user, *, save=True):
+    if not _require(PUBLISH_NOW, article, user):
+        return False
     now = timezone.now()
     check_embargo(article, now)
-    return _move(article, user, status=Status.PUBLISHED, published_at=now)
+    return _move(article, user, save, status=Status.PUBLISHED, published_at=now)
 
 
-def schedule(article, user, when):
+def schedule(article, user, when, *, save=True):
     if when <= timezone.now():
         raise ValueError("A schedule needs a date in the future.")
     # Rescheduling an article readers already have would take it off the site.
-    if article.is_published:
+    if not _require(SCHEDULE, article, user):
         return False
-    _require(can_publish_article(user, article))
     check_embargo(article, when)
-    return _move(article, user, status=Status.PUBLISHED, published_at=when)
+    return _move(article, user, save, status=Status.PUBLISHED, published_at=when)
 
 
-def unpublish(article, user):
+def unpublish(article, user, *, save=True):
     """Back to draft, off the site at once; the date is kept for a later republication."""
-    if article.status != Status.PUBLISHED:
+    if not _require(UNPUBLISH, article, user):
         return False
-    _require(can_publish_article(user, article))
-    return _move(article, user, status=Status.DRAFT)
+    return _move(article, user, save, status=Status.DRAFT)
 
 
 def plan(article, user, when):
@@ -295,7 +350,8 @@ def plan(article, user, when):
         raise ValueError("A plan needs a date in the future.")
     if article.status == Status.PUBLISHED:
         return False
-    _require(can_edit(user, article))
+    if not can_edit(user, article):
+        raise PermissionDenied
     check_embargo(article, when)
     # A full save, as for the other moves: an edit form opened before now
     # would otherwise put the old date back.

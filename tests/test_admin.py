@@ -142,9 +142,9 @@ def article_form_data(**overrides):
         "slug": "festival-cannes-ouverture",
         "standfirst": "Douze jours de films.",
         "body": "## Le contexte\n\nUn paragraphe.",
-        "status": "published",
-        "published_at_0": "2030-05-13",
-        "published_at_1": "19:00:00",
+        "publishing": "schedule",
+        "scheduled_for_0": "2036-05-13",
+        "scheduled_for_1": "19:00",
         "section": make_section().pk,
         "tags": "Cannes, festival de Cannes",
         "featured_image": make_image().pk,
@@ -205,6 +205,7 @@ def test_editing_keeps_the_byline_order(admin_client):
         slug=article.slug,
         section=article.section.pk,
         version=article.version,
+        publishing="",
         **{
             "authorships-TOTAL_FORMS": "3",
             "authorships-INITIAL_FORMS": "2",
@@ -310,7 +311,7 @@ def test_byline_comes_right_after_the_text(admin_client):
 
     byline = page.select_one("#authorships-group").sourceline
     assert page.select_one("[name=body]").sourceline < byline
-    assert byline < page.select_one("[name=status]").sourceline
+    assert byline < page.select_one("[name=section]").sourceline
     assert len(page.select("#authorships-group")) == 1
     corrections = page.select_one("#corrections-group").sourceline
     assert page.select_one("[name=seo_description]").sourceline < corrections

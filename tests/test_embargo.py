@@ -82,14 +82,14 @@ def messages_of(response, level):
 def test_scheduling_a_second_before_the_embargo_is_refused_with_its_end(editor):
     article = in_review(embargo_until=EMBARGO)
     schedule = {
-        "status": "published",
-        **paris_fields("published_at", EMBARGO - timedelta(seconds=1)),
+        "publishing": "schedule",
+        **paris_fields("scheduled_for", EMBARGO - timedelta(seconds=1)),
     }
 
     response = post_form(logged_in(editor), article, **schedule)
 
     assert response.status_code == 200
-    error = refusal(response, "published_at")
+    error = refusal(response, "scheduled_for")
     assert SAID in error and NEITHER in error
     assert unchanged(article)
 
@@ -100,7 +100,7 @@ def test_scheduling_at_the_embargo_or_a_second_after_is_accepted(editor, offset)
     when = EMBARGO + timedelta(seconds=offset)
 
     response = post_form(
-        logged_in(editor), article, status="published", **paris_fields("published_at", when)
+        logged_in(editor), article, publishing="schedule", **paris_fields("scheduled_for", when)
     )
 
     assert response.status_code == 302
@@ -111,10 +111,10 @@ def test_scheduling_at_the_embargo_or_a_second_after_is_accepted(editor, offset)
 def test_a_superuser_cannot_publish_under_embargo_either(admin_client):
     article = in_review(embargo_until=EMBARGO)
 
-    response = post_form(admin_client, article, status="published")
+    response = post_form(admin_client, article, publishing="publish")
 
     assert response.status_code == 200
-    assert SAID in refusal(response, "published_at")
+    assert SAID in refusal(response, "__all__")
     assert unchanged(article)
 
 
@@ -125,7 +125,7 @@ def test_publishing_with_no_date_is_refused_until_the_embargo_second(editor, off
     client = logged_in(editor)
 
     with at(embargo + timedelta(seconds=offset)):
-        response = post_form(client, article, status="published")
+        response = post_form(client, article, publishing="publish")
 
     assert (response.status_code == 302) is published
     article.refresh_from_db()
@@ -149,7 +149,7 @@ def test_an_embargo_after_the_scheduled_date_asks_for_a_later_date(editor):
     response = post_form(logged_in(editor), article, embargo=EMBARGO)
 
     assert response.status_code == 200
-    assert SAID in refusal(response, "published_at")
+    assert SAID in refusal(response, "__all__")
     article.refresh_from_db()
     assert article.embargo_until is None
 
@@ -415,15 +415,16 @@ def test_the_list_filters_articles_under_embargo(editor, value, listed):
     assert page.select_one('#changelist-filter [data-filter-title="embargo"]') is not None
 
 
-def test_the_change_form_shows_the_embargo_beside_the_status(editor):
+def test_the_change_form_shows_the_embargo_beside_the_state_and_the_buttons(editor):
     article = in_review(embargo_until=EMBARGO)
 
     page = soup(logged_in(editor).get(change_url(article)))
 
-    notice = page.select_one(".field-embargo_notice .embargo-notice")
-    assert SAID in text(notice)
-    fieldset = notice.find_parent("fieldset")
-    assert fieldset.select_one("[name=status]") is not None
+    assert text(page.select_one(".publishing-state .embargo-badge")) == (
+        "Sous embargo jusqu’au 3 décembre 2036 à 9 h 00"
+    )
+    notice = page.select_one(".publishing-panel .embargo-notice")
+    assert SAID in text(notice) and NEITHER in text(notice)
 
 
 def test_no_embargo_notice_once_the_embargo_has_ended(editor):

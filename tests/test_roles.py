@@ -140,7 +140,7 @@ def test_contributor_keeps_their_place_after_the_co_authors_they_add(contributor
 
 
 def test_contributor_can_submit_a_new_article_for_review(contributor):
-    response = logged_in(contributor).post(ADD, form_data(status="review"))
+    response = logged_in(contributor).post(ADD, form_data(publishing="review"))
 
     assert response.status_code == 302
     article = Article.objects.get()
@@ -148,14 +148,13 @@ def test_contributor_can_submit_a_new_article_for_review(contributor):
     assert logged(article) == [("submitted", "camille")]
 
 
-def test_contributors_form_offers_draft_and_review_only_and_no_date(contributor):
+def test_contributors_form_offers_saving_and_review_only_and_no_date(contributor):
     page = soup(logged_in(contributor).get(ADD))
 
-    statuses = [option["value"] for option in page.select("select[name=status] option")]
-    assert statuses == ["draft", "review"]
-    assert not page.select("[name^=published_at]")
+    buttons = [text(button) for button in page.select(".publishing-buttons button")]
+    assert buttons == ["Enregistrer le brouillon", "Soumettre à la relecture"]
+    assert not page.select("[name^=published_at], [name^=scheduled_for], [name=status]")
     assert not page.select("[name=is_featured]")
-    assert page.select_one(".field-published_at .readonly")
 
 
 def test_contributor_without_author_profile_is_told_before_writing(contributor):
@@ -189,7 +188,9 @@ def test_contributor_edits_their_own_draft(contributor):
 def test_contributor_submits_their_draft_through_the_form(contributor):
     article = draft_of(contributor)
 
-    response = logged_in(contributor).post(change_url(article), form_data(article, status="review"))
+    response = logged_in(contributor).post(
+        change_url(article), form_data(article, publishing="review")
+    )
 
     assert response.status_code == 302
     article.refresh_from_db()
@@ -231,15 +232,28 @@ def test_contributor_lists_only_their_own_articles(contributor):
     assert set(response.context["cl"].result_list) == set(own)
 
 
-def test_forged_publication_from_a_contributor_is_a_form_error(contributor):
+@pytest.mark.parametrize("move", ["publish", "schedule"])
+def test_forged_publication_from_a_contributor_is_refused_and_keeps_their_text(contributor, move):
     article = draft_of(contributor)
+    future = timezone.localtime() + timedelta(days=2)
 
     response = logged_in(contributor).post(
-        change_url(article), form_data(article, status="published")
+        change_url(article),
+        form_data(
+            article,
+            body="## Réécrit\n\nMon nouveau texte.",
+            publishing=move,
+            scheduled_for_0=future.strftime("%Y-%m-%d"),
+            scheduled_for_1="09:00",
+        ),
     )
 
     assert response.status_code == 200
-    assert "status" in form_errors(response)
+    errors = [text(error) for error in soup(response).select(".errorlist.nonfield li")]
+    assert errors == ["Seul un éditeur peut publier, programmer ou dépublier un article."]
+    assert soup(response).select_one("[name=body]").text.strip() == (
+        "## Réécrit\n\nMon nouveau texte."
+    )
     assert unchanged(article)
     assert not Article.objects.published().exists()
 
@@ -352,12 +366,18 @@ def test_editors_change_every_article_in_every_status(users, role, contributor):
 
 
 @pytest.mark.parametrize("role", [EDITOR, ADMINISTRATOR])
-def test_editors_form_offers_every_status_and_the_date(users, role):
+def test_editors_form_offers_publishing_and_the_schedule_date(users, role):
     page = soup(logged_in(users[role]).get(ADD))
 
-    statuses = [option["value"] for option in page.select("select[name=status] option")]
-    assert statuses == ["draft", "review", "published"]
-    assert page.select_one("[name=published_at_0]")
+    buttons = [text(button) for button in page.select(".publishing-panel button")]
+    assert buttons == [
+        "Enregistrer le brouillon",
+        "Soumettre à la relecture",
+        "Publier maintenant",
+        "Programmer…",
+    ]
+    assert page.select_one("[name=scheduled_for_0][type=date]")
+    assert page.select_one("[name=scheduled_for_1][type=time]")
     assert page.select_one("[name=is_featured]")
 
 
@@ -384,23 +404,20 @@ def test_editors_publish_schedule_and_unpublish_through_the_form(users, role, co
     article = draft_of(contributor, status=Article.Status.REVIEW)
     future = timezone.localtime() + timedelta(days=2)
     schedule = {
-        "status": "published",
-        "published_at_0": future.strftime("%Y-%m-%d"),
-        "published_at_1": future.strftime("%H:%M:00"),
+        "publishing": "schedule",
+        "scheduled_for_0": future.strftime("%Y-%m-%d"),
+        "scheduled_for_1": future.strftime("%H:%M"),
     }
 
     assert client.post(change_url(article), form_data(article, **schedule)).status_code == 302
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED and not article.is_published
-    assert (
-        client.post(
-            change_url(article), form_data(article, published_at_0=None, published_at_1=None)
-        ).status_code
-        == 302
-    )
+    publish = form_data(article, publishing="publish")
+    assert client.post(change_url(article), publish).status_code == 302
     article.refresh_from_db()
     assert article.is_published
-    assert client.post(change_url(article), form_data(article, status="draft")).status_code == 302
+    unpublish = form_data(article, publishing="unpublish")
+    assert client.post(change_url(article), unpublish).status_code == 302
     article.refresh_from_db()
 
     assert article.status == Article.Status.DRAFT

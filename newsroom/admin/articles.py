@@ -1,28 +1,33 @@
+import copy
 from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.forms import BaseInlineFormSet
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 from taggit.models import Tag
 
 from articles.models import Article, Authorship, Correction, EditorialAction, Section, State
+from markup import rendering
 from newsroom import workflow
 from newsroom.admin.images import ADMIN_CSS, thumbnail
 from newsroom.admin.preview import PreviewAdminMixin
 from newsroom.admin.revisions import RevisionAdminMixin
 from newsroom.admin.writing import WritingAdminMixin
+from newsroom.checklist import checklist
 from newsroom.forms import ArticleAdminForm, HeldChoiceField, HeldChoicesMixin
 
 TAG_SUGGESTIONS_LIMIT = 10
@@ -152,8 +157,8 @@ class NewsroomRulesMixin:
     locked_fields = ()
 
     def clean(self):
+        self.plan_publication(self.cleaned_data)
         cleaned_data = super().clean()
-        may_publish = workflow.can_publish(self.user)
         for name in self.locked_fields:
             if any(self.data.get(key) for key in (name, f"{name}_0", f"{name}_1")):
                 field = Article._meta.get_field(name)
@@ -161,8 +166,6 @@ class NewsroomRulesMixin:
                     None,
                     _("Only an editor can change “%(field)s”.") % {"field": field.verbose_name},
                 )
-        if cleaned_data.get("status") == Article.Status.PUBLISHED and not may_publish:
-            self.add_error("status", _("Only an editor can publish or schedule an article."))
         self.check_embargo_lift(cleaned_data)
         if (
             self.instance.pk is None
@@ -171,6 +174,55 @@ class NewsroomRulesMixin:
         ):
             self.add_error(None, NO_AUTHOR_PROFILE)
         return cleaned_data
+
+    def plan_publication(self, cleaned_data):
+        """
+        The status and date the button pressed sets, through the workflow's own move,
+        checked as the bulk actions check it: on a copy, so that a refused form shows
+        the article as it stands. The form's save applies them (ArticleAdminForm.save()).
+        """
+        name = self.data.get(PUBLISHING)
+        if name not in workflow.MOVES:
+            return  # « Enregistrer »: the status and date stay as they are.
+        article = copy.copy(self.instance)
+        if "embargo_until" in cleaned_data:
+            # As this save leaves it (check_embargo_lift() says whether it may).
+            article.embargo_until = cleaned_data["embargo_until"]
+        if name == workflow.SCHEDULE.name:
+            when = self.clean_schedule(cleaned_data)
+            if when is None:
+                return
+            step = partial(workflow.schedule, when=when)
+        else:
+            step = FORM_STEPS[name]
+        try:
+            moved = step(article, self.user, save=False)
+        except PermissionDenied:
+            self.add_error(None, REFUSED[name])
+            return
+        except workflow.UnderEmbargo as refusal:
+            # Beside the date chosen, or above the form for « Publier maintenant ».
+            field = "scheduled_for" if name == workflow.SCHEDULE.name else None
+            self.add_error(field, str(refusal))
+            return
+        if not moved:
+            state = State(self.instance.state).label
+            self.add_error(None, DOES_NOT_APPLY % {"state": state})
+            return
+        self.planned = {"status": article.status, "published_at": article.published_at}
+
+    def clean_schedule(self, cleaned_data):
+        """The date « Programmer… » was given, or None with the reason on its field."""
+        if "scheduled_for" not in cleaned_data:
+            return None  # Refused already, as no date at all.
+        when = cleaned_data["scheduled_for"]
+        if when is None:
+            self.add_error("scheduled_for", NO_SCHEDULE_DATE)
+        elif when <= timezone.now():
+            self.add_error("scheduled_for", PAST_SCHEDULE_DATE)
+        else:
+            return when
+        return None
 
     def check_embargo_lift(self, cleaned_data):
         if "embargo_until" not in cleaned_data or workflow.can_lift_embargo(self.user):
@@ -182,21 +234,83 @@ class NewsroomRulesMixin:
             self.add_error("embargo_until", embargo_kept_message(held))
 
 
+# The name of the article form's buttons, each posting the move it makes (workflow.MOVES);
+# « Enregistrer » posts none, and keeps the status and date as they are.
+PUBLISHING = "publishing"
+FORM_STEPS = {
+    workflow.SUBMIT.name: workflow.submit_for_review,
+    workflow.SEND_BACK.name: workflow.send_back,
+    workflow.PUBLISH_NOW.name: workflow.publish_now,
+    workflow.UNPUBLISH.name: workflow.unpublish,
+}
+ONLY_EDITORS_PUBLISH = _("Only an editor can publish, schedule or unpublish an article.")
+REFUSED = {
+    workflow.SUBMIT.name: _("You may not submit this article for review."),
+    workflow.SEND_BACK.name: _("Only an editor can send an article back to its writer."),
+    workflow.PUBLISH_NOW.name: ONLY_EDITORS_PUBLISH,
+    workflow.SCHEDULE.name: ONLY_EDITORS_PUBLISH,
+    workflow.UNPUBLISH.name: ONLY_EDITORS_PUBLISH,
+}
+DOES_NOT_APPLY = _(
+    "This button does not apply to the article as it stands (%(state)s): nothing was saved. "
+    "Reload the page to see its buttons."
+)
+NO_SCHEDULE_DATE = _(
+    "Choose the publication date and time (Paris time) beside “Schedule…”, then press it again."
+)
+PAST_SCHEDULE_DATE = _("That date has passed: choose a future one, or use “Publish now”.")
+MOVE_LABELS = {
+    workflow.SUBMIT.name: pgettext_lazy("article form button", "Submit for review"),
+    workflow.SEND_BACK.name: _("Send back to the writer"),
+    workflow.PUBLISH_NOW.name: _("Publish now"),
+    workflow.SCHEDULE.name: _("Schedule…"),
+    workflow.UNPUBLISH.name: _("Unpublish"),
+}
+# The button that saves without moving the article, named after what it keeps.
+SAVE_LABELS = {
+    State.DRAFT: _("Save draft"),
+    State.REVIEW: _("Save"),
+    State.SCHEDULED: _("Save changes"),
+    State.PUBLISHED: _("Save changes"),
+}
+# What the message after a save says: the move made, else what the save kept.
+MOVED = {
+    workflow.SUBMIT.name: _("“%(title)s” is submitted for review."),
+    workflow.SEND_BACK.name: _("“%(title)s” is back to draft: its writer may edit it again."),
+    workflow.PUBLISH_NOW.name: _("“%(title)s” is published."),
+    workflow.SCHEDULE.name: _("“%(title)s” will be published on %(moment)s (Paris time)."),
+    workflow.UNPUBLISH.name: _("“%(title)s” is unpublished: back to draft, off the site."),
+}
+SAVED = {
+    State.DRAFT: _("“%(title)s” is saved as a draft."),
+    State.REVIEW: _("“%(title)s” is saved; it is still in review."),
+    State.SCHEDULED: _("“%(title)s” is saved; it will be published on %(moment)s (Paris time)."),
+    State.PUBLISHED: _("“%(title)s” is saved; readers see the changes."),
+}
+
+
+def state_label(state, published_at):
+    """« Programmé pour le 12 décembre 2026 à 6 h 00 »: the badge of the article form."""
+    if published_at is not None and state == State.SCHEDULED:
+        return _("Scheduled for %(moment)s") % {"moment": workflow.paris_day_and_time(published_at)}
+    if published_at is not None and state == State.PUBLISHED:
+        return _("Published on %(moment)s") % {"moment": workflow.paris_day_and_time(published_at)}
+    return state.label
+
+
+def publishing_message(request, article):
+    """What the save just did to ``article``, and when readers get it."""
+    moved = request.POST.get(PUBLISHING)
+    message = MOVED.get(moved) or SAVED[article.state]
+    moment = article.published_at and workflow.paris_day_and_time(article.published_at)
+    return message % {"title": article.title, "moment": moment}
+
+
 def embargo_kept_message(until):
     return _(
         "Only an administrator can lift this embargo or bring it forward: it holds until "
         "%(moment)s (Paris time). You may push it back."
     ) % {"moment": workflow.paris_day_and_time(until)}
-
-
-def with_embargo_notice(fields):
-    """A fieldset's fields with the embargo notice on the line after the status, if it has it."""
-    placed = []
-    for entry in fields:
-        placed.append(entry)
-        if "status" in (entry if isinstance(entry, list | tuple) else [entry]):
-            placed.append("embargo_notice")
-    return placed
 
 
 # What a bulk action did; "left as it was" when an article was not in a state it applies to.
@@ -272,14 +386,15 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AuthorshipInline, CorrectionInline]
     autocomplete_fields = ["featured_image", "works", "reviewed_work"]
-    readonly_fields = ["reading_time_display", "featured_image_preview", "embargo_notice"]
+    readonly_fields = ["reading_time_display", "featured_image_preview"]
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
     action_form = ArticleActionForm
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body", "reading_time_display"]}),
         (
             _("Publication"),
-            {"fields": [("status", "published_at"), "planned_for", "section", "is_featured"]},
+            # The status and date are set by the buttons at the bottom (PUBLISHING).
+            {"fields": ["planned_for", "section", "is_featured"]},
         ),
         (_("Image"), {"fields": ["featured_image", "featured_image_preview"]}),
         (_("Tags"), {"fields": ["tags"]}),
@@ -295,7 +410,7 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
     ]
 
     class Media:
-        css = ADMIN_CSS
+        css = {"all": [*ADMIN_CSS["all"], "admin-extra/publishing.css"]}
         js = ["admin-extra/tag-suggestions.js"]
 
     def get_queryset(self, request):
@@ -360,14 +475,6 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
         rules = {"user": request.user, "locked_fields": locked}
         return type(form)(form.__name__, (NewsroomRulesMixin, form), rules)
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not workflow.can_publish(request.user):
-            kwargs["choices"] = [
-                (status.value, status.label)
-                for status in (Article.Status.DRAFT, Article.Status.REVIEW)
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
-
     def warn_without_author_profile(self, request):
         if (
             request.method == "GET"
@@ -425,8 +532,6 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
                     ),
                 }
             )
-        if db_field.name == "published_at":
-            formfield.help_text = format_lazy("{} {}", formfield.help_text, _("Paris time."))
         if db_field.name == "embargo_until" and not workflow.can_lift_embargo(request.user):
             formfield.help_text = format_lazy(
                 "{} {}",
@@ -446,12 +551,6 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
                     {**main_options, "fields": [*main_options["fields"], "mark_as_update"]},
                 ),
                 *fieldsets[1:],
-            ]
-        if obj is not None and obj.is_under_embargo:
-            # Beside the status, where whoever is about to publish looks.
-            fieldsets = [
-                (name, {**options, "fields": with_embargo_notice(options["fields"])})
-                for name, options in fieldsets
             ]
         return fieldsets
 
@@ -565,6 +664,63 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
                 messages.ERROR,
             )
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context["publishing"] = self.publishing_context(request, form)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def publishing_context(self, request, form):
+        """The state badge, the buttons the user may press, and the checks before publishing."""
+        # As found: a refused form has written what was typed onto its instance,
+        # never the status or date.
+        article = form.instance
+        found = form.found
+        state = found.state(timezone.now())
+        rendered = form.rendered
+        outline = rendered.outline if rendered else rendering.outline(article.body_html)
+        if "tags" in getattr(form, "cleaned_data", {}):
+            tags = form.cleaned_data["tags"]
+        else:
+            tags = [tag.name for tag in article.tags.all()] if article.pk else []
+        moves = workflow.offered_moves(article, request.user)
+        embargoed = article.is_under_embargo
+        return {
+            "button": PUBLISHING,
+            "state": state,
+            "state_label": state_label(state, found.published_at),
+            "embargo_badge": embargoed
+            and _("Under embargo until %(moment)s")
+            % {"moment": workflow.paris_day_and_time(article.embargo_until)},
+            "embargo": embargoed and workflow.embargo_message(article.embargo_until),
+            "save_label": SAVE_LABELS[state],
+            "moves": [(name, MOVE_LABELS[name]) for name in moves],
+            "may_publish": workflow.PUBLISH_NOW.name in moves,
+            "may_schedule": workflow.SCHEDULE.name in moves,
+            "schedule_label": MOVE_LABELS[workflow.SCHEDULE.name],
+            "schedule_field": form["scheduled_for"],
+            "checklist": checklist(article, outline, tags) if article.pk else None,
+        }
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, publishing_message(request, obj), messages.SUCCESS)
+        url = reverse(
+            "admin:articles_article_change", args=[obj.pk], current_app=self.admin_site.name
+        )
+        return HttpResponseRedirect(self.with_preserved_filters(request, url))
+
+    def response_change(self, request, obj):
+        if IS_POPUP_VAR in request.POST:
+            return super().response_change(request, obj)
+        # Back to the article, whose badge and buttons show where it now stands.
+        self.message_user(request, publishing_message(request, obj), messages.SUCCESS)
+        return HttpResponseRedirect(self.with_preserved_filters(request, request.path))
+
+    def with_preserved_filters(self, request, url):
+        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return add_preserved_filters(context, url)
+
     def view_on_site(self, article):
         # Readers get a 404 for anything not yet live: « Prévisualiser » is
         # the way to see it, and this button would only mislead.
@@ -606,12 +762,6 @@ class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, adm
             state,
             _("Under embargo until %(moment)s")
             % {"moment": workflow.paris_day_and_time(article.embargo_until)},
-        )
-
-    @admin.display(description=_("embargo"))
-    def embargo_notice(self, article):
-        return format_html(
-            '<p class="embargo-notice">{}</p>', workflow.embargo_message(article.embargo_until)
         )
 
     @admin.display(description=_("authors"))

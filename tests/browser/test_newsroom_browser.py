@@ -121,7 +121,7 @@ def test_editor_sees_the_preview_and_gets_unsaved_text_back_after_a_reload(newsr
     assert body.input_value() == typed
     expect(preview.locator("h2")).to_have_text(["Le contexte", "Nouvel intertitre"])
 
-    page.click("input[name=_continue]")
+    page.click("button[name=_save]")
     page.wait_for_load_state("load")
     expect(page.locator(".messagelist .success")).to_be_visible()
     expect(banner).to_be_hidden()

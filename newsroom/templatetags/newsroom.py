@@ -11,7 +11,8 @@ def paris_time(moment):
     """« 12 décembre 2026 à 6 h 00 »: a moment as the newsroom reads it, in Paris time."""
     if moment is None:
         return ""
-    return workflow.paris_day_and_time(moment)
+    # To the minute: the seconds of a save are noise on the desk.
+    return workflow.paris_day_and_time(moment.replace(second=0, microsecond=0))
 
 
 @register.filter

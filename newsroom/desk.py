@@ -2,7 +2,8 @@
 The desk: the admin's home, what each person has to do today.
 
 A writer sees their own work; whoever edits every article (workflow.can_edit_any())
-sees the whole newsroom's. Each list is one named QuerySet and a prefetch of its
+sees the whole newsroom's, and the notes writers leave on their own articles: a
+question to the desk is for whoever edits. Each list is one named QuerySet and a prefetch of its
 bylines, cut to DESK_LINES: the page costs the same whatever the number of articles.
 """
 
@@ -58,12 +59,15 @@ def desk_for(user):
     theirs = articles if edits_everything else articles.written_by(user)
     mine = articles.written_by(user)
     now = timezone.now()
+    notes = Note.objects.open().addressed_to(user)
+    if edits_everything:
+        notes |= Note.objects.open().from_writers().exclude(author=user)
     lists = [
         DeskList(
             "notes",
             _("Notes for you"),
             _("No note waits for your answer."),
-            list(Note.objects.open().addressed_to(user).for_desk()[:DESK_LINES]),
+            list(notes.for_desk()[:DESK_LINES]),
         ),
         DeskList(
             "drafts",

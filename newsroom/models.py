@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, Authorship
 
 # A remark, not an article: bounded like everything typed below administrator.
 NOTE_MAX_LENGTH = 2000
@@ -43,6 +43,13 @@ class NoteQuerySet(models.QuerySet):
         )
         answered = models.Q(reply_to__author=user)
         return self.filter(on_own_article | answered).exclude(author=user)
+
+    def from_writers(self):
+        """Threads opened by one of the article's writers: questions to the desk."""
+        signed = Authorship.objects.filter(
+            article=models.OuterRef("article"), author__user=models.OuterRef("author")
+        )
+        return self.filter(models.Exists(signed), reply_to__isnull=True)
 
     def for_desk(self):
         return self.select_related("article", "author__author_profile", "reply_to").order_by(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from newsroom.desk import start_of_today
 from newsroom.models import Note
 from tests.factories import CONTRIBUTOR, logged_in, make_article, make_author, make_member
 from tests.pages import soup, text
@@ -54,6 +55,7 @@ def newsroom(contributor, editor):
     """A contributor's work and a colleague's, in every state the desk shows."""
     colleague = make_author(name="Colette")
     now = timezone.now()
+    midnight = start_of_today()
     return {
         "own_draft": draft(contributor.author_profile, title="Mon brouillon"),
         "own_review": in_review(contributor.author_profile, title="Mon texte soumis"),
@@ -69,12 +71,12 @@ def newsroom(contributor, editor):
             colleague, title="Sous embargo le mois prochain", embargo_until=now + timedelta(days=30)
         ),
         "published_today": make_article(
-            authors=[colleague], title="Publié ce matin", published_at=now - timedelta(minutes=5)
+            authors=[colleague], title="Publié à minuit", published_at=midnight
         ),
         "published_before": make_article(
             authors=[colleague],
-            title="Publié la semaine dernière",
-            published_at=now - timedelta(days=8),
+            title="Publié hier soir",
+            published_at=midnight - timedelta(minutes=1),
         ),
     }
 
@@ -102,7 +104,7 @@ def test_an_editor_sees_the_whole_desk(editor, newsroom):
     }
     assert set(titles(page, "scheduled")) == {"Ma critique programmée", "Colette programmée"}
     assert titles(page, "embargoes") == ["Sous embargo jusqu’à jeudi"]
-    assert titles(page, "published_today") == ["Publié ce matin"]
+    assert titles(page, "published_today") == ["Publié à minuit"]
 
 
 def test_a_contributor_sees_their_own_work_only(contributor, newsroom):
@@ -124,7 +126,7 @@ def test_each_line_opens_the_article_in_one_click(editor, newsroom):
     links = {text(link): link["href"] for link in page.select(".desk-title")}
     assert links["Texte de Colette à relire"] == change_url(newsroom["other_review"])
     assert links["Colette programmée"] == change_url(newsroom["other_scheduled"])
-    assert links["Publié ce matin"] == change_url(newsroom["published_today"])
+    assert links["Publié à minuit"] == change_url(newsroom["published_today"])
 
 
 def test_scheduled_articles_show_their_time_in_paris(editor):
@@ -192,6 +194,15 @@ def test_an_answer_is_on_the_desk_of_the_note_s_author(contributor, editor, news
     assert "Camille" in text(editor_notes)
 
 
+def test_a_writer_s_question_is_on_every_editor_s_desk(contributor, editor, newsroom):
+    Note.objects.create(article=newsroom["own_review"], author=contributor, text="Quel visuel ?")
+
+    editor_notes = desk_list(soup(logged_in(editor).get(DESK)), "notes")
+    assert "Quel visuel ?" in text(editor_notes)
+    contributor_notes = desk_list(soup(logged_in(contributor).get(DESK)), "notes")
+    assert contributor_notes.select(".desk-line") == []
+
+
 def test_resolved_notes_leave_the_desk(contributor, editor, newsroom):
     Note.objects.create(
         article=newsroom["own_review"],
@@ -240,5 +251,6 @@ def test_the_desk_costs_the_same_whatever_the_number_of_articles(
     fill_the_desk(editor, contributor, 12)
 
     assert desk_queries(client) == few
-    with django_assert_max_num_queries(18):
+    # Session, user, permissions, the author profile, the notes, five lists and their bylines.
+    with django_assert_max_num_queries(15):
         client.get(DESK)

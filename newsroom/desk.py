@@ -3,8 +3,9 @@ The desk: the admin's home, what each person has to do today.
 
 A writer sees their own work; whoever edits every article (workflow.can_edit_any())
 sees the whole newsroom's, and the notes writers leave on their own articles: a
-question to the desk is for whoever edits. Each list is one named QuerySet and a prefetch of its
-bylines, cut to DESK_LINES: the page costs the same whatever the number of articles.
+question to the desk is for whoever edits. Each list is one named QuerySet and a
+prefetch of its bylines, cut to DESK_LINES: the page costs the same whatever the
+number of articles.
 """
 
 from dataclasses import dataclass
@@ -58,11 +59,12 @@ def desk_for(user):
     articles = Article.objects.for_desk()
     theirs = articles if edits_everything else articles.written_by(user)
     mine = articles.written_by(user)
-    now = timezone.now()
     notes = Note.objects.open().addressed_to(user)
     if edits_everything:
         notes |= Note.objects.open().from_writers().exclude(author=user)
-    lists = [
+    ending_soon = theirs.embargo_ending_before(timezone.now() + EMBARGO_HORIZON)
+    today = theirs.published_since(start_of_today())
+    return [
         DeskList(
             "notes",
             _("Notes for you"),
@@ -100,23 +102,14 @@ def desk_for(user):
             "embargoes",
             _("Embargoes ending this week"),
             _("No embargo ends in the next seven days."),
-            list(
-                theirs.embargo_ending_before(now + EMBARGO_HORIZON).order_by("embargo_until", "id")[
-                    :DESK_LINES
-                ]
-            ),
+            list(ending_soon.order_by("embargo_until", "id")[:DESK_LINES]),
             "embargo=yes",
         ),
         DeskList(
             "published_today",
             _("Published today"),
             _("Nothing published since midnight yet."),
-            list(
-                theirs.published_since(start_of_today()).order_by("-published_at", "-id")[
-                    :DESK_LINES
-                ]
-            ),
+            list(today.order_by("-published_at", "-id")[:DESK_LINES]),
             "status=published",
         ),
     ]
-    return lists

@@ -122,11 +122,3 @@ class Note(models.Model):
 
     def __str__(self):
         return self.text[:60]
-
-    @property
-    def thread(self):
-        return self.reply_to or self
-
-    @property
-    def is_resolved(self):
-        return self.thread.resolved_at is not None

@@ -11,6 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.browser.axe import serious_violations
 from tests.factories import CONTRIBUTOR, EDITOR, make_article, make_member
 
 pytestmark = pytest.mark.browser
@@ -82,23 +83,8 @@ def test_a_note_goes_round_without_javascript(newsroom, chromium):
 def test_the_desk_has_no_serious_accessibility_violation(newsroom, chromium, axe_js, viewport):
     problems = []
     for username in ("ines", "camille"):
-        # axe is injected as an inline script, which our own CSP rightly forbids.
         page = log_in(chromium, newsroom, username, viewport=viewport, bypass_csp=True)
-        page.add_script_tag(content=axe_js.read_text())
-        violations = page.evaluate(
-            """async () => {
-                const results = await axe.run(document, {resultTypes: ["violations"]});
-                return results.violations.map(v => ({
-                    id: v.id, impact: v.impact, help: v.help,
-                    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
-                }));
-            }"""
-        )
-        problems += [
-            f"{username}: [{v['impact']}] {v['id']}: {v['help']} — {', '.join(v['targets'])}"
-            for v in violations
-            if v["impact"] in {"serious", "critical"}
-        ]
+        problems += serious_violations(page, axe_js.read_text(), username)
         # Nothing overflows the phone's width.
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert not problems, "\n".join(problems)

@@ -22,6 +22,7 @@ from django.views.static import serve
 from playwright.sync_api import sync_playwright
 
 from screenmania.urls import urlpatterns as site_urlpatterns
+from tests.browser.axe import serious_violations
 from tests.factories import image_bytes, make_article, make_image, make_work
 
 pytestmark = pytest.mark.browser
@@ -227,21 +228,7 @@ def test_reader_pages_have_no_serious_accessibility_violation(
     open_first_article(page, demo_site)
     for url in (page.url, demo_site + "/", *(demo_site + path for path in film_of_the_week)):
         page.goto(url)
-        page.add_script_tag(content=axe_source)
-        violations = page.evaluate(
-            """async () => {
-                const results = await axe.run(document, {resultTypes: ["violations"]});
-                return results.violations.map(v => ({
-                    id: v.id, impact: v.impact, help: v.help,
-                    targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
-                }));
-            }"""
-        )
-        problems += [
-            f"{url}: [{v['impact']}] {v['id']}: {v['help']} — {', '.join(v['targets'])}"
-            for v in violations
-            if v["impact"] in {"serious", "critical"}
-        ]
+        problems += serious_violations(page, axe_source, url)
     context.close()
     assert not problems, "\n".join(problems)
 

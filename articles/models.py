@@ -143,6 +143,26 @@ class ArticleQuerySet(models.QuerySet):
         """Held back until a date to come: nobody may publish them before it."""
         return self.filter(embargo_until__gt=timezone.now())
 
+    def written_by(self, user):
+        """The articles whose byline holds ``user``'s author profile: a contributor's own work."""
+        # One row each: a login has one author profile, in a byline at most once.
+        return self.filter(authorships__author__user=user)
+
+    def published_since(self, moment):
+        return self.published().filter(published_at__gte=moment)
+
+    def embargo_ending_before(self, moment):
+        """Under embargo, and free to be published by ``moment``."""
+        return self.under_embargo().filter(embargo_until__lte=moment)
+
+    def for_desk(self):
+        """What a line of the newsroom's desk shows: title, section, byline; not the text."""
+        return (
+            self.select_related("section")
+            .defer("body", "body_html", "search_vector")
+            .prefetch_related(bylines())
+        )
+
     def with_bylines(self):
         """Section, featured image and authors in order: what every view of an article shows."""
         # The search vector is for the database's eyes only: no page reads it back.
@@ -772,6 +792,9 @@ class EditorialAction(models.Model):
         UPDATED = "updated", _("marked as updated")
         CORRECTED = "corrected", _("added a correction")
         EMBARGO_LIFTED = "lifted", _("lifted the embargo")
+        NOTED = "noted", _("left a note")
+        ANSWERED = "answered", _("answered a note")
+        RESOLVED = "resolved", _("resolved a note")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="actions"

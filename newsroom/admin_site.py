@@ -8,6 +8,8 @@ an article's address is its slug: a draft's, an embargoed review's.
 What readers may open is what a ModelAdmin's ``view_on_site`` says: a callable
 returns None for an object they cannot see (an article not yet live); True means
 every object of the model has a public page.
+
+Its home is the newsroom's desk, per role (newsroom/desk.py).
 """
 
 from functools import wraps
@@ -17,11 +19,21 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.calendar import NewsroomCalendar
+from newsroom.desk import desk_for
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    # The home is the desk (newsroom/desk.py); the list of models is its sidebar.
+    index_template = "admin/desk.html"
+    index_title = _("Desk")
+
+    def index(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "desk": desk_for(request.user)}
+        return super().index(request, extra_context)
+
     def admin_view(self, view, cacheable=False):
         """
         Every admin view, its query string's NUL characters taken out: PostgreSQL refuses

@@ -1,6 +1,7 @@
 """
-The newsroom: everything an editor does in the admin (writing, workflow, revisions,
-previews, roles, the media library's admin), and the admin site itself.
+The newsroom: everything an editor does in the admin (the desk, notes, writing,
+workflow, revisions, previews, roles, the media library's admin), and the admin
+site itself.
 """
 
 from django.apps import AppConfig

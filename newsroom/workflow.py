@@ -111,6 +111,15 @@ def can_submit(user, article):
     return can_edit(user, article)
 
 
+def can_write_notes(user, article):
+    """
+    Whether ``user`` may leave notes on ``article``, or answer them: an editor on any
+    article, a writer on their own. A note does not touch the text, so an article in
+    review, which its writer may no longer change, stays open to their answers.
+    """
+    return user.has_perm(CHANGE) and (can_edit_any(user) or is_author(user, article))
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """An article's status, date and embargo at one moment, to tell what a save changed."""

@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article, EditorialAction, PreviewLink
+from newsroom.models import Note
 from tests.factories import (
     ADMINISTRATOR,
     CONTRIBUTOR,
@@ -93,6 +94,10 @@ OTHER_VIEWS = {
     "articles_article_revisions": {"GET": view},
     "articles_article_revision_compare": {"GET": view},
     "articles_article_revision_restore": {"GET": change, "POST": change},
+    # Notes do not change the text, but take the right to (newsroom/notes.py).
+    "articles_article_note_create": {"POST": change},
+    "articles_article_note_answer": {"POST": change},
+    "articles_article_note_resolve": {"POST": change},
 }
 # Views of the site itself that every staff account may open.
 EVERY_STAFF_ACCOUNT = {
@@ -145,6 +150,7 @@ def newsroom():
     PreviewLink.objects.create(
         article=article, created_by=someone, expires_at=timezone.now() + timedelta(days=1)
     )
+    Note.objects.create(article=article, author=someone, text="Une remarque.")
     TOTPDevice.objects.create(user=someone, name="Téléphone")
     attempt = {"user_agent": "Firefox", "ip_address": "192.0.2.1", "username": "quelquun"}
     attempt |= {"http_accept": "*/*", "path_info": "/admin/login/"}
@@ -188,6 +194,7 @@ def payload(article):
         "index": "0",
         "day": later.strftime("%Y-%m-%d"),
         "time": "07:00",
+        "text": "Une remarque.",
     }
 
 
@@ -231,6 +238,7 @@ def model_admin_urls(samples):
                 "id": sample.pk,
                 "link_id": getattr(samples[Article].preview_links.first(), "pk", None),
                 "revision_id": samples[Article].history.first().history_id,
+                "note_id": getattr(samples[Article].notes.first(), "pk", None),
             }
             kwargs = {name: arguments[name] for name in parameters}
             if pattern.name is None:

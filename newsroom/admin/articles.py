@@ -24,6 +24,7 @@ from articles.models import Article, Authorship, Correction, EditorialAction, Se
 from markup import rendering
 from newsroom import workflow
 from newsroom.admin.images import ADMIN_CSS, thumbnail
+from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
 from newsroom.admin.revisions import RevisionAdminMixin
 from newsroom.admin.writing import WritingAdminMixin
@@ -363,7 +364,9 @@ class ArticleActionForm(helpers.ActionForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    NotesAdminMixin, PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     list_display = [
         "title",

@@ -15,8 +15,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.browser.axe import serious_violations
 from tests.browser.test_newsroom_browser import watch
-from tests.browser.test_reading import screenshot_dir, serious_violations
+from tests.browser.test_reading import screenshot_dir
 from tests.factories import EDITOR, make_article, make_member, make_section
 
 pytestmark = pytest.mark.browser
@@ -127,8 +128,6 @@ def test_the_calendar_has_no_serious_accessibility_violation(week, chromium, axe
     problems = []
     for query in (f"?mois={monday:%Y-%m}", f"?semaine={iso_year}-W{number:02d}"):
         page.goto(f"{origin}{reverse('admin:calendar')}{query}")
-        problems += [
-            f"{query}: {problem}" for problem in serious_violations(page, axe_source, "#content")
-        ]
+        problems += serious_violations(page, axe_source, query, scope="#content")
     context.close()
     assert not problems, "\n".join(problems)

@@ -22,6 +22,7 @@ from django.views.static import serve
 from playwright.sync_api import sync_playwright
 
 from screenmania.urls import urlpatterns as site_urlpatterns
+from tests.browser.axe import serious_violations
 from tests.factories import image_bytes, make_article, make_image, make_work
 
 pytestmark = pytest.mark.browser
@@ -216,29 +217,6 @@ def film_of_the_week(demo_site):
     return [film.get_absolute_url(), reverse("works:current_release_week")]
 
 
-def serious_violations(page, axe_source, scope="document"):
-    """What axe finds serious or critical on the page (in ``scope``, a selector), one line each."""
-    # axe is injected as an inline script: the page's context must bypass its CSP.
-    page.add_script_tag(content=axe_source)
-    violations = page.evaluate(
-        """async (scope) => {
-            const results = await axe.run(
-                scope === "document" ? document : scope, {resultTypes: ["violations"]}
-            );
-            return results.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
-            }));
-        }""",
-        scope,
-    )
-    return [
-        f"[{v['impact']}] {v['id']}: {v['help']} — {', '.join(v['targets'])}"
-        for v in violations
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
 def test_reader_pages_have_no_serious_accessibility_violation(
     chromium_path, axe_js, demo_site, film_of_the_week, browser
 ):
@@ -250,7 +228,7 @@ def test_reader_pages_have_no_serious_accessibility_violation(
     open_first_article(page, demo_site)
     for url in (page.url, demo_site + "/", *(demo_site + path for path in film_of_the_week)):
         page.goto(url)
-        problems += [f"{url}: {problem}" for problem in serious_violations(page, axe_source)]
+        problems += serious_violations(page, axe_source, url)
     context.close()
     assert not problems, "\n".join(problems)
 

@@ -9,6 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
@@ -764,7 +765,8 @@ class EditorialAction(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.article}"
+        kind = self.get_kind_display()
+        return _("%(kind)s: %(article)s") % {"kind": kind, "article": self.article}
 
     @classmethod
     def record(cls, article, user, kind, detail=""):
@@ -794,7 +796,8 @@ class PreviewLink(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.article} ({self.expires_at:%Y-%m-%d %H:%M})"
+        expiry = date_format(timezone.localtime(self.expires_at), "DATETIME_FORMAT")
+        return _("%(article)s (until %(moment)s)") % {"article": self.article, "moment": expiry}
 
     @property
     def is_active(self):

@@ -101,7 +101,7 @@ def test_editor_reads_paris_time_in_the_form_and_the_list(editor):
     assert form.select_one("[name=published_at_0]")["value"] == "15/01/2026"
     assert form.select_one("[name=published_at_1]")["value"] == "20:30:00"
     assert "Paris" in text(form.select_one(".field-published_at .help"))
-    assert "20:30" in text(row.select_one(".field-published_at"))
+    assert "20 h 30" in text(row.select_one(".field-published_at"))
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
@@ -557,6 +558,17 @@ class Article(HoldsItsRelatedRows, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def unique_error_message(self, model_class, unique_check):
+        if unique_check != ("slug",):
+            return super().unique_error_message(model_class, unique_check)
+        # Named, so that the editor can tell a duplicate from a clash of two titles.
+        taken_by = model_class._default_manager.filter(slug=self.slug).first()
+        return ValidationError(
+            _("This URL slug is already taken by “%(title)s”."),
+            code="unique",
+            params={"title": taken_by.title if taken_by else self.slug},
+        )
 
     def validate_constraints(self, exclude=None):
         # The check constraints are the database's last word on rules that the forms and

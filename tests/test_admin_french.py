@@ -21,6 +21,7 @@ from django.urls import URLResolver, reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, EditorialAction, PreviewLink
+from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import (
     CONTRIBUTOR,
     EDITOR,
@@ -340,3 +341,17 @@ def test_the_author_box_and_page_show_the_role(client, newsroom):
 
     assert "Zoé Arnaud Critique cinéma" in article_page
     assert "Zoé Arnaud Critique cinéma" in author_page
+
+
+def test_a_taken_slug_names_the_article_that_holds_it(editor):
+    make_article(title="Le palmarès de Cannes", slug="palmares")
+    article = make_article(title="Cannes, le bilan", slug="bilan")
+    data = article_fields(article, slug="palmares", **EMPTY_INLINES)
+
+    response = logged_in(editor).post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Cet identifiant d’URL est déjà pris par « Le palmarès de Cannes »."
+    ]

@@ -355,3 +355,11 @@ def test_a_taken_slug_names_the_article_that_holds_it(editor):
     assert response.context["adminform"].form.errors["slug"] == [
         "Cet identifiant d’URL est déjà pris par « Le palmarès de Cannes »."
     ]
+
+
+def test_tags_are_listed_among_the_articles(editor):
+    page = BeautifulSoup(logged_in(editor).get(reverse("admin:index")).content, "html.parser")
+
+    articles = page.select_one(".app-articles")
+    assert "Étiquettes" in visible_text(str(articles))
+    assert page.select_one(".app-taggit") is None

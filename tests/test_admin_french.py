@@ -363,3 +363,10 @@ def test_tags_are_listed_among_the_articles(editor):
     articles = page.select_one(".app-articles")
     assert "Étiquettes" in visible_text(str(articles))
     assert page.select_one(".app-taggit") is None
+
+
+def test_the_login_page_speaks_a_newsroom_s_french(client):
+    page = client.get(reverse("admin:login"))
+
+    assert page.status_code == 200
+    assert faults(page.content.decode()) == []

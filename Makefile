@@ -36,11 +36,14 @@ messages: $(VENV)/.installed
 
 run: export DJANGO_DEBUG ?= 1
 run: export SITE_URL ?= http://$(HOST):$(PORT)
+# Quiet where the output is a report of nothing done; the editor's password is made
+# once and kept in .editor_password (ignored by git), so that restarting the server
+# logs nobody out.
 run: $(VENV)/.installed messages
-	$(MANAGE) migrate --no-input
+	$(MANAGE) migrate --no-input --verbosity 0
 	$(MANAGE) loaddemo
-	$(MANAGE) renditions
-	$(MANAGE) ensure_editor
+	$(MANAGE) renditions --verbosity 0
+	$(MANAGE) ensure_editor --password-file .editor_password
 	@echo "Screenmania: http://$(HOST):$(PORT)/  (newsroom: http://$(HOST):$(PORT)/admin/)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -3,12 +3,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
@@ -601,6 +603,17 @@ class Article(HoldsItsRelatedRows, models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    def unique_error_message(self, model_class, unique_check):
+        if unique_check != ("slug",):
+            return super().unique_error_message(model_class, unique_check)
+        # Named, so that the editor can tell a duplicate from a clash of two titles.
+        taken_by = model_class._default_manager.filter(slug=self.slug).first()
+        return ValidationError(
+            _("This URL slug is already taken by “%(title)s”."),
+            code="unique",
+            params={"title": taken_by.title if taken_by else self.slug},
+        )
+
     def validate_constraints(self, exclude=None):
         # The check constraints are the database's last word on rules that the forms and
         # the workflow say first, in words (a rating needs a review, the embargo): having
@@ -816,7 +829,8 @@ class EditorialAction(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.article}"
+        kind = self.get_kind_display()
+        return _("%(kind)s: %(article)s") % {"kind": kind, "article": self.article}
 
     @classmethod
     def record(cls, article, user, kind, detail=""):
@@ -846,7 +860,8 @@ class PreviewLink(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.article} ({self.expires_at:%Y-%m-%d %H:%M})"
+        expiry = date_format(timezone.localtime(self.expires_at), "DATETIME_FORMAT")
+        return _("%(article)s (until %(moment)s)") % {"article": self.article, "moment": expiry}
 
     @property
     def is_active(self):

@@ -11,6 +11,12 @@ from markup.rendering import TextTooComplex
 class Author(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    role = models.CharField(
+        _("role"),
+        max_length=80,
+        blank=True,
+        help_text=_("What they do at the magazine, e.g. “Critique cinéma”, “Rédactrice en chef”."),
+    )
     bio = models.TextField(
         _("biography"),
         blank=True,

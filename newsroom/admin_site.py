@@ -90,3 +90,20 @@ class NewsroomAdminSite(admin.AdminSite):
         if callable(model_admin.view_on_site):
             return model_admin.view_on_site(obj)
         return obj.get_absolute_url() if model_admin.view_on_site else None
+
+    def get_app_list(self, request, app_label=None):
+        """
+        The apps and their models, tags among the articles' models: editors set tags
+        on articles, and would not look for them in an app of their own.
+        """
+        apps = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return apps
+        articles = next((app for app in apps if app["app_label"] == "articles"), None)
+        tags = next((app for app in apps if app["app_label"] == "taggit"), None)
+        if articles is None or tags is None:
+            return apps
+        articles["models"] = sorted(
+            [*articles["models"], *tags["models"]], key=lambda model: model["name"].lower()
+        )
+        return [app for app in apps if app is not tags]

@@ -7,6 +7,7 @@ site itself.
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+from taggit.apps import TaggitAppConfig
 
 
 class NewsroomConfig(AppConfig):
@@ -21,3 +22,11 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
     default = False  # named in INSTALLED_APPS in place of django.contrib.admin
 
     default_site = "newsroom.admin_site.NewsroomAdminSite"
+
+
+class TagsConfig(TaggitAppConfig):
+    """django-taggit, whose app the admin would otherwise title with its library's name."""
+
+    default = False  # named in INSTALLED_APPS in place of taggit
+
+    verbose_name = _("Tags")

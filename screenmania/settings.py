@@ -60,7 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "taggit",
+    # django-taggit, named « Étiquettes » in the newsroom rather than « Taggit ».
+    "newsroom.apps.TagsConfig",
     "simple_history",
     "csp",
     "axes",
@@ -226,6 +227,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # mark articles' text with it so that screen readers pick the right voice.
 CONTENT_LANGUAGE = "fr"
 USE_I18N = True
+# « 12 décembre 2026 à 6 h 00 » (screenmania/formats/fr/formats.py).
+FORMAT_MODULE_PATH = ["screenmania.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 
@@ -465,5 +468,8 @@ LOGGING = {
         # A Host header that ALLOWED_HOSTS refuses is a stranger's doing, answered 400:
         # logged, not mailed.
         "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},
+        # django-axes announces its version and mode at every start, each management
+        # command included; its lockouts and logins are logged by axes.handlers.
+        "axes.apps": {"level": "WARNING"},
     },
 }

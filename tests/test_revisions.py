@@ -134,7 +134,7 @@ def test_revisions_are_listed_newest_first_in_paris_time(admin_client, admin_use
     ]
     summer, winter = (row.select_one(".revision-date time") for row in rows)
     assert summer["datetime"] == "2024-07-01T12:05:00+02:00"
-    assert "1 juillet 2024 12:05" in text(summer)
+    assert "1 juillet 2024 à 12 h 05" in text(summer)
     assert winter["datetime"] == "2024-01-15T10:30:00+01:00"
     assert text(rows[0].select_one(".revision-user")) == "admin"
     assert text(rows[0].select_one(".revision-state")) == "En relecture"
@@ -262,7 +262,7 @@ def test_a_review_s_rating_and_embargo_changes_are_shown(admin_client):
     rows = detail_rows(admin_client, article, old, new)
     assert rows["Note sur 5"] == ("4", "2,5")
     assert rows["Spoilers"] == ("—", "Contient des spoilers")
-    assert rows["Sous embargo jusqu’au"] == ("—", "3 décembre 2036 09:00")
+    assert rows["Sous embargo jusqu’au"] == ("—", "3 décembre 2036 à 9 h 00")
     assert "Critique de" not in rows
 
 

@@ -27,6 +27,7 @@ from newsroom.admin.images import ADMIN_CSS, thumbnail
 from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
 from newsroom.admin.revisions import RevisionAdminMixin
+from newsroom.admin.wording import WordingMixin
 from newsroom.admin.writing import WritingAdminMixin
 from newsroom.checklist import checklist
 from newsroom.forms import ArticleAdminForm, HeldChoiceField, HeldChoicesMixin
@@ -365,9 +366,17 @@ class ArticleActionForm(helpers.ActionForm):
 
 @admin.register(Article)
 class ArticleAdmin(
-    NotesAdminMixin, PreviewAdminMixin, RevisionAdminMixin, WritingAdminMixin, admin.ModelAdmin
+    NotesAdminMixin,
+    WordingMixin,
+    PreviewAdminMixin,
+    RevisionAdminMixin,
+    WritingAdminMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleAdminForm
+    add_title = _("New article")
+    change_title = _("Edit the article")
+    view_title = _("Read the article")
     list_display = [
         "title",
         "state",
@@ -788,7 +797,10 @@ class ArticleAdmin(
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(WordingMixin, admin.ModelAdmin):
+    add_title = _("New section")
+    change_title = _("Edit the section")
+    view_title = _("Read the section")
     list_display = ["name", "position", "article_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -805,12 +817,22 @@ class SectionAdmin(admin.ModelAdmin):
         return section.article_total
 
 
+class ActingMemberFilter(admin.RelatedOnlyFieldListFilter):
+    """Titled « Par membre de la rédaction »: the field's own name, « par », gave « Par par »."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = _("newsroom member")
+
+
 @admin.register(EditorialAction)
-class EditorialActionAdmin(admin.ModelAdmin):
+class EditorialActionAdmin(WordingMixin, admin.ModelAdmin):
     """The action log: read by editors, written only by the workflow itself."""
 
+    view_title = _("An action of the log")
+
     list_display = ["at", "user", "kind", "article_link", "detail"]
-    list_filter = ["kind", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["kind", ("user", ActingMemberFilter)]
     list_select_related = ["article", "user"]
     search_fields = ["article__title", "detail"]
     date_hierarchy = "at"

@@ -5,11 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from authors.models import Author
 from newsroom.admin.images import ADMIN_CSS, thumbnail
+from newsroom.admin.wording import WordingMixin
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["avatar_thumbnail", "name", "user", "article_count"]
+class AuthorAdmin(WordingMixin, admin.ModelAdmin):
+    add_title = _("New author")
+    change_title = _("Edit the author")
+    view_title = _("Read the author")
+    list_display = ["avatar_thumbnail", "name", "role", "user", "article_count"]
     list_display_links = ["avatar_thumbnail", "name"]
     list_select_related = ["avatar", "user"]
     search_fields = ["name", "slug"]
@@ -25,7 +29,7 @@ class AuthorAdmin(admin.ModelAdmin):
     # A profile address typed without its scheme is an https one nowadays.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "signature", "bio"]}),
+        (None, {"fields": ["name", "slug", "role", "signature", "bio"]}),
         (_("Avatar"), {"fields": ["avatar", "avatar_preview"]}),
         (_("Links"), {"fields": ["website", "bluesky", "mastodon"]}),
         (_("Login account"), {"fields": ["user"]}),

@@ -28,6 +28,7 @@ from images.forms import ImageForm
 from images.models import Image
 from images.validators import ImageFileField
 from markup.references import SCHEME
+from newsroom.admin.wording import WordingMixin
 
 ADMIN_CSS = {"all": ["admin-extra/admin.css"]}
 
@@ -87,7 +88,10 @@ def with_usage_total(images):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(WordingMixin, admin.ModelAdmin):
+    add_title = _("New image")
+    change_title = _("Edit the image")
+    view_title = _("Read the image")
     form = ImageForm
     list_display = [
         "list_thumbnail",

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
+from newsroom.admin.wording import WordingMixin
 from newsroom.tags import merge_tags
 
 MERGE_FORM_PREFIX = "merge"
@@ -35,7 +36,10 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(WordingMixin, admin.ModelAdmin):
+    add_title = _("New tag")
+    change_title = _("Edit the tag")
+    view_title = _("Read the tag")
     list_display = ["name", "slug", "article_count"]
     ordering = ["name", "slug"]
     search_fields = ["name"]

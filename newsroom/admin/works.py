@@ -4,11 +4,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin.images import ADMIN_CSS, thumbnail
+from newsroom.admin.wording import WordingMixin
 from works.models import Work
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
+class WorkAdmin(WordingMixin, admin.ModelAdmin):
+    add_title = _("New film or series")
+    change_title = _("Edit the film or series")
+    view_title = _("Read the film or series")
     list_display = ["title", "kind", "year", "release", "poster_thumbnail", "article_count"]
     list_filter = ["kind", "year"]
     search_fields = ["title", "original_title", "directors", "cast"]

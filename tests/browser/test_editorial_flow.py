@@ -90,7 +90,7 @@ def contributor_submits(browser, origin, section):
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     log_in(page, origin, "camille", CHANGELIST)
-    page.get_by_role("link", name="Ajouter article").click()
+    page.get_by_role("link", name="Nouvel article").click()
     page.wait_for_url(f"{origin}{reverse('admin:articles_article_add')}")
 
     page.fill("#id_title", TITLE)

@@ -105,6 +105,10 @@ class Command(BaseCommand):
         if author is not None:
             if author.avatar and author.avatar.title == title:
                 self.ensure_file(author.avatar, f"avatar-{slug}.jpg", lambda: demo_art.avatar(name))
+            if not author.role and data.get("role"):
+                # A demo loaded before authors had a role line.
+                author.role = data["role"]
+                author.save(update_fields=["role"])
             return author
         avatar = self.illustration(
             title, f"avatar-{slug}.jpg", lambda: demo_art.avatar(name), caption=name
@@ -114,6 +118,7 @@ class Command(BaseCommand):
             slug=slug,
             name=name,
             bio=data.get("bio", "").strip(),
+            role=data.get("role", ""),
             signature=data.get("signature", ""),
             website=data.get("website", ""),
             avatar=avatar,

@@ -75,6 +75,8 @@ class Command(BaseCommand):
         if not dry_run:
             for name in sorted(orphans):
                 self.storage.delete(name)
+        if options["verbosity"] < 1:
+            return
         verb = "would be" if dry_run else "were"
         self.stdout.write(
             self.style.SUCCESS(

@@ -8,6 +8,7 @@ real editor can, and follows the role when its permissions change.
 
 import os
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,8 +32,17 @@ class Command(BaseCommand):
     help = (
         "Create or update a staff account in the Éditeur group (not a superuser). "
         "Username from SCREENMANIA_EDITOR_USERNAME (default 'redaction'); password from "
-        "SCREENMANIA_EDITOR_PASSWORD, else a new random one, printed."
+        "SCREENMANIA_EDITOR_PASSWORD, else the one kept in --password-file, else a new "
+        "random one, printed (and kept in --password-file when given)."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password-file",
+            type=Path,
+            help="Where the generated password is kept from one run to the next (`make run` "
+            "uses .editor_password, ignored by git).",
+        )
 
     def handle(self, *args, **options):
         User = get_user_model()
@@ -40,7 +50,7 @@ class Command(BaseCommand):
         password = os.environ.get("SCREENMANIA_EDITOR_PASSWORD", "")
         generated = not password
         if generated:
-            password = secrets.token_urlsafe(12)
+            password = self.kept_password(options["password_file"])
 
         try:
             editors = Group.objects.get(name=EDITOR_GROUP)
@@ -59,7 +69,10 @@ class Command(BaseCommand):
                 )
             user.is_staff = True
             user.is_active = True
-            user.set_password(password)
+            # Hashed again, the same password would get a new salt, and every session
+            # of the account would end: restarting `make run` would log the editor out.
+            if not user.check_password(password):
+                user.set_password(password)
             user.save()
             user.groups.add(editors)
             user.user_permissions.remove(
@@ -78,6 +91,20 @@ class Command(BaseCommand):
         if author is not None:
             self.stdout.write(f"  Writes as: {author.name}")
         self.stdout.write(f"  Newsroom: {settings.SITE_URL}{reverse('admin:index')}")
+
+    @staticmethod
+    def kept_password(path):
+        """The password kept at ``path``, or a new one, written there when a path is given."""
+        if path is not None and path.is_file():
+            kept = path.read_text(encoding="utf-8").strip()
+            if kept:
+                return kept
+        password = secrets.token_urlsafe(12)
+        if path is not None:
+            # Readable by its owner alone, as `make serve` keeps .secret_key.
+            path.touch(mode=0o600)
+            path.write_text(password + "\n", encoding="utf-8")
+        return password
 
     @staticmethod
     def link_author(user):

@@ -1,0 +1,376 @@
+"""
+The newsroom speaks French as a French newsroom writes it: every admin page an
+editor or a contributor can open, read for English words, field names and
+Django's stock French (« objet », « Ajout de », « TAGGIT », « Par par »).
+
+The pages are those of the admin site's registry (each ModelAdmin's URLs, for a
+sample object), the site's own pages, the two-step pages and the confirmation
+pages of the actions: a model or a view added later is read without being listed.
+"""
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import URLResolver, reverse
+from django.utils import timezone, translation
+
+from articles.models import Article, EditorialAction, PreviewLink
+from newsroom import notes
+from newsroom.models import Note
+from tests.admin_forms import EMPTY_INLINES, article_fields
+from tests.factories import (
+    CONTRIBUTOR,
+    EDITOR,
+    logged_in,
+    make_article,
+    make_author,
+    make_image,
+    make_section,
+    make_work,
+)
+
+pytestmark = pytest.mark.django_db
+
+PARIS = ZoneInfo("Europe/Paris")
+
+# Django's stock French, and what its templates build from a model's name.
+STOCK_PHRASES = [
+    r"\bobjets?\b",
+    r"\bAjout d",
+    r"\btaggit\b",
+    r"\bpar par\b",
+    r"\(e\)",
+    r"\bà (changer|afficher)\b",
+    r"\bModification de\b",
+    r"\bavec succès\b",
+    r"\bavec ce champ\b",
+    # An ISO date or a clock with seconds, where a person reads « 12 décembre 2026 à 6 h 00 ».
+    r"\b\d{4}-\d{2}-\d{2}\b",
+    r"\b\d{1,2}:\d{2}\b",
+]
+# English a stock admin shows; French words that look the same are left out.
+ENGLISH_WORDS = [
+    "add",
+    "added",
+    "changed",
+    "delete",
+    "deleted",
+    "history",
+    "save",
+    "search",
+    "filter",
+    "home",
+    "select",
+    "show",
+    "hide",
+    "today",
+    "now",
+    "choose",
+    "clear",
+    "remove",
+    "password",
+    "username",
+    "title",
+    "status",
+    "slug",
+    "author",
+    "authors",
+    "tag",
+    "tags",
+    "tagged",
+    "yes",
+    "no",
+    "the",
+    "and",
+    "of",
+    "with",
+    "for",
+    "to",
+    "all",
+    "none",
+    "unknown",
+    "entries",
+    "entry",
+    "object",
+    "objects",
+    "user",
+    "users",
+    "group",
+    "groups",
+    "staff",
+    "active",
+    "view",
+    "log",
+    "out",
+    "first",
+    "last",
+    "name",
+    "email",
+    "address",
+    "joined",
+    "login",
+    "count",
+    "item",
+    "items",
+    "run",
+    "go",
+    "back",
+    "preview",
+    "revisions",
+    "revision",
+    "caption",
+    "credit",
+    "width",
+    "height",
+    "file",
+    "alt",
+    "text",
+]
+
+
+def visible_text(html):
+    """What a person reads on the page, or hears: text, and the labels held by attributes."""
+    page = BeautifulSoup(html, "html.parser")
+    for hidden in page(["script", "style", "template", "textarea", "noscript"]):
+        hidden.decompose()
+    pieces = [page.get_text(" ")]
+    for element in page.find_all(True):
+        for attribute in ("title", "alt", "placeholder", "aria-label"):
+            if element.get(attribute):
+                pieces.append(element[attribute])
+        if element.name == "input" and element.get("type") in ("submit", "button"):
+            pieces.append(element.get("value", ""))
+    return " ".join(" ".join(pieces).split())
+
+
+def english_field_names():
+    """Each field's English name where French names it otherwise, and its Python name."""
+    names = set()
+    for model in admin.site._registry:
+        for field in model._meta.get_fields():
+            if not hasattr(field, "verbose_name"):
+                continue
+            if "_" in field.name:  # Others may be French words too: « article », « position ».
+                names.add(field.name)
+            with translation.override("en"):
+                english = str(field.verbose_name)
+            if english.lower() != str(field.verbose_name).lower():
+                names.add(english)
+    return names
+
+
+def faults(html):
+    text = visible_text(html)
+    found = []
+    for pattern in STOCK_PHRASES:
+        found += [match.group() for match in re.finditer(pattern, text, re.IGNORECASE)]
+    for word in ENGLISH_WORDS:
+        found += re.findall(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])", text, re.IGNORECASE)
+    # As the admin shows a field's name: as written, or capitalised (« CC BY » is no « by »).
+    for name in english_field_names():
+        for word in {name, name[:1].upper() + name[1:]}:
+            found += re.findall(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])", text)
+    return found
+
+
+@pytest.fixture
+def newsroom(editor, contributor):
+    """One object of each model an editor works with, each with a history to show."""
+    colleague = make_author(name="Zoé Arnaud", role="Critique cinéma")
+    article = make_article(
+        title="Le festival de Cannes s’ouvre",
+        authors=[colleague, contributor.author_profile],
+        status=Article.Status.REVIEW,
+        published_at=datetime(2026, 12, 12, 6, 0, tzinfo=PARIS),
+        tags=["Cannes"],
+        section=make_section(name="Festivals", slug="festivals"),
+        featured_image=make_image(alt_text="La Croisette", caption="Le tapis rouge"),
+        reviewed_work=make_work(title="La Nuit du festival", slug="la-nuit-du-festival"),
+        embargo_until=timezone.now() + timedelta(days=2),
+    )
+    article.save()  # A second revision, to compare and restore.
+    EditorialAction.record(article, editor, EditorialAction.Kind.SUBMITTED)
+    PreviewLink.objects.create(
+        article=article, created_by=editor, expires_at=timezone.now() + timedelta(days=1)
+    )
+    # Changes made through the admin's forms, stored as Django stores them (field names).
+    client = logged_in(editor)
+    section = article.section
+    client.post(
+        reverse("admin:articles_section_change", args=[section.pk]),
+        {"name": "Festivals de cinéma", "slug": "festivals", "description": "", "position": 3},
+    )
+    samples = {
+        model: model._default_manager.order_by("pk").first() for model in admin.site._registry
+    }
+    samples[Article] = article
+    samples[Note] = notes.leave_note(article, editor, "Le deuxième intertitre est à revoir.")
+    return samples
+
+
+def model_admin_pages(samples):
+    """The address of every GET page of every ModelAdmin, for its sample object."""
+    for model, model_admin in admin.site._registry.items():
+        sample = samples[model]
+        if sample is None:
+            continue
+        for pattern in model_admin.get_urls():
+            if pattern.name is None:
+                continue
+            arguments = {
+                "object_id": sample.pk,
+                "id": sample.pk,
+                "pk": sample.pk,
+                "link_id": getattr(samples[Article].preview_links.first(), "pk", None),
+                "revision_id": samples[Article].history.first().history_id,
+                "note_id": samples[Note].pk,
+            }
+            kwargs = {name: arguments[name] for name in pattern.pattern.converters}
+            yield reverse(f"admin:{pattern.name}", kwargs=kwargs)
+
+
+def site_pages():
+    for pattern in admin.site.get_urls():
+        if isinstance(pattern, URLResolver) or pattern.name in ("logout", "autocomplete"):
+            continue
+        if pattern.name == "app_list":
+            for app_label in {model._meta.app_label for model in admin.site._registry}:
+                yield reverse("admin:app_list", kwargs={"app_label": app_label})
+        elif pattern.name in ("index", "calendar", "password_change", "password_change_done"):
+            yield reverse(f"admin:{pattern.name}")
+    yield reverse("security:two_factor")
+
+
+def action_confirmations(client, samples):
+    """The page each action asks its confirmation on, for the sample object."""
+    request_user = User.objects.get(pk=client.session["_auth_user_id"])
+    for model, model_admin in admin.site._registry.items():
+        if samples[model] is None:
+            continue
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        request = type("Request", (), {"user": request_user, "GET": {}, "POST": {}})()
+        for name in model_admin.get_actions(request):
+            data = {"action": name, "_selected_action": [samples[model].pk], "index": 0}
+            yield f"{changelist} ({name})", client.post(changelist, data, follow=True)
+
+
+def readable_pages(user, samples):
+    client = logged_in(user)
+    for url in [*model_admin_pages(samples), *site_pages()]:
+        with transaction.atomic():
+            response = client.get(url, follow=True)
+            transaction.set_rollback(True)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            yield url, response
+    for label, response in action_confirmations(client, samples):
+        if response.status_code == 200:
+            yield label, response
+
+
+@pytest.mark.parametrize("role", [EDITOR, CONTRIBUTOR])
+def test_every_admin_page_speaks_a_newsroom_s_french(role, newsroom, editor, contributor):
+    user = editor if role == EDITOR else contributor
+    problems = {}
+    read = 0
+    for url, response in readable_pages(user, newsroom):
+        read += 1
+        found = faults(response.content.decode())
+        if found:
+            problems[url] = sorted(set(found))
+    assert read > 20
+    assert problems == {}, "\n".join(f"{url}: {words}" for url, words in problems.items())
+
+
+def test_the_scan_catches_what_it_looks_for():
+    assert faults("<p>Sélectionnez l’objet article à changer</p>")
+    assert faults("<h1>Ajout de article</h1>")
+    assert faults("<h2>TAGGIT</h2>")
+    assert faults("<a title='Add another'>+</a>")
+    assert faults("<td>2026-12-12 06:00</td>")
+    assert faults("<td>published_at</td>")
+    assert not faults("<td>12 décembre 2026 à 6 h 00</td>")
+    assert not faults("<script>var add = 1;</script><p>Nouvel article</p>")
+
+
+def test_history_names_the_fields_in_french(newsroom, editor):
+    section = newsroom[Article].section
+
+    page = logged_in(editor).get(reverse("admin:articles_section_history", args=[section.pk]))
+
+    assert "Modifié : Nom et Position." in visible_text(page.content.decode())
+
+
+def test_a_save_says_what_was_saved_without_django_s_stock_phrase(newsroom, editor):
+    section = newsroom[Article].section
+
+    response = logged_in(editor).post(
+        reverse("admin:articles_section_change", args=[section.pk]),
+        {"name": "Palmarès", "slug": "festivals", "description": "", "position": 3},
+        follow=True,
+    )
+
+    [message] = [str(message) for message in response.context["messages"]]
+    assert visible_text(message) == "Modifications enregistrées : rubrique « Palmarès »."
+
+
+def test_lists_and_titles_read_as_a_newsroom_writes(newsroom, editor):
+    client = logged_in(editor)
+
+    articles = visible_text(client.get(reverse("admin:articles_article_changelist")).content)
+    new_article = visible_text(client.get(reverse("admin:articles_article_add")).content)
+    index = visible_text(client.get(reverse("admin:index")).content)
+
+    assert "12 décembre 2026 à 6 h 00" in articles
+    assert "Nouvel article" in articles
+    assert "Nouvel article | Rédaction de Screenmania" in new_article
+    assert "Étiquettes" in index
+
+
+def test_the_author_box_and_page_show_the_role(client, newsroom):
+    article = newsroom[Article]
+    article.status = Article.Status.PUBLISHED
+    article.published_at = timezone.now() - timedelta(hours=1)
+    article.embargo_until = None
+    article.save()
+    author = article.authors.get(name="Zoé Arnaud")
+
+    article_page = visible_text(client.get(article.get_absolute_url()).content)
+    author_page = visible_text(client.get(author.get_absolute_url()).content)
+
+    assert "Zoé Arnaud Critique cinéma" in article_page
+    assert "Zoé Arnaud Critique cinéma" in author_page
+
+
+def test_a_taken_slug_names_the_article_that_holds_it(editor):
+    make_article(title="Le palmarès de Cannes", slug="palmares")
+    article = make_article(title="Cannes, le bilan", slug="bilan")
+    data = article_fields(article, slug="palmares", **EMPTY_INLINES)
+
+    response = logged_in(editor).post(
+        reverse("admin:articles_article_change", args=[article.pk]), data
+    )
+
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Cet identifiant d’URL est déjà pris par « Le palmarès de Cannes »."
+    ]
+
+
+def test_tags_are_listed_among_the_articles(editor):
+    page = BeautifulSoup(logged_in(editor).get(reverse("admin:index")).content, "html.parser")
+
+    articles = page.select_one(".app-articles")
+    assert "Étiquettes" in visible_text(str(articles))
+    assert page.select_one(".app-taggit") is None
+
+
+def test_the_login_page_speaks_a_newsroom_s_french(client):
+    page = client.get(reverse("admin:login"))
+
+    assert page.status_code == 200
+    assert faults(page.content.decode()) == []

@@ -566,17 +566,18 @@ class Article(HoldsItsRelatedRows, models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+    def _do_update(self, base_qs, *args, **kwargs):
         # Optimistic locking in the row's own UPDATE (… WHERE version = n): a claim made
         # by a statement of its own would cost one more on every save. Django has no
         # public hook for it; django-concurrency overrides this same method. Finding no
         # row means a colleague saved first (or deleted it): nothing was written.
         if self.claimed_version is None:
-            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+            return super()._do_update(base_qs, *args, **kwargs)
         claimed = base_qs.filter(version=self.claimed_version)
-        if not super()._do_update(claimed, using, pk_val, values, update_fields, forced_update):
+        updated = super()._do_update(claimed, *args, **kwargs)
+        if not updated:
             raise ConcurrentEdit
-        return True
+        return updated
 
     def validate_constraints(self, exclude=None):
         # The check constraints are the database's last word on rules that the forms and

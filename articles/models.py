@@ -333,6 +333,10 @@ class Spoilers(models.TextChoices):
     CONTAINS = "contains", _("Contains spoilers")
 
 
+class ConcurrentEdit(Exception):
+    """Someone saved the article since the version a save claimed (Article.claimed_version)."""
+
+
 class Article(HoldsItsRelatedRows, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -511,6 +515,10 @@ class Article(HoldsItsRelatedRows, models.Model):
     # Whether the row held another save than the one this copy was loaded from: None until
     # known, when a signal reads the row before saving; a claim of the version knows it.
     saved_over_a_newer_copy = None
+    # The version the row must still hold for this copy's next save to be written, set by
+    # whoever edited the copy from that version (the admin form's claim): a colleague's
+    # save since makes the save raise ConcurrentEdit. None writes whatever the row holds.
+    claimed_version = None
     # The body's render (markup.rendering.Rendered), when something already made it for
     # this text: the admin form, which checked it, hands it to save(), which then does not
     # parse the body again. Kept for one save: the library's images may change after it.
@@ -596,6 +604,7 @@ class Article(HoldsItsRelatedRows, models.Model):
             }
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
+        self.claimed_version = None
         BodyImage.link(self, self.rendered.shown_image_ids)
         search.index(self)
         self.rendered = None
@@ -613,6 +622,19 @@ class Article(HoldsItsRelatedRows, models.Model):
             code="unique",
             params={"title": taken_by.title if taken_by else self.slug},
         )
+
+    def _do_update(self, base_qs, *args, **kwargs):
+        # Optimistic locking in the row's own UPDATE (… WHERE version = n): a claim made
+        # by a statement of its own would cost one more on every save. Django has no
+        # public hook for it; django-concurrency overrides this same method. Finding no
+        # row means a colleague saved first (or deleted it): nothing was written.
+        if self.claimed_version is None:
+            return super()._do_update(base_qs, *args, **kwargs)
+        claimed = base_qs.filter(version=self.claimed_version)
+        updated = super()._do_update(claimed, *args, **kwargs)
+        if not updated:
+            raise ConcurrentEdit
+        return updated
 
     def validate_constraints(self, exclude=None):
         # The check constraints are the database's last word on rules that the forms and

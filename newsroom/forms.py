@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article
+from articles.models import Article, ConcurrentEdit
 from images.embedding import render
 from markup.rendering import TextTooComplex
 from newsroom import workflow
@@ -19,10 +19,6 @@ MISSING_VERSION = _(
     "This form does not say which version of the article it was opened with, so saving it "
     "could overwrite a colleague's work. Copy your text, then reload the page."
 )
-
-
-class ConcurrentEdit(Exception):
-    """Someone saved the article after the form was validated and before it was saved."""
 
 
 class FormState:
@@ -252,8 +248,8 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
         if expected is None:
             self.add_error(None, MISSING_VERSION)
             return
-        # As the instance was read for this request: a save since then is caught by
-        # claim_version()'s conditional update, and the form shown again from there.
+        # As the instance was read for this request: a save since then is caught by the
+        # save's conditional update (claim_version()), and the form shown again from there.
         current = self.instance.version
         if current != expected:
             self.edit_conflict = True
@@ -279,27 +275,23 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
 
     def claim_version(self):
         """
-        Compare-and-set at save time: move the stored version from the one this
-        form was opened with to the next, or raise ConcurrentEdit.
+        Compare-and-set at save time: the instance's next save writes the row only
+        while it still holds the version this form was opened with, and raises
+        ConcurrentEdit otherwise (Article.claimed_version).
 
         Validation alone leaves a gap between the check and the save in which a
-        colleague may save. The conditional UPDATE closes it: on PostgreSQL it
-        waits for a concurrent save to commit and then matches no row; on
-        SQLite writers are serialised. Call it inside the transaction that
-        saves the article, which then holds the row until it commits.
+        colleague may save. The save's own conditional UPDATE closes it: on
+        PostgreSQL it waits for a concurrent save to commit and then matches no
+        row; on SQLite writers are serialised.
         """
         expected = self.cleaned_data.get("version")
         if expected is None:
             raise ConcurrentEdit
-        claimed = Article.objects.filter(pk=self.instance.pk, version=expected).update(
-            version=expected + 1
-        )
-        if not claimed:
-            raise ConcurrentEdit
-        # The row held the save this copy was loaded from: nothing newer for the page
-        # cache to notice (articles.signals), and no need to read the row again to know.
+        self.instance.claimed_version = expected
+        # Written, the row held the save this copy was loaded from: nothing newer for the
+        # page cache to notice (articles.signals), and no need to read the row to know.
         self.instance.saved_over_a_newer_copy = False
-        # Article.save() adds one, landing on the version just claimed.
+        # Article.save() adds one.
         self.instance.version = expected
 
     def _save_m2m(self):
@@ -321,6 +313,7 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
             # Without commit, whoever saves the instance claims the version
             # first (WritingAdminMixin.save_model does in the admin).
             return super().save(commit=commit)
+        # The article with its relations, or nothing when the claim fails.
         with transaction.atomic():
             self.claim_version()
             return super().save(commit=True)

@@ -196,8 +196,8 @@ def test_the_calendar_costs_the_same_queries_however_many_articles(editor):
             planned_for=paris(2026, 12, day, 8),
         )
     assert queries() == few
-    # Session, user, permissions, articles, their bylines: each page.
-    assert few == 2 * 5
+    # Session, user with their permissions, articles, their bylines: each page.
+    assert few == 2 * 4
 
 
 # -- Moving -------------------------------------------------------------------------------

@@ -284,16 +284,16 @@ def test_concurrent_saves_wait_for_each_other_and_the_second_is_refused():
     article = make_article(status=Article.Status.DRAFT, published_at=None)
     first, second = bound_form(article, body="Premier."), bound_form(article, body="Second.")
     assert first.is_valid() and second.is_valid()
-    claimed, release = threading.Event(), threading.Event()
+    saved, release = threading.Event(), threading.Event()
     outcome = {}
 
     def save_first():
         try:
+            # Saved, not yet committed: the row stays locked until the transaction ends.
             with transaction.atomic():
-                first.claim_version()
-                claimed.set()
+                first.save()
+                saved.set()
                 release.wait(10)
-                first.instance.save()
         finally:
             connection.close()  # this thread's own
 
@@ -308,7 +308,7 @@ def test_concurrent_saves_wait_for_each_other_and_the_second_is_refused():
 
     first_thread = threading.Thread(target=save_first)
     first_thread.start()
-    assert claimed.wait(10)
+    assert saved.wait(10)
     second_thread = threading.Thread(target=save_second)
     second_thread.start()
     second_thread.join(0.5)

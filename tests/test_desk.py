@@ -251,6 +251,7 @@ def test_the_desk_costs_the_same_whatever_the_number_of_articles(
     fill_the_desk(editor, contributor, 12)
 
     assert desk_queries(client) == few
-    # Session, user, permissions, the author profile, the notes, five lists and their bylines.
-    with django_assert_max_num_queries(15):
+    # Session, user with their permissions, the author profile, the notes, five lists and
+    # their bylines.
+    with django_assert_max_num_queries(14):
         client.get(DESK)

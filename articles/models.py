@@ -184,8 +184,16 @@ class ArticleQuerySet(models.QuerySet):
         """The article page's row, with what it joins: its view prefetches the rest."""
         # A review's box shows its film or series with the poster; cards show the
         # rating alone, so the lists need not join them.
-        return self.select_related("section", "featured_image", "reviewed_work__poster").defer(
-            "search_vector"
+        return (
+            self.select_related("section", "featured_image", "reviewed_work__poster")
+            .defer("search_vector")
+            # Few articles are ever corrected: asked in the article's own query, so that
+            # the page reads corrections only for those (a query less for the others).
+            .annotate(
+                has_corrections=models.Exists(
+                    Correction.objects.filter(article=models.OuterRef("pk"))
+                )
+            )
         )
 
     def scheduled_changes(self, until):

@@ -143,3 +143,14 @@ def test_a_review_stays_within_budget(client, django_assert_max_num_queries):
     assert page.status_code == 200
     assert len(soup(page).select(".related .card")) == 3
     assert soup(page).select_one(".review-box") is not None
+
+
+def test_an_article_never_corrected_reads_no_corrections(client):
+    """Nearly no article is ever corrected: its page asks for corrections only once it is."""
+    article = build_site(articles=4, authors_each=2, tags_each=2)
+    uncorrected = count_queries(client, article.get_absolute_url())
+    article.corrections.create(text="Le film sort en mars, et non en avril.")
+    corrected = count_queries(client, article.get_absolute_url())
+    assert corrected == uncorrected + 1
+    page = client.get(article.get_absolute_url())
+    assert "et non en avril" in soup(page).select_one(".corrections").get_text()

@@ -83,6 +83,10 @@ def language_alternates(context):
     )
 
 
+# Where repeat_block() keeps what each block printed, for the rest of the page's render.
+REPEATED_BLOCKS_KEY = "repeated_blocks"
+
+
 @register.simple_tag(takes_context=True)
 def repeat_block(context, name):
     """
@@ -93,7 +97,13 @@ def repeat_block(context, name):
     """
     block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
     block = block_context.get_block(name) if block_context else None
-    return block.render(context) if block else ""
+    if block is None:
+        return ""
+    # The canonical URL and the description are repeated twice or more: built once.
+    repeated = context.render_context.setdefault(REPEATED_BLOCKS_KEY, {})
+    if name not in repeated:
+        repeated[name] = block.render(context)
+    return repeated[name]
 
 
 register.filter(long_date)

@@ -143,7 +143,9 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        prefetch_related_objects([article], "tags", "corrections")
+        prefetch_related_objects([article], "tags")
+        if article.has_corrections:
+            prefetch_related_objects([article], "corrections")
         # Picked by its tags among the latest published articles.
         related = list(Article.objects.published().related_to(article))
         # Their bylines in the same query as the article's own: what their cards name.

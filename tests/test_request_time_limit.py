@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.servers import free_port, manage, production_env, serving
+from tests.servers import copy_database, free_port, production_env, serving
 
 STUCK_APP = "tests.stuck_wsgi:application"
 LIMIT = 2
@@ -35,7 +35,7 @@ def get(port, path, timeout=30):
 
 
 @pytest.fixture(scope="module", params=list(WORKER_CLASSES), ids=list(WORKER_CLASSES))
-def server(request, tmp_path_factory):
+def server(request, tmp_path_factory, migrated_database):
     tmp_path = tmp_path_factory.mktemp("time-limit")
     port = free_port()
     env = production_env(
@@ -45,7 +45,7 @@ def server(request, tmp_path_factory):
         GUNICORN_REQUEST_GRACE=str(GRACE),
         **WORKER_CLASSES[request.param],
     )
-    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    copy_database(migrated_database, env)
     with (tmp_path / "gunicorn.log").open("w+") as log, serving(env, STUCK_APP, stderr=log):
         yield port, log
 

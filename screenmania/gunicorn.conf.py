@@ -29,7 +29,7 @@ else:
 # seconds is a bug, interrupted whatever the worker class (screenmania/watchdog.py).
 # One stuck where it cannot be interrupted ends its worker request_grace seconds later.
 request_timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
-request_grace = 10
+request_grace = int(os.environ.get("GUNICORN_REQUEST_GRACE", 10))
 # gunicorn's own limit, a heartbeat: the master kills a worker silent this long. A sync
 # worker is silent while it serves, so this is the last resort behind the watchdog.
 timeout = request_timeout + request_grace + 5

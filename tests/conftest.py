@@ -17,6 +17,7 @@ from django.utils import translation
 
 from pagecache import forget_local_copies
 from tests.factories import ADMINISTRATOR, CONTRIBUTOR, EDITOR, make_member
+from tests.servers import collect_static, migrate
 
 TOOLS_DIR = Path(os.environ.get("SCREENMANIA_TOOLS_DIR", "/opt/screenmania-tools"))
 
@@ -93,6 +94,21 @@ def own_renditions(media_root):
     (media_root / "renditions").unlink()
     (media_root / "renditions").mkdir()
     return media_root / "renditions"
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """
+    The static files collected once for every production process the tests start:
+    collecting the same files again for each took seconds. Nothing writes to them.
+    """
+    return collect_static(tmp_path_factory.mktemp("collected") / "static")
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """An SQLite file migrated once, for the servers' own databases to start as copies of."""
+    return migrate(tmp_path_factory.mktemp("migrated") / "db.sqlite3")
 
 
 @pytest.fixture(autouse=True)

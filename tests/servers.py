@@ -3,6 +3,7 @@
 import http.client
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -30,8 +31,8 @@ def production_env(tmp_path, **extra):
         DJANGO_STATIC_ROOT=str(tmp_path / "static"),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         MEDIA_ROOT=str(tmp_path / "media"),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -39,6 +40,30 @@ def manage(env, *args):
     subprocess.run(  # noqa: S603 (this venv's Python and our manage.py)
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True
     )
+
+
+def collect_static(root):
+    """The static files as production serves them: hashed and compressed, into ``root``."""
+    env = production_env(root.parent, DJANGO_STATIC_ROOT=str(root))
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    return root
+
+
+def migrate(database):
+    """A new SQLite file at ``database``, every migration applied, data migrations included."""
+    env = production_env(database.parent, DATABASE_URL=f"sqlite:///{database}")
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    return database
+
+
+def copy_database(source, env):
+    """The SQLite file ``env`` names, made a copy of ``source``: migrated without migrating."""
+    target = env["DATABASE_URL"].removeprefix("sqlite:///")
+    # SQLite's own backup, so that a copy never misses what its write-ahead log holds.
+    with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
+        original.backup(copy)
+    original.close()
+    copy.close()
 
 
 def get(port, path, **headers):

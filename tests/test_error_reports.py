@@ -3,7 +3,6 @@ A server error in production reaches someone: an e-mail to DJANGO_ADMINS, and th
 traceback in the log. Run in a fresh Python with the production settings, as served.
 """
 
-import pytest
 from django.urls import path
 
 from screenmania.urls import urlpatterns as site_urlpatterns
@@ -30,22 +29,6 @@ with override_settings(ROOT_URLCONF="tests.test_error_reports"):
 """
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    """The collected static files the production error page names."""
-    root = tmp_path_factory.mktemp("static")
-    result = run_python(
-        "manage.py",
-        "collectstatic",
-        "--no-input",
-        "-v0",
-        **PRODUCTION,
-        DJANGO_STATIC_ROOT=str(root),
-    )
-    assert result.returncode == 0, result.stderr
-    return root
-
-
 def serve(static_root, **environ):
     environ = {
         **PRODUCTION,
@@ -61,9 +44,9 @@ def serve(static_root, **environ):
     return result
 
 
-def test_a_server_error_is_mailed_to_the_admins_and_logged_with_its_traceback(static_root):
+def test_a_server_error_is_mailed_to_the_admins_and_logged_with_its_traceback(collected_static):
     result = serve(
-        static_root,
+        collected_static,
         DJANGO_ADMINS="Inès Marchand <ines@screenmania.example>, ops@screenmania.example",
         SERVER_EMAIL="erreurs@screenmania.example",
     )
@@ -80,8 +63,8 @@ def test_a_server_error_is_mailed_to_the_admins_and_logged_with_its_traceback(st
     assert "Invalid HTTP_HOST header: 'evil.example'" in result.stderr
 
 
-def test_without_admins_the_error_is_logged_all_the_same(static_root):
-    result = serve(static_root)
+def test_without_admins_the_error_is_logged_all_the_same(collected_static):
+    result = serve(collected_static)
     assert "STATUS 500" in result.stdout
     assert "Subject: " not in result.stdout
     assert "RuntimeError: the projector caught fire" in result.stderr

@@ -4,6 +4,7 @@ to no site it did not link to already: absurd page numbers, NUL bytes, invalid U
 overlong slugs, unknown and repeated parameters, protocol-relative paths, odd methods.
 """
 
+import functools
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -56,6 +57,21 @@ def hostile_requests(path):
     yield from ((method, path) for method in ("HEAD", "OPTIONS", "POST", "PUT", "DELETE"))
 
 
+@functools.lru_cache(maxsize=256)
+def addresses_in(html):
+    """
+    What an HTML page links to, loads from or posts to. Most hostile requests are
+    answered with a page already seen (the page itself, a 404): each is parsed once.
+    """
+    page = BeautifulSoup(html, "html.parser")
+    return tuple(
+        element[attribute]
+        for element in page.find_all(True)
+        for attribute in ("href", "src", "action", "srcset", "formaction")
+        if element.has_attr(attribute)
+    )
+
+
 def hosts_linked(response, url):
     """
     The hosts an answer sends the browser to: its redirect, and what an HTML page links
@@ -64,12 +80,7 @@ def hosts_linked(response, url):
     page_url = SITE_URL + url.removeprefix("http://testserver")
     addresses = [response["Location"]] if response.has_header("Location") else []
     if response.get("Content-Type", "").startswith("text/html"):
-        page = BeautifulSoup(response.content, "html.parser")
-        addresses += [
-            element.get(attribute)
-            for attribute in ("href", "src", "action", "srcset", "formaction")
-            for element in page.select(f"[{attribute}]")
-        ]
+        addresses += addresses_in(response.content)
     hosts = set()
     for address in addresses:
         for candidate in address.split(","):

@@ -13,20 +13,29 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import BASE_DIR, CONFIG, free_port, get, manage, production_env, serving
+from tests.servers import (
+    BASE_DIR,
+    CONFIG,
+    copy_database,
+    free_port,
+    get,
+    production_env,
+    serving,
+)
 
 ONE_YEAR = 365 * 24 * 3600
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, collected_static, migrated_database):
     tmp_path = tmp_path_factory.mktemp("production")
     port = free_port()
-    env = production_env(tmp_path, GUNICORN_BIND=f"127.0.0.1:{port}")
-    manage(env, "migrate", "--no-input", "--verbosity", "0")
-    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    env = production_env(
+        tmp_path, GUNICORN_BIND=f"127.0.0.1:{port}", DJANGO_STATIC_ROOT=str(collected_static)
+    )
+    copy_database(migrated_database, env)
     with serving(env) as process:
-        yield {"port": port, "pid": process.pid, "static_root": tmp_path / "static"}
+        yield {"port": port, "pid": process.pid, "static_root": collected_static}
 
 
 def hashed_name(static_root, name):
@@ -115,13 +124,14 @@ print(json.dumps({
 """
 
 
-def test_the_master_warms_up_without_connecting(tmp_path):
+def test_the_master_warms_up_without_connecting(tmp_path, collected_static):
     """
     gunicorn's master compiles the templates and loads what a first request would, for
     every worker it forks; a connection opened there would be shared by all of them.
     """
-    env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")
-    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    env = production_env(
+        tmp_path, REDIS_URL="redis://127.0.0.1:1/0", DJANGO_STATIC_ROOT=str(collected_static)
+    )
     env["DJANGO_SETTINGS_MODULE"] = "screenmania.settings"
     probe = subprocess.run(  # noqa: S603 (this venv's Python, our probe)
         [sys.executable, "-c", WARM_UP_PROBE],

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 from PIL import Image as PillowImage
 
-from tests.servers import BASE_DIR, free_port, manage, production_env, serving
+from tests.servers import BASE_DIR, copy_database, free_port, production_env, serving
 
 # Made in the server's database, by the server's own code: two editors and an article,
 # then the article form's fields as they stand.
@@ -109,16 +109,16 @@ def large_photo():
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, collected_static, migrated_database):
     port = free_port()
     env = production_env(
         tmp_path,
         GUNICORN_BIND=f"127.0.0.1:{port}",
+        DJANGO_STATIC_ROOT=str(collected_static),
         # Passwords alone here: two-factor login has its own tests.
         DJANGO_2FA_REQUIRED_GROUPS="",
     )
-    manage(env, "migrate", "--no-input", "--verbosity", "0")
-    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    copy_database(migrated_database, env)
     made = subprocess.run(  # noqa: S603 (this venv's Python and our manage.py)
         [sys.executable, "manage.py", "shell", "-c", SETUP],
         cwd=BASE_DIR,

@@ -118,18 +118,9 @@ class Server:
 
 
 @pytest.fixture
-def servers(tmp_path):
-    static_root = tmp_path / "static"
+def servers(tmp_path, collected_static):
     # In production configuration, static files are named from their manifest.
-    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "collect-" + "x" * 40}
-    env["DJANGO_STATIC_ROOT"] = str(static_root)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
-    started = [Server(static_root, tmp_path / "media") for _ in range(2)]
+    started = [Server(collected_static, tmp_path / "media") for _ in range(2)]
     try:
         yield [server.wait() for server in started]
     finally:

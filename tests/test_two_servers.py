@@ -219,7 +219,7 @@ def test_an_edit_through_one_server_is_seen_through_the_other_within_the_second(
 
     # Unpublished through the second: gone from the first within the second.
     article.refresh_from_db()
-    save_through_admin(second, cookies, article, status=Article.Status.DRAFT)
+    save_through_admin(second, cookies, article, publishing="unpublish")
     assert within_the_second(lambda: first.get(url)[0].status == 404)
     assert within_the_second(lambda: "Après la retouche" not in text_of(first.get("/")[1]))
     assert connection.vendor == "postgresql"

@@ -65,8 +65,12 @@ serve: $(VENV)/.installed messages .secret_key
 .secret_key:
 	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+# One test process per core (pytest-xdist); a module's tests stay in one process, so
+# that a module's fixtures (the demo, a server) are made once. TEST_WORKERS=0 runs
+# the suite in this process alone.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed messages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Needs root on Debian 12: see scripts/services.sh.
 services:

@@ -17,6 +17,10 @@ LIMIT = 2
 # How long after the interruption a stuck worker exits: 10 s in production, shorter
 # here so that the suite does not wait it out twice.
 GRACE = 2
+# How late an answer may come on a loaded machine (`make test` runs two test processes
+# beside the servers). The stuck views never end by themselves, so an answer within
+# this slack still proves that the limit ended them.
+SLACK = 8
 
 WORKER_CLASSES = {
     "sync workers": {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "1"},
@@ -63,7 +67,7 @@ def test_a_request_past_the_limit_is_interrupted_and_the_worker_serves_on(server
     status, _ = get(port, "/stuck/python/")
 
     assert status == 500
-    assert LIMIT <= time.monotonic() - started < LIMIT + 2
+    assert LIMIT <= time.monotonic() - started < LIMIT + SLACK
     assert "GET /stuck/python/ ran for 2 s, past the limit of 2 s: interrupted" in logged(log)
     assert "RequestTimeout" in logged(log)
     assert get(port, "/robots.txt")[0] == 200
@@ -76,7 +80,7 @@ def test_a_request_stuck_out_of_reach_ends_its_worker_and_another_serves(server)
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         get(port, "/stuck/c/")
 
-    assert LIMIT + GRACE <= time.monotonic() - started < LIMIT + GRACE + 5
+    assert LIMIT + GRACE <= time.monotonic() - started < LIMIT + GRACE + SLACK
     assert "GET /stuck/c/ still runs" in logged(log)
     deadline = time.monotonic() + 30
     while True:

@@ -117,6 +117,9 @@ def server(tmp_path, collected_static, migrated_database):
         DJANGO_STATIC_ROOT=str(collected_static),
         # Passwords alone here: two-factor login has its own tests.
         DJANGO_2FA_REQUIRED_GROUPS="",
+        # The photo takes seconds alone, more beside the rest of the suite: the request
+        # time limit has its own tests, and here it must not be what answers.
+        GUNICORN_TIMEOUT="120",
     )
     copy_database(migrated_database, env)
     made = subprocess.run(  # noqa: S603 (this venv's Python and our manage.py)

@@ -100,6 +100,14 @@ def test_editor_sees_the_preview_and_gets_unsaved_text_back_after_a_reload(newsr
     typed = body.input_value()
     assert typed.endswith("**")
     expect(page.locator("#autosave-status")).not_to_be_empty()
+    # The status may still tell of the save before the last keys: wait for the one after.
+    page.wait_for_function(
+        """([scope, typed]) => Object.keys(localStorage)
+            .filter((key) => key.startsWith("screenmania:draft:"))
+            .map((key) => JSON.parse(localStorage.getItem(key)))
+            .some((draft) => draft.scope === scope && draft.fields.body === typed)""",
+        arg=[f"article:{article_id}", typed],
+    )
     assert [draft["fields"]["body"] for draft in stored_drafts(page, article_id)] == [typed]
 
     # Leaving with unsaved changes asks first; the editor leaves anyway.

@@ -252,9 +252,14 @@ class Move:
     name: str
     applies: Callable
     allowed: Callable
+    # A state in which the move applies but would be refused whoever makes it, so
+    # that no button offers it; a forged post still gets the refusal's reason.
+    held_back: Callable = lambda article: False
 
     def is_offered(self, article, user):
-        return self.applies(article) and self.allowed(user, article)
+        return (
+            self.applies(article) and not self.held_back(article) and self.allowed(user, article)
+        )
 
 
 def _not_online(article):
@@ -270,7 +275,9 @@ SEND_BACK = Move(
     lambda article: article.status == Status.REVIEW,
     lambda user, article: can_edit_any(user) and can_edit(user, article),
 )
-PUBLISH_NOW = Move("publish", _not_online, can_publish_article)
+PUBLISH_NOW = Move(
+    "publish", _not_online, can_publish_article, held_back=lambda article: article.is_under_embargo
+)
 SCHEDULE = Move("schedule", _not_online, can_publish_article)
 UNPUBLISH = Move(
     "unpublish", lambda article: article.status == Status.PUBLISHED, can_publish_article

@@ -107,6 +107,11 @@ def test_a_contributor_may_save_their_draft_or_submit_it(contributor):
             ["Enregistrer les modifications", "Publier maintenant", "Dépublier", "Programmer…"],
         ),
         ({}, ["Enregistrer les modifications", "Dépublier"]),
+        # Under embargo, publishing now would be refused: only a date after it is offered.
+        (
+            {"status": Article.Status.REVIEW, "published_at": None, "embargo_until": EMBARGO},
+            ["Enregistrer", "Renvoyer en brouillon", "Programmer…"],
+        ),
     ],
 )
 def test_an_editor_is_offered_the_moves_of_the_articles_state(editor, fields, offered):

@@ -374,3 +374,17 @@ def test_the_login_page_speaks_a_newsroom_s_french(client):
 
     assert page.status_code == 200
     assert faults(page.content.decode()) == []
+
+
+def test_the_deletion_summary_puts_a_space_before_its_colons(editor):
+    article = make_article(title="À supprimer")
+    client = logged_in(editor)
+
+    page = client.get(reverse("admin:articles_article_delete", args=[article.pk]))
+
+    content = BeautifulSoup(page.content, "html.parser")
+    lines = [li.get_text() for li in content.select("#content li")]
+    assert "Articles\u00a0: 1" in lines
+    assert "Auteur\u00a0: Autrice" in " ".join(lines)
+    assert any(line.startswith("Article\u00a0: À supprimer") for line in lines)
+    assert not [line for line in lines if re.search(r"\w: ", line)]

@@ -10,7 +10,9 @@ locale/fr, where a wording that needs no gender can be found.
 """
 
 from django.contrib.admin.models import LogEntry
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import pgettext
 
 from newsroom.history import describe_change
 
@@ -50,7 +52,7 @@ class WordingMixin:
         for opts in links:
             counts.pop(opts.verbose_name_plural, None)
         prefixes = tuple(f"{capfirst(opts.verbose_name)}: " for opts in links)
-        return without_links(deleted, prefixes), counts, perms_needed, protected
+        return punctuated(without_links(deleted, prefixes)), counts, perms_needed, protected
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
@@ -58,6 +60,28 @@ class WordingMixin:
             if isinstance(entry, LogEntry):
                 entry.description = describe_change(entry)
         return response
+
+
+def punctuated(nested):
+    """
+    Django writes each line « Auteur: Inès Marchand », its colon pasted in code; the
+    line is rebuilt with the active language's own punctuation (« Auteur : … »).
+    """
+    kept = []
+    for item in nested:
+        if isinstance(item, list):
+            kept.append(punctuated(item))
+            continue
+        label, colon, rest = str(item).partition(": ")
+        if colon:
+            # The pieces come from an escaped line: rebuilt, they stay as safe as it was.
+            line = pgettext("a label and what it names", "%(label)s: %(value)s") % {
+                "label": label,
+                "value": rest,
+            }
+            item = mark_safe(line) if isinstance(item, SafeString) else line  # noqa: S308
+        kept.append(item)
+    return kept
 
 
 def without_links(nested, prefixes):

@@ -257,9 +257,7 @@ class Move:
     held_back: Callable = lambda article: False
 
     def is_offered(self, article, user):
-        return (
-            self.applies(article) and not self.held_back(article) and self.allowed(user, article)
-        )
+        return self.applies(article) and not self.held_back(article) and self.allowed(user, article)
 
 
 def _not_online(article):

@@ -388,3 +388,19 @@ def test_the_deletion_summary_puts_a_space_before_its_colons(editor):
     assert "Auteur\u00a0: Autrice" in " ".join(lines)
     assert any(line.startswith("Article\u00a0: À supprimer") for line in lines)
     assert not [line for line in lines if re.search(r"\w: ", line)]
+
+
+@pytest.mark.parametrize(
+    ("model", "label"),
+    [
+        ("images_image", "Enregistrer et ajouter une autre image"),
+        ("articles_section", "Enregistrer et ajouter une autre rubrique"),
+        ("taggit_tag", "Enregistrer et ajouter une autre étiquette"),
+        ("works_work", "Enregistrer et ajouter une autre œuvre"),
+    ],
+)
+def test_add_another_agrees_with_what_it_adds(admin_client, model, label):
+    page = admin_client.get(reverse(f"admin:{model}_add"))
+
+    content = BeautifulSoup(page.content, "html.parser")
+    assert content.select_one("input[name=_addanother]")["value"] == label

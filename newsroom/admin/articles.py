@@ -803,6 +803,7 @@ class SectionAdmin(WordingMixin, admin.ModelAdmin):
     add_title = _("New section")
     change_title = _("Edit the section")
     view_title = _("Read the section")
+    add_another_title = _("Save and add another section")
     list_display = ["name", "position", "article_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}

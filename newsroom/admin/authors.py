@@ -13,6 +13,7 @@ class AuthorAdmin(WordingMixin, admin.ModelAdmin):
     add_title = _("New author")
     change_title = _("Edit the author")
     view_title = _("Read the author")
+    add_another_title = _("Save and add another author")
     list_display = ["avatar_thumbnail", "name", "role", "user", "article_count"]
     list_display_links = ["avatar_thumbnail", "name"]
     list_select_related = ["avatar", "user"]

@@ -92,6 +92,7 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
     add_title = _("New image")
     change_title = _("Edit the image")
     view_title = _("Read the image")
+    add_another_title = _("Save and add another image")
     form = ImageForm
     list_display = [
         "list_thumbnail",

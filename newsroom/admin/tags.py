@@ -40,6 +40,7 @@ class TagAdmin(WordingMixin, admin.ModelAdmin):
     add_title = _("New tag")
     change_title = _("Edit the tag")
     view_title = _("Read the tag")
+    add_another_title = _("Save and add another tag")
     list_display = ["name", "slug", "article_count"]
     ordering = ["name", "slug"]
     search_fields = ["name"]

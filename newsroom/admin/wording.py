@@ -22,6 +22,9 @@ class WordingMixin:
     add_title = None
     change_title = None
     view_title = None
+    # « Enregistrer et ajouter une autre image »: Django's « … un nouveau » has no noun
+    # to agree with, and reads as masculine.
+    add_another_title = None
 
     def changelist_view(self, request, extra_context=None):
         title = {"title": capfirst(self.opts.verbose_name_plural)}
@@ -37,6 +40,8 @@ class WordingMixin:
             title = self.view_title
         if title:
             response.context_data["title"] = title
+        if self.add_another_title:
+            response.context_data["add_another_title"] = self.add_another_title
         return response
 
     def get_deleted_objects(self, objs, request):

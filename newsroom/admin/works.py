@@ -13,6 +13,7 @@ class WorkAdmin(WordingMixin, admin.ModelAdmin):
     add_title = _("New film or series")
     change_title = _("Edit the film or series")
     view_title = _("Read the film or series")
+    add_another_title = _("Save and add another film or series")
     list_display = ["title", "kind", "year", "release", "poster_thumbnail", "article_count"]
     list_filter = ["kind", "year"]
     search_fields = ["title", "original_title", "directors", "cast"]

@@ -130,6 +130,8 @@ class WorkingCopyAdminMixin:
             "restored": isinstance(form, RestoringForm),
             # To the minute, as the banner reads: « 6 décembre 2026 à 22 h 10 ».
             "kept_on": workflow.paris_day_and_time(copy.updated_at.replace(second=0)),
+            # For the script, to tell whether its browser holds a more recent text.
+            "kept_at": int(copy.updated_at.timestamp() * 1000),
             "older": article is not None and copy.is_older_than(article),
             "restore_query": f"?{RESTORE}={copy.draft_key or 'texte'}",
             "texts": {name: getattr(copy, name) for name in WorkingCopy.TEXTS},

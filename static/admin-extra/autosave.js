@@ -12,10 +12,12 @@
  * Each opening of the form has a key (the hidden draft_key field), and its
  * draft is stored under it with the article it belongs to (its id, or "new"
  * and the admin address), the version the form was opened with and the time.
- * On load, a draft of the same article that differs from the text the server
- * rendered is offered back in a banner. Drafts are forgotten when the server
- * says their form was saved (data-saved-drafts), when they match the page, or
- * after thirty days.
+ * On load, a draft of the same article (never another's) that differs from the
+ * text the server rendered is offered back in a banner. When it is as recent as
+ * the server's copy, or the same text, this browser typed that copy: its own
+ * banner offers it, and the server's steps aside. Drafts are forgotten when the
+ * server says their form was saved (data-saved-drafts), when they match the
+ * page, or after thirty days.
  */
 "use strict";
 {
@@ -118,12 +120,21 @@
                 if (key !== ownKey) {
                     storage.removeItem(key);
                 }
-            } else if (!(server.offered && sameText(draft.fields, server.offered))) {
-                // The same text as the server's offer is offered once, by its banner.
+            } else {
                 offered.push({key, draft});
             }
         });
         offered.sort((first, second) => second.draft.savedAt - first.draft.savedAt);
+        // Typed on this machine: the browser's copy is as recent as the server's, or more,
+        // and restoring it keeps the page. The server's banner steps aside for it.
+        const typedHere =
+            server.offered &&
+            offered.some(
+                ({draft}) => draft.savedAt >= server.keptAt || sameText(draft.fields, server.offered)
+            );
+        if (typedHere) {
+            server.withdraw();
+        }
 
         // ------------------------------------------------------------ banner
 
@@ -173,6 +184,10 @@
             }
             if (current.key !== ownKey) {
                 storage.removeItem(current.key);
+            }
+            if (button.dataset.autosave === "dismiss") {
+                // Ignored here, the server's copy it stood for is ignored too.
+                server.discard();
             }
             offerNext();
             const focus = fields.find((field) => field.name === "body") || fields[0];
@@ -278,11 +293,20 @@
      */
     function serverCopy(form, fields, values, rendered, status) {
         const box = document.getElementById("working-copy");
-        const none = {offered: null, schedule() {}, flush() {}, stop() {}, resume() {}};
+        const none = {
+            offered: null,
+            keptAt: 0,
+            schedule() {},
+            flush() {},
+            stop() {},
+            resume() {},
+            withdraw() {},
+            discard() {},
+        };
         if (!box || !box.dataset.url) {
             return none;
         }
-        const banner = document.getElementById("working-copy-banner");
+        let banner = document.getElementById("working-copy-banner");
         const texts = document.getElementById("working-copy-texts");
         const hasCopy = form.elements.namedItem("working_copy");
         const csrf = form.elements.namedItem("csrfmiddlewaretoken");
@@ -358,20 +382,35 @@
             }
         }
 
+        let withdrawn = false;
+
+        function withdraw() {
+            banner.hidden = true;
+            withdrawn = true;
+            waiting = false;
+        }
+
+        function discard() {
+            if (!banner || !withdrawn) {
+                return;
+            }
+            // Forgotten on the server too, or every opening of the form would offer it.
+            const data = request({discard: "1"});
+            if (box.dataset.copyKey) {
+                data.set("article", "");
+                data.set("draft_key", box.dataset.copyKey);
+            }
+            fetch(box.dataset.url, {method: "POST", body: data, credentials: "same-origin"});
+            banner = null;
+            schedule();
+        }
+
         if (banner) {
             const ignore = banner.querySelector("[data-working-copy=discard]");
             ignore.hidden = false;
             ignore.addEventListener("click", () => {
-                // Forgotten on the server too, or every opening of the form would offer it.
-                const data = request({discard: "1"});
-                if (box.dataset.copyKey) {
-                    data.set("article", "");
-                    data.set("draft_key", box.dataset.copyKey);
-                }
-                fetch(box.dataset.url, {method: "POST", body: data, credentials: "same-origin"});
-                banner.hidden = true;
-                waiting = false;
-                schedule();
+                withdraw();
+                discard();
                 const body = fields.find((field) => field.name === "body") || fields[0];
                 if (body) {
                     body.focus();
@@ -381,6 +420,9 @@
 
         return {
             offered: texts ? JSON.parse(texts.textContent) : null,
+            keptAt: Number(box.dataset.keptAt || 0),
+            withdraw,
+            discard,
             schedule,
             flush() {
                 clearTimeout(timer);

@@ -370,3 +370,12 @@ def test_a_working_copy_never_reaches_readers(client, editor):
     )
     found = client.get(f"{search}?{urlencode({'q': 'zanzibarque'})}").content.decode()
     assert "Critique publiée" not in found
+
+
+def test_a_nul_byte_is_refused_in_french(contributor, draft):
+    # PostgreSQL cannot store one: refused before it reaches the database.
+    response = logged_in(contributor).post(KEEP, typed(draft, body="Un\x00texte"))
+
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("Corps\u00a0: ")
+    assert not WorkingCopy.objects.exists()

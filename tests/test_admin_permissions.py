@@ -81,6 +81,8 @@ OTHER_VIEWS = {
     "images_image_library": {"GET": view},
     "articles_article_tag_suggestions": {"GET": lambda may: may("add") or may("change")},
     "articles_article_writing_preview": {"POST": lambda may: may("add") or may("change")},
+    # The writer's working copy of the article posted, which they must be able to change.
+    "articles_article_working_copy": {"POST": change},
     "articles_article_preview": {"GET": view},
     "articles_article_preview_links": {
         "GET": lambda may: may("view") and (may("view", PreviewLink) or may("add", PreviewLink))
@@ -186,6 +188,7 @@ def payload(article):
     later = timezone.localtime() + timedelta(days=3)
     return {
         "post": "yes",
+        "article": str(article.pk),
         "version": str(article.version),
         "body": "Un paragraphe.",
         "valid_for": "24",

@@ -28,6 +28,7 @@ from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
 from newsroom.admin.revisions import RevisionAdminMixin
 from newsroom.admin.wording import WordingMixin
+from newsroom.admin.working_copies import WorkingCopyAdminMixin
 from newsroom.admin.writing import WritingAdminMixin
 from newsroom.checklist import checklist
 from newsroom.forms import ArticleAdminForm, HeldChoiceField, HeldChoicesMixin
@@ -371,6 +372,7 @@ class ArticleAdmin(
     PreviewAdminMixin,
     RevisionAdminMixin,
     WritingAdminMixin,
+    WorkingCopyAdminMixin,
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm

@@ -10,6 +10,8 @@ Writing comfort and nothing lost, in the article form.
   server only tells it which drafts were saved since, so it can forget them,
   in a cookie of the admin's own: the list belongs to the browser, and
   keeping it in the session would write the session back at every save.
+  What it sends to the server, for another machine, is the writer's working
+  copy (``working_copies.py``).
 """
 
 from django.conf import settings

@@ -141,6 +141,7 @@ def test_editor_sees_the_preview_and_gets_unsaved_text_back_after_a_reload(newsr
     assert {request.url.removeprefix(origin).split("?")[0] for request in posted} <= {
         reverse("admin:login"),
         reverse("admin:articles_article_writing_preview"),
+        reverse("admin:articles_article_working_copy"),
         change_url,
     }
     assert all(request.url.startswith(origin) for request in requests)

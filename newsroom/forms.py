@@ -122,7 +122,11 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
 
     class Media:
         css = {"all": ["admin-extra/writing.css"]}
-        js = ["admin-extra/writing.js", "admin-extra/autosave.js"]
+        js = [
+            "admin-extra/vendor/screenmania-editor.min.js",
+            "admin-extra/writing.js",
+            "admin-extra/autosave.js",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

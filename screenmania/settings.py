@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -304,7 +305,11 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # The article body's editor (CodeMirror) writes its own rules in a <style>
+        # element; a nonce lets that one element in, on the article form alone: the
+        # nonce is sent only where a template asked for it (writing_tools.html).
+        # Style attributes stay refused everywhere.
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": ["'self'"],
         "frame-src": TRAILER_PLAYER_ORIGINS,

@@ -1,6 +1,9 @@
 /*
- * Writing room of the article form: a Markdown toolbar over the body, a live
- * preview beside it (below it on narrow screens) and length counters.
+ * Writing room of the article form: the body shown as formatting (the editor
+ * of screenmania-editor.min.js) or as Markdown (the form's textarea), a
+ * toolbar over it, a live preview beside it (below it on narrow screens) and
+ * length counters. HTML pasted from a word processor becomes Markdown, and
+ * images dropped or pasted go through the media library's upload dialog.
  *
  * The template renders every piece inside #writing-tools, hidden; this script
  * moves each one next to the field it serves and shows it, so that without
@@ -26,9 +29,15 @@
 
     // ------------------------------------------------------------------ editing
 
-    function replaceRange(textarea, start, end, text, selectFrom, selectTo) {
-        textarea.focus();
-        textarea.setSelectionRange(start, end);
+    // The text being written: the form's textarea in the Markdown view, the
+    // editor (screenmania-editor.min.js, with the textarea's names) in the other.
+    function replaceRange(surface, start, end, text, selectFrom, selectTo) {
+        if (surface.replace) {
+            surface.replace(start, end, text, start + selectFrom, start + selectTo);
+            return;
+        }
+        surface.focus();
+        surface.setSelectionRange(start, end);
         let inserted = false;
         try {
             // Goes through the browser's editing, so Ctrl+Z undoes it.
@@ -37,10 +46,10 @@
             inserted = false;
         }
         if (!inserted) {
-            textarea.setRangeText(text, start, end, "end");
-            textarea.dispatchEvent(new Event("input", {bubbles: true}));
+            surface.setRangeText(text, start, end, "end");
+            surface.dispatchEvent(new Event("input", {bubbles: true}));
         }
-        textarea.setSelectionRange(start + selectFrom, start + selectTo);
+        surface.setSelectionRange(start + selectFrom, start + selectTo);
     }
 
     function isWrapped(text, marker) {
@@ -69,8 +78,8 @@
         return before % 2 === 1 && after % 2 === 1;
     }
 
-    function wrap(textarea, marker, placeholder) {
-        const {selectionStart: start, selectionEnd: end, value} = textarea;
+    function wrap(surface, marker, placeholder) {
+        const {selectionStart: start, selectionEnd: end, value} = surface;
         const selected = value.slice(start, end);
         // "**word **" is not bold: spaces selected with the word stay outside.
         const lead = selected.match(/^\s*/)[0];
@@ -79,16 +88,16 @@
         const size = marker.length;
         if (!core) {
             const text = marker + placeholder + marker;
-            replaceRange(textarea, start, end, text, size, size + placeholder.length);
+            replaceRange(surface, start, end, text, size, size + placeholder.length);
         } else if (!lead && !trail && isWrappedAround(value, start, end, marker)) {
             // The selection is what the button just wrapped: a second click undoes it.
-            replaceRange(textarea, start - size, end + size, core, 0, core.length);
+            replaceRange(surface, start - size, end + size, core, 0, core.length);
         } else if (isWrapped(core, marker)) {
             const inner = core.slice(size, core.length - size);
-            replaceRange(textarea, start, end, lead + inner + trail, lead.length, lead.length + inner.length);
+            replaceRange(surface, start, end, lead + inner + trail, lead.length, lead.length + inner.length);
         } else {
             const text = lead + marker + core + marker + trail;
-            replaceRange(textarea, start, end, text, lead.length + size, lead.length + size + core.length);
+            replaceRange(surface, start, end, text, lead.length + size, lead.length + size + core.length);
         }
     }
 
@@ -98,14 +107,14 @@
         list: {prefix: "- ", pattern: /^[-*+]\s+/},
     };
 
-    function prefixLines(textarea, kind, placeholder) {
+    function prefixLines(surface, kind, placeholder) {
         const {prefix, pattern} = LINE_PREFIXES[kind];
-        const {value} = textarea;
-        const start = textarea.selectionStart;
+        const {value} = surface;
+        const start = surface.selectionStart;
         // A selection ending at the start of a line does not take that line in.
-        const end = textarea.selectionEnd > start && value[textarea.selectionEnd - 1] === "\n"
-            ? textarea.selectionEnd - 1
-            : textarea.selectionEnd;
+        const end = surface.selectionEnd > start && value[surface.selectionEnd - 1] === "\n"
+            ? surface.selectionEnd - 1
+            : surface.selectionEnd;
         const lineStart = value.lastIndexOf("\n", start - 1) + 1;
         let lineEnd = value.indexOf("\n", end);
         if (lineEnd === -1) {
@@ -135,7 +144,7 @@
         const before = lineStart > 0 && value[lineStart - 2] !== undefined && value[lineStart - 2] !== "\n" ? "\n" : "";
         const after = lineEnd < value.length && value[lineEnd + 1] !== undefined && value[lineEnd + 1] !== "\n" ? "\n" : "";
         replaceRange(
-            textarea,
+            surface,
             lineStart,
             lineEnd,
             before + block + after,
@@ -144,112 +153,280 @@
         );
     }
 
-    function link(textarea, placeholder) {
-        const {selectionStart: start, selectionEnd: end, value} = textarea;
+    function link(surface, placeholder) {
+        const {selectionStart: start, selectionEnd: end, value} = surface;
         const selected = value.slice(start, end).trim();
         if (/^(https?:\/\/|www\.)\S+$/.test(selected)) {
             const address = selected.startsWith("www.") ? "https://" + selected : selected;
-            replaceRange(textarea, start, end, `[${placeholder}](${address})`, 1, 1 + placeholder.length);
+            replaceRange(surface, start, end, `[${placeholder}](${address})`, 1, 1 + placeholder.length);
         } else if (selected) {
             const text = `[${selected}](https://)`;
             const from = selected.length + 3;
-            replaceRange(textarea, start, end, text, from, from + "https://".length);
+            replaceRange(surface, start, end, text, from, from + "https://".length);
         } else {
-            replaceRange(textarea, start, end, `[${placeholder}](https://)`, 1, 1 + placeholder.length);
+            replaceRange(surface, start, end, `[${placeholder}](https://)`, 1, 1 + placeholder.length);
         }
     }
 
-    function footnote(textarea, placeholder) {
-        const numbers = Array.from(textarea.value.matchAll(/\[\^(\d+)\]/g), (match) => Number(match[1]));
+    function footnote(surface, placeholder) {
+        const numbers = Array.from(surface.value.matchAll(/\[\^(\d+)\]/g), (match) => Number(match[1]));
         const number = numbers.length ? Math.max(...numbers) + 1 : 1;
         const call = `[^${number}]`;
-        const end = textarea.selectionEnd;
-        replaceRange(textarea, end, end, call, call.length, call.length);
+        const end = surface.selectionEnd;
+        replaceRange(surface, end, end, call, call.length, call.length);
         // The note itself goes at the end of the text, selected to be typed over.
-        const value = textarea.value;
+        const value = surface.value;
         const trimmed = value.replace(/\s+$/, "");
         const definition = `\n\n[^${number}]: ${placeholder}`;
         const from = trimmed.length + definition.length - placeholder.length;
-        replaceRange(textarea, trimmed.length, value.length, definition, 0, 0);
-        textarea.setSelectionRange(from, from + placeholder.length);
+        replaceRange(surface, trimmed.length, value.length, definition, 0, 0);
+        surface.setSelectionRange(from, from + placeholder.length);
     }
 
-    function blockAround(textarea, start, end, text, selectFrom, selectTo) {
+    function blockAround(surface, start, end, text, selectFrom, selectTo) {
         // A paragraph of its own in place of start..end, which is what makes a
         // library image a figure with its caption and a trailer a trailer: an
         // empty line on each side, unless one is there.
-        const {value} = textarea;
+        const {value} = surface;
         const before = value.slice(0, start);
         const after = value.slice(end);
         const lead = before === "" || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
         const tail = after === "" || after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
-        replaceRange(textarea, start, end, lead + text + tail, lead.length + selectFrom, lead.length + selectTo);
+        replaceRange(surface, start, end, lead + text + tail, lead.length + selectFrom, lead.length + selectTo);
     }
 
-    function insertBlock(textarea, block) {
-        const end = textarea.selectionEnd;
-        blockAround(textarea, end, end, block, block.length, block.length);
+    function insertBlock(surface, block) {
+        const end = surface.selectionEnd;
+        blockAround(surface, end, end, block, block.length, block.length);
     }
 
-    function spoiler(textarea, placeholder) {
+    function spoiler(surface, placeholder) {
         // Around the selected text, or around a placeholder to type over.
-        const {selectionStart: start, selectionEnd: end, value} = textarea;
+        const {selectionStart: start, selectionEnd: end, value} = surface;
         const selected = value.slice(start, end).replace(/^\n+|\s+$/g, "");
         const inner = selected || placeholder;
         const opening = ":::spoiler\n";
-        blockAround(textarea, start, end, `${opening}${inner}\n:::`, opening.length, opening.length + inner.length);
+        blockAround(surface, start, end, `${opening}${inner}\n:::`, opening.length, opening.length + inner.length);
     }
 
-    function trailer(textarea, placeholder) {
+    function trailer(surface, placeholder) {
         // The address selected, or https:// selected for the editor to paste one over.
-        const {selectionStart: start, selectionEnd: end, value} = textarea;
+        const {selectionStart: start, selectionEnd: end, value} = surface;
         const selected = value.slice(start, end).trim();
         if (/^https?:\/\/\S+$/.test(selected)) {
-            blockAround(textarea, start, end, `@[${placeholder}](${selected})`, 2, 2 + placeholder.length);
+            blockAround(surface, start, end, `@[${placeholder}](${selected})`, 2, 2 + placeholder.length);
         } else {
             // Text selected names the trailer.
             const name = selected || placeholder;
             const text = `@[${name}](https://)`;
-            blockAround(textarea, start, end, text, name.length + 4, text.length - 1);
+            blockAround(surface, start, end, text, name.length + 4, text.length - 1);
         }
     }
 
-    function apply(textarea, action, placeholder) {
+    function apply(surface, action, placeholder) {
         if (action === "bold") {
-            wrap(textarea, "**", placeholder);
+            wrap(surface, "**", placeholder);
         } else if (action === "italic") {
-            wrap(textarea, "*", placeholder);
+            wrap(surface, "*", placeholder);
         } else if (action in LINE_PREFIXES) {
-            prefixLines(textarea, action, placeholder);
+            prefixLines(surface, action, placeholder);
         } else if (action === "link") {
-            link(textarea, placeholder);
+            link(surface, placeholder);
         } else if (action === "footnote") {
-            footnote(textarea, placeholder);
+            footnote(surface, placeholder);
         } else if (action === "spoiler") {
-            spoiler(textarea, placeholder);
+            spoiler(surface, placeholder);
         } else if (action === "trailer") {
-            trailer(textarea, placeholder);
+            trailer(surface, placeholder);
         }
     }
 
-    function setUpToolbar(toolbar, textarea) {
+    // Markdown pasted as a paragraph of its own when it holds blocks (a heading,
+    // a list, several paragraphs), where the cursor is when it is a few words.
+    function insertPasted(surface, markdown) {
+        const {selectionStart: start, selectionEnd: end} = surface;
+        if (/\n/.test(markdown) || /^(#{1,6} |[-*+] |\d+[.)] |> )/.test(markdown)) {
+            blockAround(surface, start, end, markdown, markdown.length, markdown.length);
+        } else {
+            replaceRange(surface, start, end, markdown, markdown.length, markdown.length);
+        }
+    }
+
+    function imageFiles(files) {
+        return Array.from(files || []).filter((file) => file.type.startsWith("image/"));
+    }
+
+    async function insertImages(surface, files, position) {
+        // The media library's upload dialog (alt text and licence asked first)
+        // gives the line to insert, or nothing when the writer cancels.
+        const upload = window.screenmaniaImageUpload;
+        if (typeof upload !== "function") {
+            return;
+        }
+        const place = surface.keep ? surface.keep(position) : {pos: position, release() {}};
+        try {
+            for (const file of files) {
+                let markdown = null;
+                try {
+                    markdown = await upload(file);
+                } catch (error) {
+                    markdown = null;
+                }
+                if (markdown) {
+                    blockAround(surface, place.pos, place.pos, markdown, markdown.length, markdown.length);
+                    place.pos = surface.selectionEnd;
+                }
+            }
+        } finally {
+            place.release();
+        }
+    }
+
+    function pasted(surface, event) {
+        const data = event.clipboardData;
+        if (!data) {
+            return false;
+        }
+        const html = data.getData("text/html");
+        const cleaner = window.screenmaniaEditor;
+        const markdown = html && cleaner ? cleaner.htmlToMarkdown(html) : "";
+        if (markdown) {
+            event.preventDefault();
+            insertPasted(surface, markdown);
+            return true;
+        }
+        const images = imageFiles(data.files);
+        if (images.length) {
+            event.preventDefault();
+            insertImages(surface, images, surface.selectionEnd);
+            return true;
+        }
+        // Plain text goes in as it is.
+        return false;
+    }
+
+    function dropped(surface, event, position) {
+        const images = imageFiles(event.dataTransfer && event.dataTransfer.files);
+        if (!images.length) {
+            return false;
+        }
+        // Never let the browser open the image in place of the form.
+        event.preventDefault();
+        insertImages(surface, images, position);
+        return true;
+    }
+
+    const SHORTCUTS = {b: "bold", i: "italic", k: "link"};
+
+    function setUpToolbar(toolbar, textarea, current) {
+        function act(action) {
+            const button = toolbar.querySelector(`[data-markdown="${action}"]`);
+            apply(current(), action, button ? button.dataset.placeholder || "" : "");
+        }
         toolbar.addEventListener("click", (event) => {
             const button = event.target.closest("[data-markdown]");
             if (button) {
-                apply(textarea, button.dataset.markdown, button.dataset.placeholder || "");
+                act(button.dataset.markdown);
             }
         });
         // The Image button's dialog (image-picker.js) hands over what to insert.
-        textarea.addEventListener("writing:insert-block", (event) => insertBlock(textarea, event.detail.text));
-        const shortcuts = {b: "bold", i: "italic", k: "link"};
+        textarea.addEventListener("writing:insert-block", (event) => insertBlock(current(), event.detail.text));
         textarea.addEventListener("keydown", (event) => {
-            const action = shortcuts[event.key.toLowerCase()];
+            const action = SHORTCUTS[event.key.toLowerCase()];
             if (action && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey) {
                 event.preventDefault();
-                const button = toolbar.querySelector(`[data-markdown="${action}"]`);
-                apply(textarea, action, button ? button.dataset.placeholder : "");
+                act(action);
             }
         });
+        textarea.addEventListener("paste", (event) => pasted(textarea, event));
+        textarea.addEventListener("drop", (event) => dropped(textarea, event, textarea.selectionEnd));
+        return act;
+    }
+
+    // ------------------------------------------------------------------ views
+
+    const VIEW_KEY = "screenmania:writing-view";
+
+    function rememberedView() {
+        try {
+            return window.localStorage.getItem(VIEW_KEY);
+        } catch (error) {
+            return null;
+        }
+    }
+
+    function rememberView(name) {
+        try {
+            window.localStorage.setItem(VIEW_KEY, name);
+        } catch (error) {
+            // Storage disabled: the choice lasts as long as the page.
+        }
+    }
+
+    // The formatted view (the editor) or the Markdown view (the form's own
+    // textarea). Without the editor's script, the Markdown view alone.
+    function setUpViews(tools, textarea, toolbar, switcher, act) {
+        const library = window.screenmaniaEditor;
+        if (!library || !switcher) {
+            if (switcher) {
+                switcher.remove();
+            }
+            return () => textarea;
+        }
+        const label = document.querySelector(`label[for="${textarea.id}"]`);
+        const shortcuts = {};
+        Object.entries(SHORTCUTS).forEach(([key, action]) => {
+            shortcuts[`Mod-${key}`] = () => act(action);
+        });
+        const editor = library.mountEditor(textarea, {
+            label: label ? label.textContent.replace(/[\s:]+$/, "") : "",
+            describedBy: textarea.getAttribute("aria-describedby") || "",
+            nonce: tools.dataset.styleNonce,
+            shortcuts,
+            onPaste: (event) => pasted(editor, event),
+            onDrop: (event, position) => dropped(editor, event, position),
+        });
+        editor.view.contentDOM.id = `${textarea.id}_editor`;
+        let formatted = true;
+
+        function show(name) {
+            formatted = name !== "markdown";
+            if (formatted) {
+                editor.load();
+            }
+            textarea.hidden = formatted;
+            editor.dom.hidden = !formatted;
+            toolbar.setAttribute("aria-controls", formatted ? editor.view.contentDOM.id : textarea.id);
+            switcher.querySelectorAll("[data-writing-view]").forEach((button) => {
+                button.setAttribute("aria-pressed", String(button.dataset.writingView === name));
+            });
+        }
+
+        switcher.addEventListener("click", (event) => {
+            const button = event.target.closest("[data-writing-view]");
+            if (button) {
+                show(button.dataset.writingView);
+                rememberView(button.dataset.writingView);
+                (formatted ? editor : textarea).focus();
+            }
+        });
+        // Autosave's restored text, put in the textarea.
+        textarea.addEventListener("input", () => {
+            if (formatted) {
+                editor.load();
+            }
+        });
+        if (label) {
+            label.addEventListener("click", (event) => {
+                if (formatted) {
+                    event.preventDefault();
+                    editor.focus();
+                }
+            });
+        }
+        show(rememberedView() === "markdown" ? "markdown" : "formatted");
+        switcher.hidden = false;
+        return () => (formatted ? editor : textarea);
     }
 
     // ------------------------------------------------------------------ preview
@@ -368,14 +545,20 @@
         const cheatsheet = document.getElementById("writing-cheatsheet");
         const status = document.getElementById("autosave-status");
         if (textarea && textarea.tagName === "TEXTAREA") {
+            const switcher = document.getElementById("writing-views");
             const desk = document.createElement("div");
             desk.className = "writing-desk";
             const editor = document.createElement("div");
             editor.className = "writing-desk__editor";
+            const bar = document.createElement("div");
+            bar.className = "writing-desk__bar";
             textarea.before(desk);
-            editor.append(toolbar, cheatsheet, textarea, status);
+            bar.append(toolbar, ...(switcher ? [switcher] : []));
+            editor.append(bar, cheatsheet, textarea, status);
             desk.append(editor, preview);
-            setUpToolbar(toolbar, textarea);
+            let current = () => textarea;
+            const act = setUpToolbar(toolbar, textarea, () => current());
+            current = setUpViews(tools, textarea, toolbar, switcher, act);
             setUpPreview(tools, form, textarea, preview);
         } else {
             toolbar.remove();

@@ -20,6 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, EditorialAction
+from tests.browser.test_newsroom_browser import show_markdown
 from tests.factories import CONTRIBUTOR, EDITOR, make_member, make_section
 
 pytestmark = pytest.mark.browser
@@ -95,6 +96,7 @@ def contributor_submits(browser, origin, section):
 
     page.fill("#id_title", TITLE)
     page.fill("#id_standfirst", STANDFIRST)
+    show_markdown(page)
     page.fill("#id_body", BODY)
     page.select_option("#id_section", label=section.name)
     buttons = page.locator(".publishing-panel button")

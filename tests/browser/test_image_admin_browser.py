@@ -13,7 +13,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser.test_newsroom_browser import PASSWORD, WIDE, log_in, watch
+from tests.browser.test_newsroom_browser import PASSWORD, WIDE, log_in, show_markdown, watch
 from tests.factories import image_bytes, make_article, make_image
 
 pytestmark = pytest.mark.browser
@@ -88,6 +88,7 @@ def test_image_button_searches_the_library_and_inserts_the_image(library, chromi
     page = context.new_page()
     errors, requests = watch(page)
     log_in(page, library["origin"], library["article_url"])
+    show_markdown(page)
     body = page.locator("#id_body")
     dialog = page.locator("#image-picker")
     choices = dialog.locator(".image-picker__choice")

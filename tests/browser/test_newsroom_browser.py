@@ -42,6 +42,16 @@ def log_in(page, origin, next_url):
     page.wait_for_url(f"{origin}{next_url}")
 
 
+def show_markdown(page):
+    """
+    The body's Markdown view: the form's own textarea, which the toolbar writes into as it
+    writes into the formatted view (tests/browser/test_body_editor_browser.py). The
+    choice is kept in the browser, so one click per context.
+    """
+    page.get_by_role("button", name="Markdown").click()
+    expect(page.locator("#id_body")).to_be_visible()
+
+
 def watch(page):
     """Script errors, CSP reports and failed loads (but the favicon the admin has none of)."""
     errors, requests = [], []
@@ -78,6 +88,7 @@ def test_editor_sees_the_preview_and_gets_unsaved_text_back_after_a_reload(newsr
     page = context.new_page()
     errors, requests = watch(page)
     log_in(page, origin, change_url)
+    show_markdown(page)
 
     body = page.locator("#id_body")
     preview = page.locator("#writing-preview-body")
@@ -156,7 +167,8 @@ def test_preview_sits_below_the_editor_on_a_narrow_screen(newsroom, chromium):
     errors, _requests = watch(page)
     log_in(page, origin, change_url)
 
-    body = page.locator("#id_body")
+    # Whichever view of the body is shown.
+    body = page.locator(".writing-desk__editor")
     preview = page.locator("#writing-preview")
     expect(preview.locator("h2").last).to_have_text("Le contexte")
     assert preview.bounding_box()["y"] >= body.bounding_box()["y"] + body.bounding_box()["height"]
@@ -180,6 +192,7 @@ def test_toolbar_puts_markdown_around_the_selection(newsroom, chromium):
     page = context.new_page()
     errors, _requests = watch(page)
     log_in(page, origin, change_url)
+    show_markdown(page)
     body = page.locator("#id_body")
 
     select(page, "Un mot important.", 7, 16)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.browser.test_newsroom_browser import PASSWORD, WIDE, log_in
+from tests.browser.test_newsroom_browser import PASSWORD, WIDE, log_in, show_markdown
 from tests.browser.test_reading import LAPTOP
 from tests.factories import make_article, make_image
 
@@ -145,6 +145,7 @@ def test_editor_inserts_a_trailer_and_sees_a_bad_address_explained(newsroom, chr
     context = chromium.new_context(viewport=WIDE, locale="fr-FR")
     page = context.new_page()
     log_in(page, origin, change_url)
+    show_markdown(page)
     body = page.locator("#id_body")
     preview = page.locator("#writing-preview-body")
     expect(preview.locator("h2")).to_have_text("Le contexte")

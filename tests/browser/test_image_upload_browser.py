@@ -34,8 +34,9 @@ DROP = """([content, name, type]) => {
     const transfer = new DataTransfer();
     transfer.items.add(new File([bytes], name, {type}));
     const body = document.getElementById("id_body");
+    const options = {dataTransfer: transfer, bubbles: true, cancelable: true};
     for (const kind of ["dragenter", "dragover", "drop"]) {
-        body.dispatchEvent(new DragEvent(kind, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        body.dispatchEvent(new DragEvent(kind, options));
     }
 }"""
 # Pastes it, as after « Copier l'image » or a screenshot: a file and no text.

@@ -40,9 +40,7 @@ PREVIEW_SIZE = (480, 360)
 # What an upload from the article form may send beside the file: the description
 # fields and the multipart framing, a few kilobytes at most.
 UPLOAD_FORM_ALLOWANCE = 64 * 1024
-# The library form's fields that the article form's upload dialog fills in.
-UPLOAD_FIELDS = [
-    "file",
+DESCRIPTION_FIELDS = [
     "alt_text",
     "is_decorative",
     "caption",
@@ -51,6 +49,8 @@ UPLOAD_FIELDS = [
     "is_ai_generated",
     "title",
 ]
+# An upload from the article form: the file and its description, no focal point yet.
+UPLOAD_FIELDS = ["file", *DESCRIPTION_FIELDS]
 
 
 def fitted(image, max_width, max_height):
@@ -143,20 +143,7 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
     readonly_fields = ["preview", "dimensions", "used_in"]
     fieldsets = [
         (None, {"fields": ["file", "preview", ("focal_x", "focal_y"), "dimensions"]}),
-        (
-            _("Description"),
-            {
-                "fields": [
-                    "alt_text",
-                    "is_decorative",
-                    "caption",
-                    "credit",
-                    "licence",
-                    "is_ai_generated",
-                    "title",
-                ]
-            },
-        ),
+        (_("Description"), {"fields": DESCRIPTION_FIELDS}),
         (_("Where the image is used"), {"fields": ["used_in"]}),
     ]
     formfield_overrides = {models.ImageField: {"form_class": ImageFileField}}

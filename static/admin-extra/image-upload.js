@@ -335,7 +335,7 @@
             }
             // Word and some editors put a picture of the copied passage beside
             // its text: when there is text, the text is what was meant.
-            if (clipboard.types.includes("text/plain")) {
+            if (Array.from(clipboard.types).includes("text/plain")) {
                 return;
             }
             const images = Array.from(clipboard.files).filter(isImageFile);

@@ -40,18 +40,23 @@ DROP = """([content, name, type]) => {
     }
 }"""
 # Pastes it, as after « Copier l'image » or a screenshot: a file and no text.
-PASTE = """([content, name, type]) => {
+# With ``text``, as Word copies a passage: its text, and a picture of it beside.
+# True if the browser was left to paste as it would.
+PASTE = """([content, name, type, text]) => {
     const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
     const transfer = new DataTransfer();
     transfer.items.add(new File([bytes], name, {type}));
-    document.getElementById("id_body").dispatchEvent(
+    if (text) {
+        transfer.setData("text/plain", text);
+    }
+    return document.getElementById("id_body").dispatchEvent(
         new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true, cancelable: true})
     );
 }"""
 
 
-def as_file(content, name, media_type):
-    return [base64.b64encode(content).decode(), name, media_type]
+def as_file(content, name, media_type, text=""):
+    return [base64.b64encode(content).decode(), name, media_type, text]
 
 
 @pytest.fixture
@@ -168,8 +173,13 @@ def test_a_pasted_image_asks_for_its_description_and_cancelling_inserts_nothing(
     origin, url = draft
     context, page, errors = open_article(chromium, origin, url, viewport=LAPTOP)
     dialog = page.locator("#image-upload")
+    passage = as_file(image_bytes(320, 240), "image.png", "image/png", "Un passage copié.")
 
-    page.evaluate(PASTE, as_file(image_bytes(320, 240), "image.png", "image/png"))
+    # Copied from Word: the text is what was meant, the picture of it is ignored.
+    assert page.evaluate(PASTE, passage) is True
+    expect(dialog).to_be_hidden()
+
+    assert page.evaluate(PASTE, as_file(image_bytes(320, 240), "image.png", "image/png")) is False
     expect(dialog).to_be_visible()
     page.click(".image-upload__cancel")
 

@@ -183,6 +183,23 @@ def test_a_body_over_the_limit_is_refused_on_its_declared_length(contributor_cli
     assert not Image.objects.exists()
 
 
+def test_a_body_declared_over_the_limit_is_not_read(contributor_client):
+    """A gigabyte announced is refused unread, by the CSRF check too."""
+    body = b"--x\r\nContent-Disposition: form-data; name=file; filename=a.png\r\n\r\n"
+
+    # The test client's payload refuses to be read past what it holds: reading the
+    # announced gigabyte would fail the request rather than answer it.
+    response = contributor_client.post(
+        UPLOAD_URL,
+        body,
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(1024**3),
+    )
+
+    assert response.status_code == 413
+    assert not Image.objects.exists()
+
+
 def test_one_image_at_a_time(contributor_client):
     client = with_csrf_token(contributor_client)
     files = [SimpleUploadedFile(f"{n}.png", image_bytes(), "image/png") for n in range(2)]

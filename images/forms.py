@@ -1,7 +1,7 @@
 import logging
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestAborted, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,10 @@ class ImageForm(forms.ModelForm):
             return
         try:
             self.instance.process_file()
+        except RequestAborted:
+            # The server's time limit (screenmania/watchdog.py), not the image's fault:
+            # a « bad image » message would send the editor to export it again for nothing.
+            raise
         except Exception:
             logger.exception("Image %r could not be processed", self.instance.file.name)
             self.add_error("file", ValidationError(PROCESSING_FAILED_MESSAGE, code="processing"))

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestAborted, ValidationError
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
@@ -33,8 +33,11 @@ def validate_image_file(file):
     with _opened(file) as image:
         try:
             image.load()
+        except RequestAborted:
+            # The request's time limit ran out while decoding: the image may be fine.
+            raise
         except Exception as exc:
-            raise ValidationError(UNREADABLE_MESSAGE, code="invalid") from exc
+            raise ValidationError(UNREADABLE_MESSAGE, code="unreadable") from exc
 
 
 def check_image_header(file):
@@ -56,9 +59,12 @@ def _opened(file):
         # export, whose dimensions are not worth quoting.
         file.seek(0)
         raise ValidationError(_too_many_pixels_message(), code="too_many_pixels") from exc
+    except RequestAborted:
+        file.seek(0)
+        raise
     except Exception as exc:
         file.seek(0)
-        raise ValidationError(UNREADABLE_MESSAGE, code="invalid") from exc
+        raise ValidationError(UNREADABLE_MESSAGE, code="unreadable") from exc
     try:
         # As a context manager, unlike close(), the image leaves the caller's
         # file open: the upload still has to be saved.
@@ -87,6 +93,13 @@ def _check_size(file):
             },
             code="too_large",
         )
+
+
+def over_the_limit_message():
+    """What an upload refused on its weight alone hears, before the file is read."""
+    return _(
+        "This file weighs more than %(limit)s, the limit. Export it smaller and try again."
+    ) % {"limit": filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES)}
 
 
 def _check_pixels(image):
@@ -146,4 +159,11 @@ class ImageFileField(forms.ImageField):
         if upload is None:
             return None
         check_image_header(upload)
-        return super().to_python(data)
+        try:
+            return super().to_python(data)
+        except ValidationError as refusal:
+            # Django's field turns any exception into « not an image », the
+            # request's time limit included: that one is no verdict on the file.
+            if isinstance(refusal.__cause__, RequestAborted):
+                raise refusal.__cause__ from None
+            raise

@@ -23,11 +23,17 @@ import os
 import threading
 import time
 
+from django.core.exceptions import RequestAborted
+
 logger = logging.getLogger("screenmania.watchdog")
 
 
-class RequestTimeout(Exception):
-    """A request ran past the server's time limit."""
+class RequestTimeout(RequestAborted):
+    """
+    A request ran past the server's time limit. Django's own word for a request that
+    cannot finish, so that code in lower layers, which may not import this one, can
+    tell it from its own failures: images/forms.py must not report it as a bad image.
+    """
 
 
 def _raise_in(thread_id, exception):

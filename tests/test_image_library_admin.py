@@ -411,11 +411,35 @@ def test_article_toolbar_has_the_image_button_and_its_dialog(contributor):
     assert dialog["data-library-url"] == LIBRARY
     assert dialog.select_one("input[type=search]:not([name])")
     assert not dialog.select("[name]")
-    assert dialog.select_one(".image-picker__upload a")["href"] == reverse("admin:images_image_add")
+    # Who may add to the library sends an image from the dialog's second tab.
+    tabs = dialog.select("[role=tab]")
+    assert [text(tab) for tab in tabs] == ["De la médiathèque", "Envoyer une image"]
+    assert dialog.select_one("#image-picker-upload input[type=file]")
+    upload = page.select_one("dialog#image-upload")
+    assert upload["data-upload-url"] == reverse("admin:images_image_upload")
+    assert not upload.select("[name]")
     scripts = [script["src"] for script in page.find_all("script", src=True)]
     assert "/static/admin-extra/image-picker.js" in scripts
+    assert "/static/admin-extra/image-upload.js" in scripts
     cheatsheet = text(page.select_one("#writing-cheatsheet"))
     assert '](image:42 "' in cheatsheet
+
+
+def test_no_upload_without_the_right_to_add_to_the_library(contributor):
+    contributor.groups.clear()
+    contributor.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["add_article", "change_article", "view_article", "view_image"],
+        )
+    )
+
+    page = soup(logged_in(contributor).get(ARTICLE_ADD))
+
+    assert page.select_one("#image-picker .image-picker__results") is not None
+    assert page.select_one("#image-picker [role=tab]") is None
+    assert page.select_one("#image-upload") is None
+    scripts = [script["src"] for script in page.find_all("script", src=True)]
+    assert "/static/admin-extra/image-upload.js" not in scripts
 
 
 def test_no_image_button_without_the_right_to_see_the_library(contributor):

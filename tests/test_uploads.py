@@ -116,14 +116,17 @@ def test_accepted_formats_are_saved_with_their_dimensions(
 def test_text_file_named_jpg_is_refused(admin_client):
     response = post_image(admin_client, upload("photo.jpg", b"Ceci n'est pas une image.\n" * 20))
 
-    assert_refused_with_fields_kept(response, "invalid")
+    assert_refused_with_fields_kept(response, "unreadable")
 
 
 def test_truncated_jpeg_is_refused(admin_client):
     content = noise_bytes(200, 150, "JPEG")
     response = post_image(admin_client, upload("coupee.jpg", content[: len(content) // 2]))
 
-    assert_refused_with_fields_kept(response, "invalid")
+    assert_refused_with_fields_kept(response, "unreadable")
+    # Not the form field's « no file was submitted », whose code the decoding's once was.
+    [message] = response.context["adminform"].form.errors["file"]
+    assert message.startswith("Ce fichier ne peut pas être lu comme une image")
 
 
 def test_pixel_bomb_is_refused_before_decoding(admin_client):
@@ -195,7 +198,7 @@ def test_decorative_image_needs_no_alt_text(admin_client):
 def test_bad_file_and_missing_alt_text_are_reported_together(admin_client):
     response = post_image(admin_client, upload("photo.jpg", b"not an image"), alt_text="")
 
-    assert error_codes(response, "file") == ["invalid"]
+    assert error_codes(response, "file") == ["unreadable"]
     assert error_codes(response, "alt_text")
 
 

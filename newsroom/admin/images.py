@@ -7,6 +7,7 @@ are PROTECT): the library counts and lists those places, so the editor knows wha
 change first.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
@@ -14,7 +15,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.decorators import method_decorator
@@ -22,11 +23,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from images.forms import ImageForm
 from images.models import Image
-from images.validators import ImageFileField
+from images.validators import ImageFileField, over_the_limit_message
 from markup.references import SCHEME
 from newsroom.admin.wording import WordingMixin
 
@@ -36,6 +37,20 @@ ADMIN_CSS = {"all": ["admin-extra/admin.css"]}
 LIBRARY_LIMIT = 24
 LIBRARY_THUMBNAIL = (160, 120)
 PREVIEW_SIZE = (480, 360)
+# What an upload from the article form may send beside the file: the description
+# fields and the multipart framing, a few kilobytes at most.
+UPLOAD_FORM_ALLOWANCE = 64 * 1024
+DESCRIPTION_FIELDS = [
+    "alt_text",
+    "is_decorative",
+    "caption",
+    "credit",
+    "licence",
+    "is_ai_generated",
+    "title",
+]
+# An upload from the article form: the file and its description, no focal point yet.
+UPLOAD_FIELDS = ["file", *DESCRIPTION_FIELDS]
 
 
 def fitted(image, max_width, max_height):
@@ -67,6 +82,27 @@ def thumbnail(image, max_width=80, max_height=60):
         attributes.update(srcset=size["srcset"], sizes=size["sizes"])
     attributes.update({"alt": "", "loading": "lazy", "class": "admin-thumbnail"})
     return format_html("<img{}>", flatatt(attributes))
+
+
+def library_entry(image):
+    """``image`` as the article form's image dialogs show it, with the Markdown that inserts it."""
+    return {
+        "id": image.pk,
+        "title": str(image),
+        "alt": image.alt,
+        "caption": image.caption,
+        "credit": image.credit,
+        "thumbnail": fitted(image, *LIBRARY_THUMBNAIL),
+        "markdown": f"![]({SCHEME}:{image.pk})",
+    }
+
+
+def declared_length(request):
+    """The body's length as the request declares it (Django reads no more than that)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def with_usage_total(images):
@@ -108,20 +144,7 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
     readonly_fields = ["preview", "dimensions", "used_in"]
     fieldsets = [
         (None, {"fields": ["file", "preview", ("focal_x", "focal_y"), "dimensions"]}),
-        (
-            _("Description"),
-            {
-                "fields": [
-                    "alt_text",
-                    "is_decorative",
-                    "caption",
-                    "credit",
-                    "licence",
-                    "is_ai_generated",
-                    "title",
-                ]
-            },
-        ),
+        (_("Description"), {"fields": DESCRIPTION_FIELDS}),
         (_("Where the image is used"), {"fields": ["used_in"]}),
     ]
     formfield_overrides = {models.ImageField: {"form_class": ImageFileField}}
@@ -161,7 +184,14 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
             self.admin_site.admin_view(self.library_view),
             name="images_image_library",
         )
-        return [library, *super().get_urls()]
+        upload = path(
+            "upload/",
+            # Exempt here, checked in the view once the size is known: the CSRF check
+            # reads the whole body, which must not happen for an oversized one.
+            self.admin_site.admin_view(csrf_exempt(self.upload_view)),
+            name="images_image_upload",
+        )
+        return [library, upload, *super().get_urls()]
 
     def library_view(self, request):
         """The latest images matching ``?q=``, as JSON, for the Image button of the article form."""
@@ -171,22 +201,41 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         images, _duplicates = self.get_search_results(
             request, Image.objects.order_by("-created_at", "-pk"), query
         )
-        return JsonResponse(
-            {
-                "results": [
-                    {
-                        "id": image.pk,
-                        "title": str(image),
-                        "alt": image.alt,
-                        "caption": image.caption,
-                        "credit": image.credit,
-                        "thumbnail": fitted(image, *LIBRARY_THUMBNAIL),
-                        "markdown": f"![]({SCHEME}:{image.pk})",
-                    }
-                    for image in images[:LIBRARY_LIMIT]
-                ]
+        return JsonResponse({"results": [library_entry(image) for image in images[:LIBRARY_LIMIT]]})
+
+    def upload_view(self, request):
+        """
+        One image dropped, pasted or chosen in the article form (image-upload.js), put in
+        the library by the library's own form: the same checks, cleaning and renditions,
+        the same history line. Answers the image as the library lists it, or each
+        field's errors.
+        """
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if declared_length(request) > settings.IMAGE_MAX_UPLOAD_BYTES + UPLOAD_FORM_ALLOWANCE:
+            # Refused on the declared length, before a byte of the body is read.
+            return JsonResponse({"errors": {"file": [over_the_limit_message()]}}, status=413)
+        return csrf_protect(self.add_uploaded_image)(request)
+
+    def add_uploaded_image(self, request):
+        if len(request.FILES) > 1 or len(request.FILES.getlist("file")) > 1:
+            message = gettext("Send one image at a time.")
+            return JsonResponse({"errors": {"file": [message]}}, status=400)
+        form = self.get_form(request, fields=UPLOAD_FIELDS)(request.POST, request.FILES)
+        # Validated outside any transaction, as the library's own form is (see
+        # changeform_view): the pixel work must not hold the database's write lock.
+        if not form.is_valid():
+            errors = {
+                field: [str(message) for message in messages]
+                for field, messages in form.errors.items()
             }
-        )
+            return JsonResponse({"errors": errors}, status=400)
+        image = form.save(commit=False)
+        self.save_model(request, image, form, change=False)
+        self.log_addition(request, image, self.construct_change_message(request, form, None, True))
+        return JsonResponse(library_entry(image), status=201)
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

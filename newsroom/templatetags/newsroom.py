@@ -1,6 +1,11 @@
 from django import template
+from django.conf import settings
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from images.models import Image
+from images.validators import UNREADABLE_MESSAGE, over_the_limit_message
 from newsroom import workflow
 
 register = template.Library()
@@ -24,3 +29,42 @@ def member_name(user):
     if profile is not None:
         return profile.name
     return user.get_full_name() or user.get_username()
+
+
+# What the upload dialog asks, in this order: the alt text first, the rights next.
+UPLOAD_DIALOG_FIELDS = [
+    "alt_text",
+    "is_decorative",
+    "licence",
+    "credit",
+    "caption",
+    "is_ai_generated",
+]
+
+
+@register.inclusion_tag("admin/images/image/includes/upload_dialog.html")
+def image_upload_dialog():
+    """
+    The dialog of image-upload.js, its fields labelled and explained as the library's
+    form labels them, with the weight limit it checks before sending a byte.
+    """
+    fields = []
+    for name in UPLOAD_DIALOG_FIELDS:
+        field = Image._meta.get_field(name)
+        fields.append(
+            {
+                "name": name,
+                "label": capfirst(field.verbose_name),
+                "help_text": field.help_text,
+                "max_length": field.max_length,
+                "is_checkbox": isinstance(field, models.BooleanField),
+                # The alt text too, unless the image is decorative: image-upload.js says so.
+                "required": not field.blank or name == "alt_text",
+            }
+        )
+    return {
+        "fields": fields,
+        "max_bytes": settings.IMAGE_MAX_UPLOAD_BYTES,
+        "too_large": over_the_limit_message(),
+        "unreadable": UNREADABLE_MESSAGE,
+    }

@@ -9,6 +9,10 @@
  * The dialog sits inside the article form: nothing in it has a name, so it
  * adds nothing to what is saved, and Enter in its search field must not
  * submit the article.
+ *
+ * For those who may add to the library, a second tab sends an image from the
+ * computer (chosen or dropped): image-upload.js asks its description and
+ * uploads it, and the image then goes into the text as a library pick does.
  */
 "use strict";
 {
@@ -113,6 +117,8 @@
                 dialog.close();
             }
         });
+        setUpTabs(dialog);
+        setUpSending(dialog, choose);
         dialog.querySelector(".image-picker__close").addEventListener("click", () => dialog.close());
         dialog.addEventListener("click", (event) => {
             // A click on the backdrop lands on the dialog itself, outside its box.
@@ -121,6 +127,81 @@
                 && event.clientY >= box.top && event.clientY <= box.bottom;
             if (event.target === dialog && !inside) {
                 dialog.close();
+            }
+        });
+    }
+
+    function setUpTabs(dialog) {
+        const tabs = Array.from(dialog.querySelectorAll("[role=tab]"));
+
+        function select(chosen) {
+            tabs.forEach((tab) => {
+                const selected = tab === chosen;
+                tab.setAttribute("aria-selected", String(selected));
+                tab.tabIndex = selected ? 0 : -1;
+                document.getElementById(tab.getAttribute("aria-controls")).hidden = !selected;
+            });
+        }
+
+        tabs.forEach((tab, index) => {
+            tab.addEventListener("click", () => select(tab));
+            // Arrows move between tabs, as in any tab list (WAI-ARIA's pattern).
+            tab.addEventListener("keydown", (event) => {
+                const step = {ArrowRight: 1, ArrowLeft: -1}[event.key];
+                const target = step ? tabs[(index + step + tabs.length) % tabs.length]
+                    : {Home: tabs[0], End: tabs[tabs.length - 1]}[event.key];
+                if (target) {
+                    event.preventDefault();
+                    select(target);
+                    target.focus();
+                }
+            });
+        });
+        // Each opening starts on the library, with the search focused.
+        dialog.addEventListener("close", () => {
+            if (tabs.length) {
+                select(tabs[0]);
+            }
+        });
+    }
+
+    function setUpSending(dialog, choose) {
+        const panel = dialog.querySelector(".image-picker__drop");
+        const input = panel && panel.querySelector("input[type=file]");
+        if (!input) {
+            return;
+        }
+
+        async function send(file) {
+            if (!file || !window.screenmaniaImageUpload) {
+                return;
+            }
+            // The upload dialog opens over this one; cancelled, this one is still there.
+            const markdown = await window.screenmaniaImageUpload(file);
+            input.value = "";
+            if (markdown) {
+                choose({markdown});
+            }
+        }
+
+        input.addEventListener("change", () => send(input.files[0]));
+        panel.addEventListener("dragover", (event) => {
+            if (Array.from(event.dataTransfer.types).includes("Files")) {
+                event.preventDefault();
+                event.dataTransfer.dropEffect = "copy";
+                panel.classList.add("is-drop-target");
+            }
+        });
+        panel.addEventListener("dragleave", (event) => {
+            if (!panel.contains(event.relatedTarget)) {
+                panel.classList.remove("is-drop-target");
+            }
+        });
+        panel.addEventListener("drop", (event) => {
+            panel.classList.remove("is-drop-target");
+            if (event.dataTransfer.files.length) {
+                event.preventDefault();
+                send(event.dataTransfer.files[0]);
             }
         });
     }

@@ -1,0 +1,281 @@
+"""
+An image dropped or pasted into the article's text, or chosen in the Image dialog's
+« Envoyer une image » tab, goes into the library, described first, then into the text:
+in a real browser, under the site's CSP, on a laptop and on a phone.
+
+Everything the database needs is created before Chromium starts: see the ``chromium``
+fixture of tests/browser/conftest.py for why.
+"""
+
+import base64
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.browser.axe import serious_violations
+from tests.browser.test_newsroom_browser import watch
+from tests.browser.test_reading import screenshot_dir
+from tests.factories import CONTRIBUTOR, image_bytes, make_article, make_member
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PASSWORD = "mot-de-passe-de-test"
+UPLOAD_URL = reverse("admin:images_image_upload")
+INSERTED = re.compile(r"^Premier paragraphe\.\n\n!\[\]\(image:(\d+)\)$")
+
+# Drops ``content`` (base64) on the body as a file, as a desktop's file manager would.
+DROP = """([content, name, type]) => {
+    const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, {type}));
+    const body = document.getElementById("id_body");
+    const options = {dataTransfer: transfer, bubbles: true, cancelable: true};
+    for (const kind of ["dragenter", "dragover", "drop"]) {
+        body.dispatchEvent(new DragEvent(kind, options));
+    }
+}"""
+# Pastes it, as after « Copier l'image » or a screenshot: a file and no text.
+# With ``text``, as Word copies a passage: its text, and a picture of it beside.
+# True if the browser was left to paste as it would.
+PASTE = """([content, name, type, text]) => {
+    const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, {type}));
+    if (text) {
+        transfer.setData("text/plain", text);
+    }
+    return document.getElementById("id_body").dispatchEvent(
+        new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true, cancelable: true})
+    );
+}"""
+
+
+def as_file(content, name, media_type, text=""):
+    return [base64.b64encode(content).decode(), name, media_type, text]
+
+
+@pytest.fixture
+def draft(live_server, transactional_db):
+    writer = make_member(CONTRIBUTOR, "camille")
+    writer.set_password(PASSWORD)
+    writer.save()
+    article = make_article(
+        authors=[writer.author_profile],
+        status=Article.Status.DRAFT,
+        published_at=None,
+        body="Premier paragraphe.",
+    )
+    return live_server.url, reverse("admin:articles_article_change", args=[article.pk])
+
+
+def open_article(chromium, origin, url, **options):
+    context = chromium.new_context(locale="fr-FR", **options)
+    page = context.new_page()
+    errors, _requests = watch(page)
+    page.goto(f"{origin}{reverse('admin:login')}?next={url}")
+    page.fill("#id_username", "camille")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{origin}{url}")
+    expect(page.locator("#writing-preview-body p")).to_have_text("Premier paragraphe.")
+    page.evaluate("document.getElementById('id_body').setSelectionRange(19, 19)")
+    return context, page, errors
+
+
+def describe(page, alt="Adèle Rinaldi sur le tournage de Station Vega"):
+    page.fill("#image-upload-alt_text", alt)
+    page.fill("#image-upload-licence", "Dossier de presse, libre pour la critique")
+    page.fill("#image-upload-credit", "Studio Lune")
+
+
+def test_an_image_dropped_on_the_text_goes_into_the_library_and_the_text(draft, chromium):
+    origin, url = draft
+    context, page, errors = open_article(chromium, origin, url, viewport=LAPTOP)
+    body = page.locator("#id_body")
+    dialog = page.locator("#image-upload")
+
+    page.evaluate(DROP, as_file(image_bytes(800, 450, "JPEG"), "tournage.jpg", "image/jpeg"))
+
+    expect(dialog).to_be_visible()
+    expect(page.locator("#image-upload-alt_text")).to_be_focused()
+    expect(dialog.locator(".image-upload__file")).to_contain_text("tournage.jpg")
+    # The preview is drawn from the file's own pixels, at its proportions.
+    assert dialog.locator("canvas").evaluate("(c) => [c.hidden, c.width, c.height]") == [
+        False,
+        320,
+        180,
+    ]
+    describe(page)
+    page.keyboard.press("Enter")
+
+    expect(dialog).to_be_hidden()
+    match = INSERTED.match(body.input_value())
+    assert match, body.input_value()
+    number = match.group(1)
+    expect(body).to_be_focused()
+    expect(page.locator("#writing-preview-body figure img")).to_have_attribute(
+        "alt", "Adèle Rinaldi sur le tournage de Station Vega"
+    )
+
+    # In the library, described as typed (read-only: a contributor adds, editors change).
+    page.goto(origin + reverse("admin:images_image_changelist"))
+    row = page.locator("#result_list tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator(".field-name a")).to_have_text(
+        "Adèle Rinaldi sur le tournage de Station Vega"
+    )
+    row.locator(".field-name a").click()
+    page.wait_for_url(f"**{reverse('admin:images_image_change', args=[number])}")
+    for field, typed in {
+        "alt_text": "Adèle Rinaldi sur le tournage de Station Vega",
+        "licence": "Dossier de presse, libre pour la critique",
+        "credit": "Studio Lune",
+    }.items():
+        expect(page.locator(f".field-{field} .readonly")).to_have_text(typed)
+    assert errors == []
+    context.close()
+
+
+def test_what_the_library_refuses_is_said_in_french_and_nothing_is_inserted(draft, chromium):
+    origin, url = draft
+    context, page, errors = open_article(chromium, origin, url, viewport=LAPTOP)
+    dialog = page.locator("#image-upload")
+
+    page.evaluate(DROP, as_file(b"%PDF-1.7 pas une image" * 50, "affiche.png", "image/png"))
+    expect(dialog).to_be_visible()
+    # Nothing to preview: the browser cannot read it either.
+    expect(dialog.locator(".image-upload__file")).to_contain_text("Pas d’aperçu")
+    page.fill("#image-upload-credit", "Studio Lune")
+    page.click(".image-upload__send")
+
+    expect(dialog.locator(".image-upload__problem")).to_contain_text(
+        "Ce fichier ne peut pas être lu comme une image"
+    )
+    expect(page.locator("#image-upload-alt_text-error")).to_contain_text("Décrivez l’image")
+    expect(page.locator("#image-upload-licence-error")).to_be_visible()
+    expect(page.locator("#image-upload-alt_text")).to_be_focused()
+    assert page.locator("#image-upload-alt_text").get_attribute("aria-invalid") == "true"
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert page.input_value("#id_body") == "Premier paragraphe."
+    # The refusals themselves, and nothing else, answered 400.
+    assert errors == [f"400 {origin}{UPLOAD_URL}"]
+    context.close()
+
+
+def test_a_pasted_image_asks_for_its_description_and_cancelling_inserts_nothing(draft, chromium):
+    origin, url = draft
+    context, page, errors = open_article(chromium, origin, url, viewport=LAPTOP)
+    dialog = page.locator("#image-upload")
+    passage = as_file(image_bytes(320, 240), "image.png", "image/png", "Un passage copié.")
+
+    # Copied from Word: the text is what was meant, the picture of it is ignored.
+    assert page.evaluate(PASTE, passage) is True
+    expect(dialog).to_be_hidden()
+
+    assert page.evaluate(PASTE, as_file(image_bytes(320, 240), "image.png", "image/png")) is False
+    expect(dialog).to_be_visible()
+    page.click(".image-upload__cancel")
+
+    expect(dialog).to_be_hidden()
+    assert page.input_value("#id_body") == "Premier paragraphe."
+    # The same file again, described: the decorative mark stands in for the alt text.
+    page.evaluate(PASTE, as_file(image_bytes(320, 240), "image.png", "image/png"))
+    page.check("#image-upload-is_decorative")
+    expect(page.locator("#image-upload-alt_text")).to_be_disabled()
+    page.fill("#image-upload-licence", "Image maison")
+    page.click(".image-upload__send")
+    expect(dialog).to_be_hidden()
+    assert INSERTED.match(page.input_value("#id_body"))
+    assert errors == []
+    context.close()
+
+
+def test_the_image_dialog_sends_an_image_from_its_second_tab(draft, chromium):
+    origin, url = draft
+    context, page, errors = open_article(chromium, origin, url, viewport=LAPTOP)
+    picker = page.locator("#image-picker")
+    upload = page.locator("#image-upload")
+
+    page.click("[data-markdown=image]")
+    tab = picker.get_by_role("tab", name="Envoyer une image")
+    picker.get_by_role("tab", name="De la médiathèque").focus()
+    page.keyboard.press("ArrowRight")
+    expect(tab).to_be_focused()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(picker.locator("#image-picker-library")).to_be_hidden()
+    page.set_input_files(
+        "#image-picker-file",
+        files=[{"name": "plateau.png", "mimeType": "image/png", "buffer": image_bytes(640, 480)}],
+    )
+
+    expect(upload).to_be_visible()
+    describe(page, alt="Le plateau de Station Vega")
+    page.click(".image-upload__send")
+
+    expect(upload).to_be_hidden()
+    expect(picker).to_be_hidden()
+    assert INSERTED.match(page.input_value("#id_body"))
+    # Opened again, the dialog starts on the library, which now holds the image.
+    page.click("[data-markdown=image]")
+    expect(picker.locator("#image-picker-library")).to_be_visible()
+    expect(picker.locator(".image-picker__title")).to_have_text(["Le plateau de Station Vega"])
+    assert errors == []
+    context.close()
+
+
+def test_the_dialogs_on_a_laptop_and_a_phone(draft, chromium, tmp_path):
+    origin, url = draft
+    directory = screenshot_dir(tmp_path)
+    for size, viewport in {"1366": LAPTOP, "390": PHONE}.items():
+        context, page, errors = open_article(chromium, origin, url, viewport=viewport)
+        page.click("[data-markdown=image]")
+        page.get_by_role("tab", name="Envoyer une image").click()
+        page.screenshot(path=directory / f"image-picker-upload-tab-{size}.png")
+        page.set_input_files(
+            "#image-picker-file",
+            files=[
+                {
+                    "name": "affiche.jpg",
+                    "mimeType": "image/jpeg",
+                    "buffer": image_bytes(600, 900, "JPEG"),
+                }
+            ],
+        )
+        dialog = page.locator("#image-upload")
+        expect(dialog).to_be_visible()
+        box = dialog.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (size, box)
+        page.screenshot(path=directory / f"image-upload-dialog-{size}.png")
+        page.click(".image-upload__send")
+        expect(dialog.locator(".image-upload__problem")).to_be_visible()
+        page.screenshot(path=directory / f"image-upload-errors-{size}.png")
+        assert errors == [f"400 {origin}{UPLOAD_URL}"]
+        context.close()
+
+
+def test_the_upload_dialog_has_no_serious_accessibility_violation(draft, chromium, axe_js):
+    origin, url = draft
+    # axe is injected as an inline script, which our own CSP rightly forbids.
+    context, page, _errors = open_article(chromium, origin, url, viewport=LAPTOP, bypass_csp=True)
+    axe_source = axe_js.read_text()
+
+    page.evaluate(DROP, as_file(image_bytes(800, 450), "tournage.png", "image/png"))
+    expect(page.locator("#image-upload")).to_be_visible()
+    problems = serious_violations(page, axe_source, "upload dialog", "#image-upload")
+    page.click(".image-upload__send")
+    expect(page.locator("#image-upload-alt_text-error")).to_be_visible()
+    problems += serious_violations(page, axe_source, "upload dialog with errors", "#image-upload")
+    page.keyboard.press("Escape")
+    page.click("[data-markdown=image]")
+    page.get_by_role("tab", name="Envoyer une image").click()
+    problems += serious_violations(page, axe_source, "upload tab", "#image-picker")
+
+    assert problems == []
+    context.close()

@@ -139,6 +139,8 @@ class DescribedLaterForm(ImageForm):
     afterwards, image by image, where each is seen (the library lists those lacking it).
     """
 
+    required_css_class = "required"
+
     def _update_errors(self, errors):
         # Image.clean() asks for the alt text, which this form does not have yet.
         if hasattr(errors, "error_dict"):

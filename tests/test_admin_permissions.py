@@ -79,6 +79,12 @@ OTHER_VIEWS = {
     "otp_totp_totpdevice_config": {"GET": nobody},
     "otp_totp_totpdevice_qrcode": {"GET": nobody},
     "images_image_library": {"GET": view},
+    "images_image_upload": {"GET": add, "POST": add},
+    # A contributor adds images and changes none: they describe those they uploaded.
+    "images_image_describe": {
+        "GET": lambda may: may("add") or may("change"),
+        "POST": lambda may: may("add") or may("change"),
+    },
     "articles_article_tag_suggestions": {"GET": lambda may: may("add") or may("change")},
     "articles_article_writing_preview": {"POST": lambda may: may("add") or may("change")},
     "articles_article_preview": {"GET": view},

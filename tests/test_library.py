@@ -35,6 +35,7 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:images_image_changelist")
 UPLOAD = reverse("admin:images_image_upload")
 ADD = reverse("admin:images_image_add")
+DESCRIBE = reverse("admin:images_image_describe")
 JSON = {"HTTP_ACCEPT": "application/json"}
 # Session, user, the two counts of the pagination, the page of images (usage
 # counts are its subqueries) and the uploaders the filter offers.
@@ -204,7 +205,7 @@ def test_each_file_is_uploaded_alone_and_answers_json(contributor):
     image = Image.objects.get()
     assert answer["id"] == image.pk
     assert answer["title"] == "affiche.png"
-    assert answer["url"] == reverse("admin:images_image_change", args=[image.pk])
+    assert answer["url"] == f"{DESCRIBE}?id={image.pk}"
     assert answer["thumbnail"]["url"].startswith("/media/renditions/")
     assert (image.licence, image.credit, image.uploaded_by) == (
         "Dossier de presse",
@@ -259,10 +260,15 @@ def test_without_javascript_every_chosen_file_is_posted_at_once(contributor):
         "un.png",
         "deux.png",
     ]
-    links = [line.select_one("a") for line in lines[:2]]
-    assert all("/change/" in link["href"] for link in links)
+    first, second = Image.objects.order_by("pk")
+    assert [line.select_one("a")["href"] for line in lines[:2]] == [
+        f"{DESCRIBE}?id={first.pk}",
+        f"{DESCRIBE}?id={second.pk}",
+    ]
     assert lines[2].select_one(".errorlist")
-    assert page.select_one("[data-upload-next] a")["href"].endswith("?description=manquante")
+    assert page.select_one("[data-upload-next] a")["href"] == (
+        f"{DESCRIBE}?id={first.pk}&id={second.pk}"
+    )
 
 
 def test_uploaded_images_are_in_the_history(contributor):
@@ -270,6 +276,77 @@ def test_uploaded_images_are_in_the_history(contributor):
 
     entry = LogEntry.objects.get()
     assert entry.user == contributor and entry.is_addition()
+
+
+# ---------------------------------------------------------------------------- describe
+
+
+def describe_data(page, **alt_texts):
+    """What the describing form posts as drawn, with alt texts by image title."""
+    data = {
+        field["name"]: field.get("value", "")
+        for field in page.select("form.library-describe input")
+        if field.get("type") not in {"checkbox", "submit"}
+    }
+    for heading in page.select(".library-describe__image"):
+        title = text(heading.select_one("h2"))
+        if title in alt_texts:
+            data[heading.select_one("input[name$=alt_text]")["name"]] = alt_texts[title]
+    return data
+
+
+def test_a_contributor_describes_the_images_they_uploaded_in_one_form(contributor):
+    client = logged_in(contributor)
+    for name in ("un.png", "deux.png"):
+        client.post(UPLOAD, {"licence": "CC BY", "file": upload(name)}, **JSON)
+    someone_elses = make_image(title="D’une autre", alt_text="")
+    first, second = Image.objects.filter(uploaded_by=contributor).order_by("pk")
+
+    url = f"{DESCRIBE}?id={first.pk}&id={second.pk}&id={someone_elses.pk}"
+    page = soup(client.get(url))
+    titles = [text(heading) for heading in page.select(".library-describe__image h2")]
+    response = client.post(
+        url, describe_data(page, **{"un.png": "Une affiche", "deux.png": "Un plateau"})
+    )
+
+    assert titles == ["deux.png", "un.png"]
+    assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    someone_elses.refresh_from_db()
+    assert (first.alt_text, second.alt_text, someone_elses.alt_text) == (
+        "Une affiche",
+        "Un plateau",
+        "",
+    )
+    assert LogEntry.objects.filter(action_flag=2, user=contributor).count() == 2
+
+
+def test_describing_still_asks_for_alt_text_or_decorative(editor):
+    image = make_image(title="Affiche", alt_text="")
+    client = logged_in(editor)
+    page = soup(client.get(DESCRIBE))
+
+    response = client.post(DESCRIBE, describe_data(page))
+
+    assert response.status_code == 200
+    assert "Décrivez l’image pour les lecteurs qui ne la voient pas" in text(
+        soup(response).select_one(".library-describe__image")
+    )
+    image.refresh_from_db()
+    assert image.alt_text == ""
+
+
+def test_describing_without_ids_lists_the_images_lacking_alt_text(editor):
+    make_image(title="Décrite")
+    make_image(title="À décrire", alt_text="")
+    make_image(title="Décorative", alt_text="", is_decorative=True)
+
+    page = soup(logged_in(editor).get(DESCRIBE))
+
+    assert [text(heading) for heading in page.select(".library-describe__image h2")] == [
+        "À décrire"
+    ]
 
 
 # ------------------------------------------------------------------------------- crops

@@ -10,7 +10,7 @@ the editor knows what to change first.
 """
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -18,22 +18,23 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.forms import Media
+from django.forms import Media, modelformset_factory
 from django.forms.utils import flatatt
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
 from images import renditions
-from images.forms import DescribedLaterForm, KeptUploadForm
+from images.forms import DescribedLaterForm, ImageForm, KeptUploadForm
 from images.models import Image
 from images.validators import ImageFileField
 from markup.references import SCHEME
@@ -59,6 +60,8 @@ LAYOUT_VAR = "vue"
 LIST_LAYOUT = "liste"
 # What the upload page asks once for every file it is given.
 UPLOAD_FIELDS = ["file", "licence", "credit"]
+# What the describing page asks of each image.
+DESCRIBE_FIELDS = ["alt_text", "is_decorative", "title", "caption"]
 # What the file picker offers; the checks are images/validators.py's.
 ACCEPTED_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"]
 
@@ -335,7 +338,58 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
             self.admin_site.admin_view(self.upload_view),
             name="images_image_upload",
         )
-        return [library, upload, *super().get_urls()]
+        describe = path(
+            "describe/",
+            self.admin_site.admin_view(self.describe_view),
+            name="images_image_describe",
+        )
+        return [library, upload, describe, *super().get_urls()]
+
+    def describable(self, request):
+        """
+        The images ``request.user`` may describe: any with the right to change images,
+        else those they uploaded themselves (a contributor adds images but changes none,
+        and would otherwise leave their own uploads without alt text).
+        """
+        if self.has_change_permission(request):
+            return Image.objects.all()
+        if self.has_add_permission(request):
+            return Image.objects.filter(uploaded_by=request.user)
+        raise PermissionDenied
+
+    def describe_view(self, request):
+        """
+        The alt text (and title and caption) of several images in one form: those
+        ``?id=`` names, as the upload page links to them, else those still lacking it.
+        """
+        images = self.describable(request).order_by("-created_at", "-pk")
+        chosen = [value for value in request.GET.getlist("id") if value.isdigit()]
+        images = images.filter(pk__in=chosen) if chosen else images.needing_description()
+        DescribeFormSet = modelformset_factory(
+            Image, form=ImageForm, fields=DESCRIBE_FIELDS, extra=0
+        )
+        formset = DescribeFormSet(request.POST or None, queryset=images[:LIBRARY_LIMIT])
+        if request.method == "POST" and formset.is_valid():
+            for form in formset.forms:
+                if form.has_changed():
+                    image = form.save()
+                    self.log_change(request, image, [{"changed": {"fields": form.changed_data}}])
+            self.message_user(request, gettext("The images are described."), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:images_image_changelist"))
+        rows = [
+            {"form": form, "thumbnail": fitted(form.instance, *GRID_THUMBNAIL)}
+            for form in formset.forms
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Describe the images"),
+            "formset": formset,
+            "rows": rows,
+            "media": self.media + formset.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/images/image/describe.html", context)
 
     def upload_form(self, request):
         return self.get_form(request, fields=UPLOAD_FIELDS, form=DescribedLaterForm)
@@ -369,6 +423,7 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
             "title": gettext("Add several images"),
             "form": shared,
             "results": results,
+            "described": urlencode([("id", result["id"]) for result in results if "id" in result]),
             "accept": ",".join(ACCEPTED_TYPES),
             "max_size": settings.IMAGE_MAX_UPLOAD_BYTES,
             "media": self.media + shared.media + Media(js=["admin-extra/library-upload.js"]),
@@ -389,7 +444,7 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
             "image": image,
             "id": image.pk,
             "title": str(image),
-            "url": reverse("admin:images_image_change", args=[image.pk]),
+            "url": f"{reverse('admin:images_image_describe')}?id={image.pk}",
             "thumbnail": fitted(image, *LIBRARY_THUMBNAIL),
         }
 

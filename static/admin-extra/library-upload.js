@@ -25,6 +25,10 @@
             lost: form.dataset.textLost,
         };
         const queue = [];
+        // The images added, for the link to describe them all in one form.
+        const added = [];
+        const describeLink = next.querySelector("[data-describe-link]");
+        const describeUrl = describeLink.getAttribute("href").split("?")[0];
         let sending = false;
 
         function line(file) {
@@ -47,6 +51,7 @@
 
         function succeeded({item, progress, status}, answer) {
             progress.value = 100;
+            added.push(answer.id);
             const picture = document.createElement("img");
             picture.src = answer.thumbnail.url;
             picture.width = answer.thumbnail.width;
@@ -123,7 +128,10 @@
                 await send(file, row);
             }
             sending = false;
-            next.hidden = false;
+            if (added.length) {
+                describeLink.href = `${describeUrl}?${added.map((id) => `id=${id}`).join("&")}`;
+                next.hidden = false;
+            }
         }
 
         function add(files) {

@@ -411,6 +411,7 @@ def test_every_image_field_is_a_chooser_with_thumbnails(admin_client, url, field
 
     select = page.select_one(f"select[name={field}]")
     assert "admin-autocomplete" in select["class"]
+    assert select.has_attr("data-image-chooser")
     scripts = [script["src"] for script in page.select("script[src]")]
     autocomplete = next(i for i, src in enumerate(scripts) if src.endswith("autocomplete.js"))
     chooser = next(i for i, src in enumerate(scripts) if src.endswith("image-chooser.js"))

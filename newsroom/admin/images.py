@@ -206,6 +206,9 @@ class LibraryChangeList(ChangeList):
 class ImageChooser(AutocompleteSelect):
     """The admin's autocomplete for an image, whose choices show their thumbnail."""
 
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-image-chooser": ""}
+
     @property
     def media(self):
         # Listed with autocomplete.js, whose set-up it wraps: Media orders files only

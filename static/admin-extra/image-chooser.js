@@ -11,7 +11,8 @@
     const djangoAdminSelect2 = $.fn.djangoAdminSelect2;
 
     function isImageChooser(element) {
-        return element.dataset.appLabel === "images" && element.dataset.modelName === "image";
+        // Marked by ImageChooser: the data-model-name of the field is its own model's.
+        return "imageChooser" in element.dataset;
     }
 
     function choice(result) {

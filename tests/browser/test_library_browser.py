@@ -156,6 +156,10 @@ def test_dropped_files_are_uploaded_each_with_its_progress(library, chromium, tm
     added = Image.objects.filter(licence="Dossier de presse Cannes").order_by("pk")
     assert [(image.width, image.height) for image in added] == [(1600, 1000), (700, 1000)]
     assert all(image.needs_description for image in added)
+    describe = page.locator("[data-describe-link]").get_attribute("href")
+    assert describe == (
+        f"{reverse('admin:images_image_describe')}?id={added[0].pk}&id={added[1].pk}"
+    )
     thumbnail = rows.nth(1).locator("img")
     assert thumbnail.get_attribute("src").startswith("/media/renditions/")
     assert errors == ["400 " + library["origin"] + library["upload"]]
@@ -271,3 +275,28 @@ def test_the_library_has_no_serious_accessibility_violation(library, chromium, a
         problems += serious_violations(page, axe_source, url, scope="#content")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_featured_image_is_chosen_by_thumbnail_and_title(library, chromium, tmp_path):
+    context = chromium.new_context(viewport=LAPTOP, locale="fr-FR")
+    page = context.new_page()
+    errors, _requests = watch(page)
+    add = reverse("admin:articles_article_add")
+    log_in(page, library["origin"], add)
+
+    page.click(".field-featured_image .select2-selection")
+    page.keyboard.type("Cannes")
+
+    choices = page.locator(".select2-results__option .image-choice")
+    expect(choices).to_have_count(1)
+    expect(choices.locator(".image-choice__title")).to_have_text("Plan large de Cannes")
+    picture = choices.locator("img")
+    assert picture.get_attribute("src").startswith("/media/renditions/")
+    assert picture.get_attribute("alt") == ""
+    page.screenshot(path=screenshot_dir(tmp_path) / "library-chooser-1366.png")
+    choices.first.click()
+    chosen = page.locator(".field-featured_image .select2-selection .image-choice")
+    expect(chosen.locator(".image-choice__title")).to_have_text("Plan large de Cannes")
+    expect(chosen.locator("img")).to_be_visible()
+    assert errors == []
+    context.close()

@@ -84,6 +84,7 @@ def library(live_server, transactional_db):
         "changelist": reverse("admin:images_image_changelist"),
         "upload": reverse("admin:images_image_upload"),
         "change": reverse("admin:images_image_change", args=[images[3].pk]),
+        "describe": reverse("admin:images_image_describe"),
         "landscape": images[3].pk,
     }
 
@@ -227,6 +228,7 @@ def test_the_library_on_a_laptop_and_a_phone(library, chromium, tmp_path):
         "grid": library["changelist"],
         "upload": library["upload"],
         "change": library["change"],
+        "describe": library["describe"],
     }
     for size, viewport in {"1366": LAPTOP, "390": PHONE}.items():
         context = chromium.new_context(viewport=viewport, locale="fr-FR")
@@ -270,7 +272,7 @@ def test_the_library_has_no_serious_accessibility_violation(library, chromium, a
     log_in(page, library["origin"], library["changelist"])
     axe_source = axe_js.read_text()
     problems = []
-    for url in (library["changelist"], library["upload"], library["change"]):
+    for url in (library["changelist"], library["upload"], library["change"], library["describe"]):
         page.goto(f"{library['origin']}{url}")
         problems += serious_violations(page, axe_source, url, scope="#content")
     context.close()

@@ -35,7 +35,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from images import renditions
 from images.forms import DescribedLaterForm, ImageForm, KeptUploadForm
-from images.models import Image
+from images.models import Image, ImageQuerySet
 from images.validators import ImageFileField
 from markup.references import SCHEME
 from newsroom.admin.wording import WordingMixin
@@ -120,49 +120,45 @@ def with_usage_total(images):
     return images.annotate(usage_total=sum(counts, Value(0)))
 
 
-class OrientationFilter(admin.SimpleListFilter):
+class OptionsFilter(admin.SimpleListFilter):
+    """A filter whose ``options`` map each value to its label and what it keeps."""
+
+    options = {}
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _keep) in self.options.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.options:
+            _label, keep = self.options[self.value()]
+            return keep(queryset)
+        return queryset
+
+
+class OrientationFilter(OptionsFilter):
     title = _("orientation")
     parameter_name = "orientation"
-
-    def lookups(self, request, model_admin):
-        return [("paysage", _("landscape")), ("portrait", _("portrait")), ("carre", _("square"))]
-
-    def queryset(self, request, queryset):
-        shapes = {
-            "paysage": queryset.landscape,
-            "portrait": queryset.portrait,
-            "carre": queryset.square,
-        }
-        return shapes[self.value()]() if self.value() in shapes else queryset
+    options = {
+        "paysage": (_("landscape"), ImageQuerySet.landscape),
+        "portrait": (_("portrait"), ImageQuerySet.portrait),
+        "carre": (_("square"), ImageQuerySet.square),
+    }
 
 
-class DescriptionFilter(admin.SimpleListFilter):
+class DescriptionFilter(OptionsFilter):
     title = _("alternative text")
     parameter_name = "description"
-
-    def lookups(self, request, model_admin):
-        return [("manquante", _("to write"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "manquante":
-            return queryset.needing_description()
-        return queryset
+    options = {"manquante": (_("to write"), ImageQuerySet.needing_description)}
 
 
-class UsageFilter(admin.SimpleListFilter):
+class UsageFilter(OptionsFilter):
     title = _("use")
     parameter_name = "usage"
-
-    def lookups(self, request, model_admin):
-        return [("oui", _("used")), ("non", _("used nowhere"))]
-
-    def queryset(self, request, queryset):
-        # usage_total is the admin queryset's count of places (with_usage_total()).
-        if self.value() == "oui":
-            return queryset.filter(usage_total__gt=0)
-        if self.value() == "non":
-            return queryset.filter(usage_total=0)
-        return queryset
+    # usage_total is the admin queryset's count of places (with_usage_total()).
+    options = {
+        "oui": (_("used"), lambda images: images.filter(usage_total__gt=0)),
+        "non": (_("used nowhere"), lambda images: images.filter(usage_total=0)),
+    }
 
 
 class UploaderFilter(admin.RelatedOnlyFieldListFilter):

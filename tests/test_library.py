@@ -237,6 +237,14 @@ def test_an_uploaded_file_goes_through_the_image_forms_checks(contributor, setti
     assert not Image.objects.exists()
 
 
+def test_posting_no_file_says_to_choose_one(contributor):
+    page = soup(logged_in(contributor).post(UPLOAD, {"licence": "CC BY"}))
+
+    assert text(page.select_one(".library-upload__drop .errorlist")) == (
+        "Choisissez ou déposez au moins une image."
+    )
+
+
 def test_upload_without_licence_is_refused_once_in_french(contributor):
     response = logged_in(contributor).post(UPLOAD, {"licence": "", "file": upload()}, **JSON)
 
@@ -266,6 +274,8 @@ def test_without_javascript_every_chosen_file_is_posted_at_once(contributor):
         f"{DESCRIBE}?id={second.pk}",
     ]
     assert lines[2].select_one(".errorlist")
+    # Each file's errors, and no « required » on the field the files came through.
+    assert not page.select_one(".library-upload__drop .errorlist")
     assert page.select_one("[data-upload-next] a")["href"] == (
         f"{DESCRIBE}?id={first.pk}&id={second.pk}"
     )

@@ -396,7 +396,7 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
     def upload_view(self, request):
         """
         Several files at once, each through the image form's checks and cleaning.
-        upload.js sends them one per request, asking for JSON, to show each one's
+        library-upload.js sends them one per request, asking for JSON, to show each one's
         progress; without JavaScript the form posts them all and the page lists
         what became of each.
         """
@@ -414,6 +414,8 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
                 results = [self.upload_one(request, UploadForm, upload) for upload in uploads]
             if self.wants_json(request):
                 return self.upload_json(shared, shared_errors, results)
+            # The page shows each file's own errors; the shared form has no file of its own.
+            shared.errors.pop("file", None)
             if not uploads:
                 shared.add_error("file", gettext("Choose or drop at least one image."))
         context = {
@@ -440,7 +442,6 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         self.log_addition(request, image, [{"added": {}}])
         return {
             "name": upload.name,
-            "image": image,
             "id": image.pk,
             "title": str(image),
             "url": f"{reverse('admin:images_image_describe')}?id={image.pk}",
@@ -476,7 +477,6 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         (result,) = results
         if "errors" in result:
             return JsonResponse({"errors": result["errors"]}, status=400)
-        result.pop("image")
         return JsonResponse(result, status=201)
 
     def chooser_result(self, image):

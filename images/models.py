@@ -1,5 +1,7 @@
 import hashlib
+from pathlib import PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -48,6 +50,21 @@ class Picture:
 
 def _srcset(storage, listed):
     return ", ".join(f"{storage.url(name)} {width}w" for width, _height, name in listed)
+
+
+class ImageQuerySet(models.QuerySet):
+    def needing_description(self):
+        """Images a reader who cannot see them would miss: no alt text, not decorative."""
+        return self.filter(alt_text="", is_decorative=False)
+
+    def landscape(self):
+        return self.filter(width__gt=models.F("height"))
+
+    def portrait(self):
+        return self.filter(height__gt=models.F("width"))
+
+    def square(self):
+        return self.filter(width=models.F("height"))
 
 
 class Image(models.Model):
@@ -114,10 +131,20 @@ class Image(models.Model):
     width = models.PositiveIntegerField(_("width"), editable=False, null=True)
     height = models.PositiveIntegerField(_("height"), editable=False, null=True)
     created_at = models.DateTimeField(_("added on"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # SHA-256 of the stored original: rendition names are derived from it.
     file_digest = models.CharField(max_length=64, editable=False, blank=True)
     # What renditions.generate() drew, so pages never ask the storage (see Picture).
     renditions = models.JSONField(default=dict, editable=False)
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("image")
@@ -125,7 +152,10 @@ class Image(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.title or self.alt_text or self.file.name
+        # What choosers and lists call the image: its title, else the name it was
+        # uploaded under. Never the alt text, which describes the picture to readers
+        # who cannot see it and makes a poor label for those who can.
+        return self.title or PurePath(self.file.name).name
 
     def save(self, *args, **kwargs):
         self.caption = french_typography(self.caption)
@@ -196,6 +226,10 @@ class Image(models.Model):
             raise ValidationError(
                 _("A focal point needs both coordinates: click the image again to set it.")
             )
+
+    @property
+    def needs_description(self):
+        return not self.is_decorative and not self.alt_text.strip()
 
     @property
     def focal_point(self):

@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
@@ -23,6 +24,16 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.calendar import NewsroomCalendar
 from newsroom.desk import desk_for
+
+
+class ChooserJsonView(AutocompleteJsonView):
+    """Django's autocomplete answers, with what the model's admin adds to each choice."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        # An image's admin adds its thumbnail (newsroom/admin/images.py).
+        describe = getattr(self.model_admin, "chooser_result", None)
+        return {**result, **describe(obj)} if describe else result
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -33,6 +44,9 @@ class NewsroomAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "desk": desk_for(request.user)}
         return super().index(request, extra_context)
+
+    def autocomplete_view(self, request):
+        return ChooserJsonView.as_view(admin_site=self)(request)
 
     def admin_view(self, view, cacheable=False):
         """

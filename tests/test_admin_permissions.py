@@ -79,7 +79,13 @@ OTHER_VIEWS = {
     "otp_totp_totpdevice_config": {"GET": nobody},
     "otp_totp_totpdevice_qrcode": {"GET": nobody},
     "images_image_library": {"GET": view},
-    "images_image_upload": {"POST": add},
+    "images_image_from_article": {"POST": add},
+    "images_image_upload": {"GET": add, "POST": add},
+    # A contributor adds images and changes none: they describe those they uploaded.
+    "images_image_describe": {
+        "GET": lambda may: may("add") or may("change"),
+        "POST": lambda may: may("add") or may("change"),
+    },
     "articles_article_tag_suggestions": {"GET": lambda may: may("add") or may("change")},
     "articles_article_writing_preview": {"POST": lambda may: may("add") or may("change")},
     # The writer's working copy of the article posted, which they must be able to change.

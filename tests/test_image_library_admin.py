@@ -20,6 +20,8 @@ from tests.pages import soup, text
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:images_image_changelist")
+# The library as the admin's table rather than its grid of cards.
+TABLE = f"{CHANGELIST}?vue=liste"
 LIBRARY = reverse("admin:images_image_library")
 ARTICLE_ADD = reverse("admin:articles_article_add")
 # Session, user, the two counts of the pagination and the page of images; the
@@ -78,12 +80,12 @@ def test_changelist_thumbnails_come_from_renditions_in_a_fixed_number_of_queries
     for _ in range(2):
         make_article(featured_image=make_image())
     with django_assert_max_num_queries(CHANGELIST_MAX_QUERIES) as two:
-        admin_client.get(CHANGELIST)
+        admin_client.get(TABLE)
     images = [make_image() for _ in range(8)]
     make_author(avatar=images[0])
 
     with django_assert_max_num_queries(CHANGELIST_MAX_QUERIES) as ten:
-        page = soup(admin_client.get(CHANGELIST))
+        page = soup(admin_client.get(TABLE))
 
     assert len(ten) == len(two)
     thumbnails = page.select(".field-list_thumbnail img")
@@ -106,7 +108,7 @@ def test_thumbnail_falls_back_to_the_original_before_renditions_are_drawn(admin_
     image = make_image()
     Image.objects.filter(pk=image.pk).update(renditions={})
 
-    thumbnail = soup(admin_client.get(CHANGELIST)).select_one(".field-list_thumbnail img")
+    thumbnail = soup(admin_client.get(TABLE)).select_one(".field-list_thumbnail img")
 
     assert thumbnail["src"] == image.file.url
     assert not thumbnail.has_attr("srcset")
@@ -116,7 +118,7 @@ def test_thumbnail_falls_back_to_the_original_before_renditions_are_drawn(admin_
 def test_changelist_columns_and_filters(admin_client):
     make_image(is_ai_generated=True)
 
-    page = soup(admin_client.get(CHANGELIST))
+    page = soup(admin_client.get(TABLE))
 
     for column in ["list_thumbnail", "name", "dimensions", "usage_count", "is_ai_generated"]:
         assert page.select_one(f"thead th.column-{column}"), column
@@ -143,7 +145,7 @@ def test_changelist_counts_where_each_image_is_used(admin_client):
     image, _featured, _in_text, _author = used_everywhere()
     unused = make_image(title="Inutilisée")
 
-    page = soup(admin_client.get(CHANGELIST))
+    page = soup(admin_client.get(TABLE))
 
     counts = {
         text(row.select_one(".field-name")): text(row.select_one("td.field-usage_count"))
@@ -416,7 +418,7 @@ def test_article_toolbar_has_the_image_button_and_its_dialog(contributor):
     assert [text(tab) for tab in tabs] == ["De la médiathèque", "Envoyer une image"]
     assert dialog.select_one("#image-picker-upload input[type=file]")
     upload = page.select_one("dialog#image-upload")
-    assert upload["data-upload-url"] == reverse("admin:images_image_upload")
+    assert upload["data-upload-url"] == reverse("admin:images_image_from_article")
     assert not upload.select("[name]")
     scripts = [script["src"] for script in page.find_all("script", src=True)]
     assert "/static/admin-extra/image-picker.js" in scripts

@@ -24,7 +24,7 @@ from tests.pages import soup
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = reverse("admin:images_image_upload")
+UPLOAD_URL = reverse("admin:images_image_from_article")
 DESCRIPTION = {
     "alt_text": "Adèle Rinaldi sur le tournage de Station Vega",
     "credit": "Studio Lune",

@@ -23,7 +23,7 @@ from taggit.models import Tag
 from articles.models import Article, Authorship, Correction, EditorialAction, Section, State
 from markup import rendering
 from newsroom import workflow
-from newsroom.admin.images import ADMIN_CSS, thumbnail
+from newsroom.admin.images import ADMIN_CSS, ImageChooserMixin, thumbnail
 from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
 from newsroom.admin.revisions import RevisionAdminMixin
@@ -367,6 +367,7 @@ class ArticleActionForm(helpers.ActionForm):
 
 @admin.register(Article)
 class ArticleAdmin(
+    ImageChooserMixin,
     NotesAdminMixin,
     WordingMixin,
     PreviewAdminMixin,

@@ -4,12 +4,12 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from authors.models import Author
-from newsroom.admin.images import ADMIN_CSS, thumbnail
+from newsroom.admin.images import ADMIN_CSS, ImageChooserMixin, thumbnail
 from newsroom.admin.wording import WordingMixin
 
 
 @admin.register(Author)
-class AuthorAdmin(WordingMixin, admin.ModelAdmin):
+class AuthorAdmin(ImageChooserMixin, WordingMixin, admin.ModelAdmin):
     add_title = _("New author")
     change_title = _("Edit the author")
     view_title = _("Read the author")

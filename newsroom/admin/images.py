@@ -1,32 +1,41 @@
 """
 The image library in the admin: upload, describe, find and reuse images.
 
-Thumbnails come from the renditions drawn at upload, never from the original, which
-may weigh several megabytes. An image shown anywhere cannot be deleted (its relations
-are PROTECT): the library counts and lists those places, so the editor knows what to
-change first.
+The library is a grid of thumbnails (the admin's table stays one click away), files
+are dropped by the dozen on its upload page, and every chooser of an image shows its
+thumbnail and title. Thumbnails come from the renditions drawn at upload, never from
+the original, which may weigh several megabytes. An image shown anywhere cannot be
+deleted (its relations are PROTECT): the library counts and lists those places, so
+the editor knows what to change first.
 """
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.forms import Media, modelformset_factory
 from django.forms.utils import flatatt
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from images.forms import ImageForm
-from images.models import Image
+from images import renditions
+from images.forms import DescribedLaterForm, ImageForm, KeptUploadForm
+from images.models import Image, ImageQuerySet
 from images.validators import ImageFileField, over_the_limit_message
 from markup.references import SCHEME
 from newsroom.admin.wording import WordingMixin
@@ -50,7 +59,25 @@ DESCRIPTION_FIELDS = [
     "title",
 ]
 # An upload from the article form: the file and its description, no focal point yet.
-UPLOAD_FIELDS = ["file", *DESCRIPTION_FIELDS]
+ARTICLE_UPLOAD_FIELDS = ["file", *DESCRIPTION_FIELDS]
+GRID_THUMBNAIL = (240, 180)
+CHOOSER_THUMBNAIL = (64, 48)
+# The box each crop is shown in, side by side under the preview.
+CROP_PREVIEW_SIZE = (192, 108)
+CROP_LABELS = {
+    "wide": _("16:9, for cards"),
+    "square": _("Square, for portraits"),
+    renditions.SOCIAL_CARD: _("Social card, 1200 × 630"),
+}
+# ``?vue=liste`` shows the library as the admin's table, sortable by column.
+LAYOUT_VAR = "vue"
+LIST_LAYOUT = "liste"
+# What the upload page asks once for every file it is given.
+UPLOAD_FIELDS = ["file", "licence", "credit"]
+# What the describing page asks of each image.
+DESCRIBE_FIELDS = ["alt_text", "is_decorative", "title", "caption"]
+# What the file picker offers; the checks are images/validators.py's.
+ACCEPTED_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"]
 
 
 def fitted(image, max_width, max_height):
@@ -60,16 +87,21 @@ def fitted(image, max_width, max_height):
     size and screen density) and the size it is shown at.
     """
     picture = image.picture("full")
-    width, height = picture.width or max_width, picture.height or max_height
-    scale = min(max_width / width, max_height / height, 1)
-    shown_width = max(round(width * scale), 1)
+    size = fitted_size(
+        picture.width or max_width, picture.height or max_height, max_width, max_height
+    )
     return {
         "url": picture.src,
         "srcset": picture.srcset,
-        "sizes": f"{shown_width}px" if picture.srcset else "",
-        "width": shown_width,
-        "height": max(round(height * scale), 1),
+        "sizes": f"{size['width']}px" if picture.srcset else "",
+        **size,
     }
+
+
+def fitted_size(width, height, max_width, max_height):
+    """``width`` × ``height`` scaled down, proportions kept, to fit the box."""
+    scale = min(max_width / width, max_height / height, 1)
+    return {"width": max(round(width * scale), 1), "height": max(round(height * scale), 1)}
 
 
 def thumbnail(image, max_width=80, max_height=60):
@@ -123,13 +155,119 @@ def with_usage_total(images):
     return images.annotate(usage_total=sum(counts, Value(0)))
 
 
+class OptionsFilter(admin.SimpleListFilter):
+    """A filter whose ``options`` map each value to its label and what it keeps."""
+
+    options = {}
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _keep) in self.options.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.options:
+            _label, keep = self.options[self.value()]
+            return keep(queryset)
+        return queryset
+
+
+class OrientationFilter(OptionsFilter):
+    title = _("orientation")
+    parameter_name = "orientation"
+    options = {
+        "paysage": (_("landscape"), ImageQuerySet.landscape),
+        "portrait": (_("portrait"), ImageQuerySet.portrait),
+        "carre": (_("square"), ImageQuerySet.square),
+    }
+
+
+class DescriptionFilter(OptionsFilter):
+    title = _("alternative text")
+    parameter_name = "description"
+    options = {"manquante": (_("to write"), ImageQuerySet.needing_description)}
+
+
+class UsageFilter(OptionsFilter):
+    title = _("use")
+    parameter_name = "usage"
+    # usage_total is the admin queryset's count of places (with_usage_total()).
+    options = {
+        "oui": (_("used"), lambda images: images.filter(usage_total__gt=0)),
+        "non": (_("used nowhere"), lambda images: images.filter(usage_total=0)),
+    }
+
+
+class UploaderFilter(admin.RelatedOnlyFieldListFilter):
+    """Titled as a sentence after « Par »: the field's own name would read « Par envoyée par »."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = _("newsroom member who uploaded it")
+
+
+class LibraryChangeList(ChangeList):
+    """
+    The library's list: a grid of cards, each thumbnail at its own proportions, or
+    the admin's table with ``?vue=liste``; filters, search and pages are the same.
+    """
+
+    def __init__(self, request, *args, **kwargs):
+        self.layout = "list" if request.GET.get(LAYOUT_VAR) == LIST_LAYOUT else "grid"
+        super().__init__(request, *args, **kwargs)
+        self.grid_url = self.get_query_string(remove=[LAYOUT_VAR])
+        self.list_url = self.get_query_string({LAYOUT_VAR: LIST_LAYOUT})
+
+    def get_filters_params(self, params=None):
+        # The layout is no filter: kept in every link, never looked up.
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(LAYOUT_VAR, None)
+        return lookup_params
+
+    @cached_property
+    def cards(self):
+        return [
+            {
+                "image": image,
+                "thumbnail": fitted(image, *GRID_THUMBNAIL),
+                "url": self.url_for_result(image),
+            }
+            for image in self.result_list
+        ]
+
+
+class ImageChooser(AutocompleteSelect):
+    """The admin's autocomplete for an image, whose choices show their thumbnail."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        return {**super().build_attrs(base_attrs, extra_attrs), "data-image-chooser": ""}
+
+    @property
+    def media(self):
+        # Listed with autocomplete.js, whose set-up it wraps: Media orders files only
+        # within each list, and a list of one could land before it.
+        return super().media + Media(
+            js=["admin/js/autocomplete.js", "admin-extra/image-chooser.js"],
+            css={"all": ["admin-extra/library.css"]},
+        )
+
+
+class ImageChooserMixin:
+    """For ModelAdmins whose autocomplete fields choose images: thumbnails in the choices."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Image and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = ImageChooser(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Image)
 class ImageAdmin(WordingMixin, admin.ModelAdmin):
     add_title = _("New image")
     change_title = _("Edit the image")
     view_title = _("Read the image")
     add_another_title = _("Save and add another image")
-    form = ImageForm
+    form = KeptUploadForm
     list_display = [
         "list_thumbnail",
         "name",
@@ -139,7 +277,15 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         "credit",
     ]
     list_display_links = ["list_thumbnail", "name"]
-    list_filter = ["is_ai_generated", "is_decorative", "created_at"]
+    list_filter = [
+        DescriptionFilter,
+        OrientationFilter,
+        UsageFilter,
+        "is_ai_generated",
+        "is_decorative",
+        ("uploaded_by", UploaderFilter),
+        "created_at",
+    ]
     search_fields = ["title", "alt_text", "caption", "credit", "licence"]
     readonly_fields = ["preview", "dimensions", "used_in"]
     fieldsets = [
@@ -151,11 +297,36 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
     list_per_page = 50
 
     class Media:
-        css = ADMIN_CSS
-        js = ["admin-extra/focal-point.js"]
+        css = {"all": [*ADMIN_CSS["all"], "admin-extra/library.css"]}
+        js = ["admin-extra/focal-point.js", "admin-extra/crop-previews.js"]
 
     def get_queryset(self, request):
         return with_usage_total(super().get_queryset(request))
+
+    def get_changelist(self, request, **kwargs):
+        return LibraryChangeList
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        # A kept upload is signed for the account that sent it.
+        return type(form.__name__, (form,), {"uploader": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+        if hasattr(form, "forget_kept_upload"):
+            form.forget_kept_upload()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if getattr(form, "kept", None):
+            context["kept_upload"] = {
+                **form.kept,
+                **fitted_size(form.kept["width"], form.kept["height"], *PREVIEW_SIZE),
+                "url": form.kept_url,
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @method_decorator(csrf_protect)
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -186,12 +357,161 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         )
         upload = path(
             "upload/",
-            # Exempt here, checked in the view once the size is known: the CSRF check
-            # reads the whole body, which must not happen for an oversized one.
-            self.admin_site.admin_view(csrf_exempt(self.upload_view)),
+            self.admin_site.admin_view(self.upload_view),
             name="images_image_upload",
         )
-        return [library, upload, *super().get_urls()]
+        describe = path(
+            "describe/",
+            self.admin_site.admin_view(self.describe_view),
+            name="images_image_describe",
+        )
+        from_article = path(
+            "from-article/",
+            # Exempt here, checked in the view once the size is known: the CSRF check
+            # reads the whole body, which must not happen for an oversized one.
+            self.admin_site.admin_view(csrf_exempt(self.upload_from_article_view)),
+            name="images_image_from_article",
+        )
+        return [library, upload, describe, from_article, *super().get_urls()]
+
+    def describable(self, request):
+        """
+        The images ``request.user`` may describe: any with the right to change images,
+        else those they uploaded themselves (a contributor adds images but changes none,
+        and would otherwise leave their own uploads without alt text).
+        """
+        if self.has_change_permission(request):
+            return Image.objects.all()
+        if self.has_add_permission(request):
+            return Image.objects.filter(uploaded_by=request.user)
+        raise PermissionDenied
+
+    def describe_view(self, request):
+        """
+        The alt text (and title and caption) of several images in one form: those
+        ``?id=`` names, as the upload page links to them, else those still lacking it.
+        """
+        images = self.describable(request).order_by("-created_at", "-pk")
+        chosen = [value for value in request.GET.getlist("id") if value.isdigit()]
+        images = images.filter(pk__in=chosen) if chosen else images.needing_description()
+        DescribeFormSet = modelformset_factory(
+            Image, form=ImageForm, fields=DESCRIBE_FIELDS, extra=0
+        )
+        formset = DescribeFormSet(request.POST or None, queryset=images[:LIBRARY_LIMIT])
+        if request.method == "POST" and formset.is_valid():
+            for form in formset.forms:
+                if form.has_changed():
+                    image = form.save()
+                    self.log_change(request, image, [{"changed": {"fields": form.changed_data}}])
+            self.message_user(request, gettext("The images are described."), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:images_image_changelist"))
+        rows = [
+            {"form": form, "thumbnail": fitted(form.instance, *GRID_THUMBNAIL)}
+            for form in formset.forms
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Describe the images"),
+            "formset": formset,
+            "rows": rows,
+            "media": self.media + formset.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/images/image/describe.html", context)
+
+    def upload_form(self, request):
+        return self.get_form(request, fields=UPLOAD_FIELDS, form=DescribedLaterForm)
+
+    def upload_view(self, request):
+        """
+        Several files at once, each through the image form's checks and cleaning.
+        library-upload.js sends them one per request, asking for JSON, to show each one's
+        progress; without JavaScript the form posts them all and the page lists
+        what became of each.
+        """
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        UploadForm = self.upload_form(request)
+        shared = UploadForm(request.POST or None)
+        results = []
+        if request.method == "POST":
+            uploads = request.FILES.getlist("file")
+            # The licence and credit hold for every file: their errors are said once.
+            shared.is_valid()
+            shared_errors = {name for name in shared.errors if name != "file"}
+            if not shared_errors:
+                results = [self.upload_one(request, UploadForm, upload) for upload in uploads]
+            if self.wants_json(request):
+                return self.upload_json(shared, shared_errors, results)
+            # The page shows each file's own errors; the shared form has no file of its own.
+            shared.errors.pop("file", None)
+            if not uploads:
+                shared.add_error("file", gettext("Choose or drop at least one image."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Add several images"),
+            "form": shared,
+            "results": results,
+            "described": urlencode([("id", result["id"]) for result in results if "id" in result]),
+            "accept": ",".join(ACCEPTED_TYPES),
+            "max_size": settings.IMAGE_MAX_UPLOAD_BYTES,
+            "media": self.media + shared.media + Media(js=["admin-extra/library-upload.js"]),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/images/image/upload.html", context)
+
+    def upload_one(self, request, UploadForm, upload):
+        form = UploadForm(request.POST, {"file": upload})
+        if not form.is_valid():
+            return {"name": upload.name, "errors": self.error_lines(form)}
+        image = form.save(commit=False)
+        image.uploaded_by = request.user
+        image.save()
+        self.log_addition(request, image, [{"added": {}}])
+        return {
+            "name": upload.name,
+            "id": image.pk,
+            "title": str(image),
+            "url": f"{reverse('admin:images_image_describe')}?id={image.pk}",
+            "thumbnail": fitted(image, *LIBRARY_THUMBNAIL),
+        }
+
+    @staticmethod
+    def error_lines(form, leave_out=()):
+        """The form's errors as sentences, each but the file's after its field's name."""
+        lines = []
+        for name, errors in form.errors.items():
+            if name in leave_out:
+                continue
+            for error in errors:
+                if name in form.fields and name != "file":
+                    # Translators: a field's name, then what is wrong with it.
+                    error = gettext("{field}: {error}").format(
+                        field=capfirst(form.fields[name].label), error=error
+                    )
+                lines.append(error)
+        return lines
+
+    @staticmethod
+    def wants_json(request):
+        return request.headers.get("Accept", "").startswith("application/json")
+
+    def upload_json(self, shared, shared_errors, results):
+        if shared_errors:
+            errors = self.error_lines(shared, leave_out=["file"])
+            return JsonResponse({"errors": errors}, status=400)
+        if len(results) != 1:
+            return JsonResponse({"errors": [gettext("Send one image per request.")]}, status=400)
+        (result,) = results
+        if "errors" in result:
+            return JsonResponse({"errors": result["errors"]}, status=400)
+        return JsonResponse(result, status=201)
+
+    def chooser_result(self, image):
+        """What an autocomplete choice of an image adds to its title: its thumbnail."""
+        return {"thumbnail": fitted(image, *CHOOSER_THUMBNAIL)}
 
     def library_view(self, request):
         """The latest images matching ``?q=``, as JSON, for the Image button of the article form."""
@@ -203,7 +523,7 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         )
         return JsonResponse({"results": [library_entry(image) for image in images[:LIBRARY_LIMIT]]})
 
-    def upload_view(self, request):
+    def upload_from_article_view(self, request):
         """
         One image dropped, pasted or chosen in the article form (image-upload.js), put in
         the library by the library's own form: the same checks, cleaning and renditions,
@@ -223,7 +543,8 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         if len(request.FILES) > 1 or len(request.FILES.getlist("file")) > 1:
             message = gettext("Send one image at a time.")
             return JsonResponse({"errors": {"file": [message]}}, status=400)
-        form = self.get_form(request, fields=UPLOAD_FIELDS)(request.POST, request.FILES)
+        UploadForm = self.get_form(request, fields=ARTICLE_UPLOAD_FIELDS, form=ImageForm)
+        form = UploadForm(request.POST, request.FILES)
         # Validated outside any transaction, as the library's own form is (see
         # changeform_view): the pixel work must not hold the database's write lock.
         if not form.is_valid():
@@ -316,8 +637,35 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
             return self.get_empty_value_display()
         return render_to_string(
             "admin/images/image/includes/focal_point.html",
-            {"image": fitted(image, *PREVIEW_SIZE)},
+            {"image": fitted(image, *PREVIEW_SIZE), "crops": self.crops(image), "original": image},
         )
+
+    def crops(self, image):
+        """
+        The crops pages cut from ``image``, each as its rendition: what the server drew
+        for the saved focal point. crop-previews.js redraws them as the point moves.
+        """
+        shapes = [
+            (shape, spec["ratio"])
+            for shape, spec in settings.IMAGE_RENDITIONS.items()
+            if spec.get("ratio")
+        ]
+        shapes.append((renditions.SOCIAL_CARD, renditions.SOCIAL_CARD_SIZE))
+        crops = []
+        max_width, max_height = CROP_PREVIEW_SIZE
+        for shape, (ratio_width, ratio_height) in shapes:
+            picture = image.picture(shape)
+            scale = min(max_width / ratio_width, max_height / ratio_height)
+            crops.append(
+                {
+                    "label": CROP_LABELS.get(shape, f"{ratio_width}:{ratio_height}"),
+                    "ratio": f"{ratio_width}:{ratio_height}",
+                    "src": picture.src,
+                    "width": round(ratio_width * scale),
+                    "height": round(ratio_height * scale),
+                }
+            )
+        return crops
 
     @admin.display(description=_("size in pixels"))
     def dimensions(self, image):

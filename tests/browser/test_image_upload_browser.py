@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "mot-de-passe-de-test"
-UPLOAD_URL = reverse("admin:images_image_upload")
+UPLOAD_URL = reverse("admin:images_image_from_article")
 INSERTED = re.compile(r"^Premier paragraphe\.\n\n!\[\]\(image:(\d+)\)$")
 
 # Drops ``content`` (base64) on the body as a file, as a desktop's file manager would.

@@ -15,6 +15,8 @@ import pagecache
 from authors.models import Author
 from images.models import Image
 
+from .models import Article, bylines
+
 # The fields the page reads (templates, structured data, the page cache's keys): a
 # field left out is deferred on the copies, and reading it would cost a query.
 AUTHOR_FIELDS = ("id", "name", "slug", "role", "signature", "bio_html", "avatar_id")
@@ -72,8 +74,6 @@ def refresh(article_ids):
     them, and makes their pages stale: a page built between the change and this write
     showed the old copy.
     """
-    from .models import Article
-
     article_ids = list(article_ids)
     store(article_ids)
     pagecache.invalidate({pagecache.key(Article, pk) for pk in article_ids})
@@ -81,8 +81,6 @@ def refresh(article_ids):
 
 def store(article_ids):
     """Stores the byline and tags of the articles of ``article_ids``, a batch at a time."""
-    from .models import Article, bylines
-
     article_ids = list(article_ids)
     # A prolific author signs thousands of articles.
     for start in range(0, len(article_ids), BATCH_SIZE):

@@ -161,16 +161,17 @@ class ArticleQuerySet(models.QuerySet):
         """What a line of the newsroom's desk shows: title, section, byline; not the text."""
         return (
             self.select_related("section")
-            .defer("body", "body_html", "search_vector")
+            .defer("body", "body_html", "search_vector", "byline_and_tags")
             .prefetch_related(bylines())
         )
 
     def with_bylines(self):
         """Section, featured image and authors in order: what every view of an article shows."""
-        # The search vector is for the database's eyes only: no page reads it back.
+        # The search vector is for the database's eyes only: no page reads it back. The
+        # stored byline is the article page's: a list reads the bylines in one query.
         return (
             self.select_related("section", "featured_image")
-            .defer("search_vector")
+            .defer("search_vector", "byline_and_tags")
             .prefetch_related(bylines())
         )
 
@@ -186,7 +187,8 @@ class ArticleQuerySet(models.QuerySet):
         # rating alone, so the lists need not join them.
         return (
             self.select_related("section", "featured_image", "reviewed_work__poster")
-            .defer("search_vector")
+            # The page shows the body's HTML, stored at save: never its Markdown.
+            .defer("search_vector", "body")
             # Few articles are ever corrected: asked in the article's own query, so that
             # the page reads corrections only for those (a query less for the others).
             .annotate(
@@ -503,6 +505,10 @@ class Article(HoldsItsRelatedRows, models.Model):
     # PostgreSQL's full-text index, written by save(); SQLite keeps its own in a separate
     # table, and leaves this empty.
     search_vector = SearchVectorField(null=True, editable=False)
+    # What its page shows of its authors, their portraits and its tags, copied from their
+    # rows whenever one changes (articles/stored_relations.py): the page reads none of
+    # them. Written only by that copy, never by a save of the article (_do_update()).
+    byline_and_tags = models.JSONField(default=dict, editable=False)
     # Optimistic locking: each save increments it, and a form saved over a
     # newer version than the one it was opened with is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -541,6 +547,7 @@ class Article(HoldsItsRelatedRows, models.Model):
             "created_at",
             "version",
             "search_vector",
+            "byline_and_tags",
         ],
         cascade_delete_history=True,
     )
@@ -631,15 +638,18 @@ class Article(HoldsItsRelatedRows, models.Model):
             params={"title": taken_by.title if taken_by else self.slug},
         )
 
-    def _do_update(self, base_qs, *args, **kwargs):
+    def _do_update(self, base_qs, using, pk_val, values, *args, **kwargs):
         # Optimistic locking in the row's own UPDATE (… WHERE version = n): a claim made
         # by a statement of its own would cost one more on every save. Django has no
         # public hook for it; django-concurrency overrides this same method. Finding no
         # row means a colleague saved first (or deleted it): nothing was written.
+        # The stored byline and tags are left as the row holds them: this copy's may
+        # predate a change of an author or a tag (a revision's is empty).
+        values = [value for value in values if value[0].name != "byline_and_tags"]
         if self.claimed_version is None:
-            return super()._do_update(base_qs, *args, **kwargs)
+            return super()._do_update(base_qs, using, pk_val, values, *args, **kwargs)
         claimed = base_qs.filter(version=self.claimed_version)
-        updated = super()._do_update(claimed, *args, **kwargs)
+        updated = super()._do_update(claimed, using, pk_val, values, *args, **kwargs)
         if not updated:
             raise ConcurrentEdit
         return updated

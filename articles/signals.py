@@ -1,13 +1,15 @@
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
 
 import pagecache
 import search
+from authors.models import Author
 from images.embedding import render
 from images.models import Image
 from images.signals import image_changed
 
+from . import stored_relations
 from .models import Article, Authorship, Correction, Section
 
 
@@ -111,3 +113,56 @@ def refresh_pages_of_relinked_article(sender, instance, action, model, pk_set, *
     others = {pagecache.key(model, pk) for pk in pk_set or ()}
     lists = {pagecache.list_key(instance), pagecache.list_key(model)}
     pagecache.invalidate({pagecache.key_for(instance), *others, *lists})
+
+
+# The byline and tags stored with each article (articles/stored_relations.py): rewritten
+# with whatever they copy, in the same transaction. Signals, for the same reasons.
+
+
+@receiver(post_save, sender=Authorship)
+@receiver(post_delete, sender=Authorship)
+def store_byline(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+        # Deleted with its article: nothing left to store.
+        return
+    stored_relations.refresh([instance.article_id])
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def store_tags(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("post_"):
+        # Seen from either side: the article's tags, or a tag's articles.
+        stored_relations.refresh(pk_set or () if reverse else [instance.pk])
+
+
+@receiver(post_save, sender=Author)
+def store_bylines_of_author(sender, instance, created, **kwargs):
+    if not created:
+        stored_relations.refresh(instance.articles.values_list("pk", flat=True))
+
+
+@receiver(image_changed)
+def store_bylines_of_portrait(sender, image, **kwargs):
+    portrayed = Article.objects.filter(authors__avatar=image).distinct()
+    stored_relations.refresh(portrayed.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Tag)
+def store_tags_of_renamed(sender, instance, created, **kwargs):
+    if not created:
+        tagged = Article.objects.filter(tags=instance)
+        stored_relations.refresh(tagged.values_list("pk", flat=True))
+
+
+@receiver(pre_delete, sender=Tag)
+def note_articles_of_deleted_tag(sender, instance, **kwargs):
+    # Its tagged items go first, with no m2m_changed: after the delete, nothing says
+    # which articles carried it.
+    instance.tagged_article_ids = list(
+        Article.objects.filter(tags=instance).values_list("pk", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Tag)
+def store_tags_of_deleted(sender, instance, **kwargs):
+    stored_relations.refresh(getattr(instance, "tagged_article_ids", ()))

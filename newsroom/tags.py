@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from taggit.models import Tag, TaggedItem
 
 import pagecache
+from articles import stored_relations
 from articles.models import Article
 
 
@@ -23,6 +24,7 @@ def merge_tags(tags, name):
         into = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
         merged = [tag for tag in tags if tag.pk != into.pk]
         items = TaggedItem.objects.filter(tag__in=merged)
+        retagged = list(Article.objects.filter(tags__in=merged).values_list("pk", flat=True))
         same_object = TaggedItem.objects.filter(
             content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
         )
@@ -31,6 +33,8 @@ def merge_tags(tags, name):
         items.filter(Exists(same_object.filter(tag=into))).delete()
         items.filter(Exists(same_object.filter(tag__in=merged, pk__lt=OuterRef("pk")))).delete()
         items.update(tag=into)
+        # An update sends no signal: the tags stored with each article, rewritten here.
+        stored_relations.refresh(set(retagged))
         # Their deletion makes stale the pages showing them (articles/signals.py).
         for tag in merged:
             tag.delete()

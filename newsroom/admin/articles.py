@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy, pgettext_lazy
 from taggit.models import Tag
 
+from articles import stored_relations
 from articles.models import Article, Authorship, Correction, EditorialAction, Section, State
 from markup import rendering
 from newsroom import workflow
@@ -757,6 +758,9 @@ class ArticleAdmin(
                     authorship.position = number
                     renumbered.append(authorship)
             Authorship.objects.bulk_update(renumbered, ["position"])
+            if renumbered:
+                # Sends no signal: the byline stored with the article follows its order.
+                stored_relations.refresh([form.instance.pk])
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, article):

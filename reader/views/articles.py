@@ -6,6 +6,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 import search
+from articles import stored_relations
 from articles.models import Article, Section, bylines
 from pagecache import keys_for, public_page, texts_key
 from reader.pagination import SequentialPaginator, page_number
@@ -143,13 +144,16 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        prefetch_related_objects([article], "tags")
+        # Its byline and tags as stored with it, else read (articles/stored_relations.py).
+        unstored = stored_relations.restore([article])
+        prefetch_related_objects(unstored, "tags")
         if article.has_corrections:
             prefetch_related_objects([article], "corrections")
         # Picked by its tags among the latest published articles.
         related = list(Article.objects.published().related_to(article))
-        # Their bylines in the same query as the article's own: what their cards name.
-        prefetch_related_objects([article, *related], bylines(portraits=True))
+        # Their bylines, what their cards name, in the same query as the article's own.
+        unstored += stored_relations.restore(related, tags=False)
+        prefetch_related_objects(unstored, bylines(portraits=True))
         return super().get_context_data(related_articles=related, **kwargs)
 
     def shown(self, context):

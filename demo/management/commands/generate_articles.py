@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from articles import stored_relations
 from articles.models import Article, Authorship, Section
 from authors.models import Author
 from demo import art as demo_art
@@ -552,6 +553,8 @@ class Command(BaseCommand):
                 ],
                 batch_size=batch_size * 5,
             )
+            # Bulk inserts send no signal: the copy their article pages read, stored here.
+            stored_relations.store(draft.article.pk for draft in drafts)
 
     # ----------------------------------------------------------------------- reporting
 

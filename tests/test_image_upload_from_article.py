@@ -77,7 +77,8 @@ def test_a_photo_goes_into_the_library_with_its_description(contributor_client):
     assert (image.width, image.height) == (640, 360)
     answer = json.loads(response.content)
     assert answer["id"] == image.pk
-    assert answer["title"] == "Adèle Rinaldi sur le tournage de Station Vega"
+    # Untitled, the library names it by its file, never by its alt text.
+    assert answer["title"] == "photo.jpg"
     assert answer["markdown"] == f"![](image:{image.pk})"
     assert "/media/renditions/" in answer["thumbnail"]["url"]
     # Cleaned as the library's form cleans: where the photo was taken is gone.

@@ -295,57 +295,6 @@
         }
     }
 
-    function setUpTextarea(textarea, upload) {
-        // Files dragged over the text: the textarea would otherwise take none,
-        // and the browser would open the file in place of the form.
-        function carriesFiles(event) {
-            return event.dataTransfer && Array.from(event.dataTransfer.types).includes("Files");
-        }
-
-        async function insertEach(files) {
-            for (const file of files) {
-                const markdown = await upload(file);
-                if (markdown) {
-                    // writing.js inserts it in a paragraph of its own, at the cursor.
-                    textarea.dispatchEvent(new CustomEvent("writing:insert-block", {detail: {text: markdown}}));
-                }
-            }
-        }
-
-        textarea.addEventListener("dragover", (event) => {
-            if (carriesFiles(event)) {
-                event.preventDefault();
-                event.dataTransfer.dropEffect = "copy";
-                textarea.classList.add("is-drop-target");
-            }
-        });
-        textarea.addEventListener("dragleave", () => textarea.classList.remove("is-drop-target"));
-        textarea.addEventListener("drop", (event) => {
-            textarea.classList.remove("is-drop-target");
-            const files = Array.from(event.dataTransfer ? event.dataTransfer.files : []);
-            if (files.length) {
-                event.preventDefault();
-                insertEach(files);
-            }
-        });
-        textarea.addEventListener("paste", (event) => {
-            const clipboard = event.clipboardData;
-            if (!clipboard) {
-                return;
-            }
-            // Word and some editors put a picture of the copied passage beside
-            // its text: when there is text, the text is what was meant.
-            if (Array.from(clipboard.types).includes("text/plain")) {
-                return;
-            }
-            const images = Array.from(clipboard.files).filter(isImageFile);
-            if (images.length) {
-                event.preventDefault();
-                insertEach(images);
-            }
-        });
-    }
-
     function init() {
         const element = document.getElementById("image-upload");
         if (!element) {
@@ -359,11 +308,9 @@
             queue = turn.catch(() => null);
             return turn;
         }
+        // writing.js hands it the images dropped or pasted into the text, in the
+        // formatted view and in the Markdown view's textarea alike.
         window.screenmaniaImageUpload = upload;
-        const textarea = document.getElementById("id_body");
-        if (textarea && textarea.tagName === "TEXTAREA") {
-            setUpTextarea(textarea, upload);
-        }
     }
 
     if (document.readyState === "loading") {

@@ -296,7 +296,9 @@
             return true;
         }
         const images = imageFiles(data.files);
-        if (images.length) {
+        // Word and some editors put a picture of the copied passage beside its
+        // text: when there is text, the text is what was meant.
+        if (images.length && !Array.from(data.types).includes("text/plain")) {
             event.preventDefault();
             insertImages(surface, images, surface.selectionEnd);
             return true;

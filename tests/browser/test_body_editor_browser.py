@@ -326,14 +326,17 @@ def test_plain_text_is_pasted_as_it_is(newsroom, chromium):
     context.close()
 
 
+# Stands in for the library's dialog (tests/browser/test_image_upload_browser.py tests
+# the real one): a setter that ignores it keeps image-upload.js from replacing it.
 UPLOAD_DIALOG = """
 window.uploadsAsked = [];
-window.screenmaniaImageUpload = (file) => {
+const askedFor = (file) => {
     window.uploadsAsked.push(file.name);
     // The writer cancels the dialog for a file called "annule.png".
     const number = window.uploadsAsked.length;
     return Promise.resolve(file.name === "annule.png" ? null : `![](image:${number})`);
 };
+Object.defineProperty(window, "screenmaniaImageUpload", {get: () => askedFor, set: () => {}});
 """
 
 DROP = """([names, x, y]) => {

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.axe import serious_violations
-from tests.browser.test_newsroom_browser import watch
+from tests.browser.test_newsroom_browser import show_markdown, watch
 from tests.browser.test_reading import screenshot_dir
 from tests.factories import CONTRIBUTOR, image_bytes, make_article, make_member
 
@@ -83,6 +83,9 @@ def open_article(chromium, origin, url, **options):
     page.click("input[type=submit]")
     page.wait_for_url(f"{origin}{url}")
     expect(page.locator("#writing-preview-body p")).to_have_text("Premier paragraphe.")
+    # The Markdown view, whose textarea these tests drop on; the formatted view's own
+    # drop and paste are tests/browser/test_body_editor_browser.py's.
+    show_markdown(page)
     page.evaluate("document.getElementById('id_body').setSelectionRange(19, 19)")
     return context, page, errors
 

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from newsroom.models import WorkingCopy
 from tests.browser.axe import serious_violations
+from tests.browser.test_newsroom_browser import show_markdown
 from tests.factories import EDITOR, make_article, make_member
 
 pytestmark = pytest.mark.browser
@@ -69,6 +70,8 @@ def test_text_typed_on_one_machine_is_offered_on_another_and_saved(newsroom, chr
     a_context, a = machine(chromium, origin, viewport=LAPTOP)
     a_errors = watch(a)
     a.goto(origin + change_url(first))
+    # Typed into the Markdown view's textarea, which the formatted view writes into too.
+    show_markdown(a)
     a.locator("#id_body").click()
     a.keyboard.press("Control+End")
     a.keyboard.type(TYPED)

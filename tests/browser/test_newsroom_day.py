@@ -36,7 +36,7 @@ CHANGELIST = reverse("admin:articles_article_changelist")
 TITLE = "Une journée au festival de La Rochelle"
 STANDFIRST = "Dix jours de films, de rencontres et de séances à minuit."
 ALT = "La grande salle du festival, pleine, avant la séance de minuit"
-NOTE = "Les trois cents films, c’est le chiffre du festival ou le nôtre ?"
+NOTE = "Les trois cents films, c’est le chiffre du festival ou le nôtre\u00a0?"
 ANSWER = "Celui du festival, dans son dossier de presse."
 
 # Copied from a Google Docs document: a heading, bold, a link and a list, inside
@@ -106,6 +106,8 @@ def shoot(page, directory, name):
     for width, viewport in (("1366", LAPTOP), ("390", PHONE)):
         page.set_viewport_size(viewport)
         page.screenshot(path=directory / f"newsroom-day-{name}-{width}.png", full_page=True)
+        # Usable on a phone: nothing wider than its screen, no sideways scrolling.
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
     page.set_viewport_size(LAPTOP)
 
 

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, EditorialAction
 from images.models import Image
-from tests.browser.test_editorial_flow import PARIS, log_in, newsroom, read_db
+from tests.browser.test_editorial_flow import PARIS, log_in, logged_actions, newsroom, read_db
 from tests.browser.test_newsroom_browser import watch
 from tests.browser.test_reading import screenshot_dir
 from tests.factories import image_bytes
@@ -326,6 +326,17 @@ def test_a_day_in_the_newsroom(newsroom, chromium, tmp_path):
                 expect(links.first).to_be_visible()
             else:
                 expect(links).to_have_count(0)
+
+    # Each person's move, in the action log; the move on the calendar is a schedule.
+    Kind = EditorialAction.Kind
+    assert logged_actions(article["pk"]) == [
+        (Kind.SUBMITTED, "camille"),
+        (Kind.NOTED, "ines"),
+        (Kind.ANSWERED, "camille"),
+        (Kind.RESOLVED, "ines"),
+        (Kind.SCHEDULED, "ines"),
+        (Kind.SCHEDULED, "ines"),
+    ]
 
 
 def read_the_article(page):

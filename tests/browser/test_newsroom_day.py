@@ -181,7 +181,10 @@ def contributor_writes_and_submits(page, origin, section, directory):
     expect(page.locator(".cm-md-strong").first).to_have_text("trois cents films")
 
     # An image, dropped at the end of the first paragraph, described before it goes in.
-    line = page.locator(".cm-line", has_text="La Rochelle accueille").bounding_box()
+    paragraph = page.locator(".cm-line", has_text="La Rochelle accueille")
+    # Scrolled back into the editor's view: the drop lands where the pointer is.
+    paragraph.scroll_into_view_if_needed()
+    line = paragraph.bounding_box()
     png = image_bytes(1600, 900)
     page.evaluate(
         DROP,

@@ -65,12 +65,12 @@ serve: $(VENV)/.installed messages .secret_key
 .secret_key:
 	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-# One test process per core (pytest-xdist). A process that runs out of tests takes
-# some from the other (worksteal): kept by module, the browser modules left a single
-# process working for the last minutes. TEST_WORKERS=0 runs the suite in this process.
+# One test process per core (pytest-xdist); a module's tests stay in one process, so
+# that a module's fixtures (the demo, a server) are made once. TEST_WORKERS=0 runs
+# the suite in this process alone.
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed messages
-	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Needs root on Debian 12: see scripts/services.sh.
 services:

@@ -7,6 +7,10 @@ a laptop without them those tests are skipped with the reason; in CI (CI=true)
 a missing tool is a failure, so a green run always means the checks ran.
 """
 
+import contextlib
+import functools
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -70,8 +74,86 @@ def page_cache_off(settings):
 
 
 @pytest.fixture(scope="session")
-def shared_renditions(tmp_path_factory):
-    return tmp_path_factory.mktemp("renditions")
+def shared_renditions(request, tmp_path_factory):
+    """
+    This process's renditions, started from those kept by earlier runs and handed back
+    to them at the end. Names derive from the pixels and the recipe, so a kept file is
+    always the right one: a run after the first (CI's second database, the next
+    `make test`) draws only what changed. Each process keeps its own folder while it
+    runs, so that no test reads a file another process is still writing; the kept
+    files are hard links, written once and never opened for writing again.
+    """
+    renditions = tmp_path_factory.mktemp("renditions")
+    kept = kept_folder(request.config, "renditions")
+    if kept is None:
+        yield renditions
+        return
+    link_missing_files(kept, renditions)
+    yield renditions
+    link_missing_files(renditions, kept)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def kept_demo_drawings(request):
+    """
+    The demo's drawings, kept between runs as its renditions are: drawing them takes
+    each process about ten seconds, and they depend only on their arguments and on the
+    drawing code, whose digest is part of each file's name.
+    """
+    from demo import art
+
+    kept = kept_folder(request.config, "demo-drawings")
+    if kept is None:
+        yield
+        return
+    code = hashlib.sha256(Path(art.__file__).read_bytes()).hexdigest()[:12]
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("featured_image", "avatar", "poster"):
+            patch.setattr(art, name, kept_drawing(getattr(art, name), kept, code))
+        yield
+
+
+def kept_drawing(draw, folder, code):
+    """``draw``, whose (bytes, alt text) are read from ``folder`` once drawn there."""
+
+    @functools.wraps(draw)
+    def kept(*args, **kwargs):
+        call = json.dumps(
+            [draw.__name__, code, args, kwargs],
+            sort_keys=True,
+        )
+        file = folder / hashlib.sha256(call.encode()).hexdigest()
+        if file.exists():
+            alt_text, _, data = file.read_bytes().partition(b"\0")
+            return data, alt_text.decode()
+        data, alt_text = draw(*args, **kwargs)
+        # Written whole, then renamed: another process never reads half a drawing.
+        partial = file.with_suffix(f".{os.getpid()}")
+        partial.write_bytes(alt_text.encode() + b"\0" + data)
+        partial.replace(file)
+        return data, alt_text
+
+    return kept
+
+
+def kept_folder(config, name):
+    """A folder in pytest's cache that outlives the run, or None with the cache off."""
+    cache = getattr(config, "cache", None)
+    return cache.mkdir(name) if cache is not None else None
+
+
+def link_missing_files(source, target):
+    """Hard-links into ``target`` every file of ``source`` it lacks, folders included."""
+    for file in source.rglob("*"):
+        if file.is_dir():
+            continue
+        destination = target / file.relative_to(source)
+        if destination.exists():
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        # Another process may hand back the same file first: same name, same bytes.
+        with contextlib.suppress(FileExistsError):
+            os.link(file, destination)
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from tests.factories import make_article, make_author, make_image, make_section,
 
 def soup(response):
     assert response.status_code == 200, f"expected a page, got {response.status_code}"
-    return BeautifulSoup(response.content, "html.parser")
+    return BeautifulSoup(response.content, "lxml")
 
 
 def text(element):

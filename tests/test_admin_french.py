@@ -136,7 +136,7 @@ ENGLISH_WORDS = [
 
 def visible_text(html):
     """What a person reads on the page, or hears: text, and the labels held by attributes."""
-    page = BeautifulSoup(html, "html.parser")
+    page = BeautifulSoup(html, "lxml")
     for hidden in page(["script", "style", "template", "textarea", "noscript"]):
         hidden.decompose()
     pieces = [page.get_text(" ")]

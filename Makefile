@@ -67,10 +67,11 @@ serve: $(VENV)/.installed messages .secret_key
 
 # One test process per core (pytest-xdist); a module's tests stay in one process, so
 # that a module's fixtures (the demo, a server) are made once. TEST_WORKERS=0 runs
-# the suite in this process alone.
+# the suite in this process alone. The slowest tests are listed at the end, so that
+# a run's log says where its time went.
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed messages
-	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
 
 # Needs root on Debian 12: see scripts/services.sh.
 services:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,10 +25,11 @@ from taggit.models import Tag
 
 from articles.models import Article, Section, State
 from authors.models import Author
-from pagecache import public_page
+from pagecache import keys_for, public_page
 from reader.feeds import every_article_shown
 from reader.pagination import page_number
 from reader.structured_data import absolute
+from sitepages.models import SitePage
 from works.models import Work
 
 # Article.modified_at, as the database computes it.
@@ -119,6 +120,13 @@ class WorkSitemap(PublicSitemap):
         return Work.objects.annotate(lastmod=lastmod).order_by("pk")
 
 
+class SitePageSitemap(PublicSitemap):
+    """The site's own pages: legal notice, contact, about, privacy and the others."""
+
+    def items(self):
+        return SitePage.objects.annotate(lastmod=F("updated_at")).order_by("slug")
+
+
 class NewsSitemap(PublicSitemap):
     """Google News reads only articles of the last two days, a thousand at most per sitemap."""
 
@@ -161,6 +169,7 @@ SITEMAPS = {
     "tags": TagSitemap,
     "authors": AuthorSitemap,
     "works": WorkSitemap,
+    "pages": SitePageSitemap,
 }
 NEWS_SITEMAPS = {"news": NewsSitemap}
 
@@ -198,7 +207,7 @@ def index(request):
         headers=headers,
     )
     # The news sitemap drops out of the index when its last article grows too old.
-    return public_page(response, every_article_shown(), expires_at=_news_window_moves())
+    return public_page(response, every_page_listed(), expires_at=_news_window_moves())
 
 
 def sitemap(request, section):
@@ -207,7 +216,7 @@ def sitemap(request, section):
     response = sitemap_views.sitemap(
         request, SITEMAPS, section=section, template_name="sitemaps/urlset.xml"
     )
-    return public_page(response, every_article_shown())
+    return public_page(response, every_page_listed())
 
 
 def news_sitemap(request):
@@ -221,6 +230,11 @@ def news_sitemap(request):
 # The query parameters each view reads (pagecache/keys.py): any other is dropped.
 index.cache_parameters = frozenset()
 sitemap.cache_parameters = news_sitemap.cache_parameters = frozenset({"p"})
+
+
+def every_page_listed():
+    """What the sitemaps show: every published article, and the site's own pages."""
+    return every_article_shown() | keys_for(SitePage)
 
 
 def _news_window_moves():

@@ -8,7 +8,7 @@ from datetime import date
 from django.urls import path, register_converter
 
 from reader import feeds
-from reader.views import articles, authors, works
+from reader.views import articles, authors, sitepages, works
 
 
 class DateConverter:
@@ -71,4 +71,11 @@ work_patterns = (
         path("sorties/<date:day>/", works.ReleaseWeekView.as_view(), name="release_week"),
     ],
     "works",
+)
+
+# Last in the URLconf, after every other address: a site page's address is one word
+# (/mentions-legales/), and a page may not take one that answers already (SitePage.clean()).
+site_page_patterns = (
+    [path("<slug:slug>/", sitepages.SitePageView.as_view(), name="page")],
+    "sitepages",
 )

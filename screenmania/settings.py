@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "images",
     "authors",
     "works",
+    "sitepages",
     "search",
     "articles",
     "reader",

@@ -20,6 +20,7 @@ from PIL import Image as PillowImage
 from articles.models import Article, Authorship, Section
 from authors.models import Author
 from images.models import Image
+from sitepages.models import FOOTER_PAGES, SitePage
 from works.models import Work
 
 _sequence = itertools.count(1)
@@ -103,23 +104,29 @@ def make_article(*, authors=None, tags=(), works=(), **overrides):
 
 # The newsroom's roles, as the data migration names their groups.
 CONTRIBUTOR, EDITOR, ADMINISTRATOR = "Contributeur", "Éditeur", "Administrateur"
-# The migrations that make the roles and give them permissions, in order, each
-# with the function that does it.
-ROLES_MIGRATIONS = [("articles", "0003_roles", "create_roles"), ("works", "0002_roles", "grant")]
+# The migrations that make the data every site starts with, in order, each with the
+# function that does it: the roles and their permissions, the pages the footer links to.
+STARTING_DATA_MIGRATIONS = [
+    ("articles", "0003_roles", "create_roles"),
+    ("works", "0002_roles", "grant"),
+    ("sitepages", "0002_footer_pages_and_roles", "create"),
+]
 
 
-def ensure_roles():
+def ensure_starting_data():
     """
-    The groups of the roles migrations, made again by those migrations' own code
-    when they are missing: a transactional test (the browser tests) ends with a
-    flush, which empties every table and gives back only the content types and
-    permissions, so whichever test runs next would find no role.
+    The roles and the footer's pages, made again by their migrations' own code when they
+    are missing: a transactional test (the browser tests) ends with a flush, which
+    empties every table and gives back only the content types and permissions, so
+    whichever test runs next would find no role and no legal notice.
     """
     roles = [CONTRIBUTOR, EDITOR, ADMINISTRATOR]
-    if Group.objects.filter(name__in=roles).count() == len(roles):
+    if Group.objects.filter(name__in=roles).count() == len(roles) and SitePage.objects.filter(
+        slug__in=FOOTER_PAGES
+    ).count() == len(FOOTER_PAGES):
         return
     loader = MigrationExecutor(connection).loader
-    for app_label, name, function in ROLES_MIGRATIONS:
+    for app_label, name, function in STARTING_DATA_MIGRATIONS:
         migration = import_module(f"{app_label}.migrations.{name}")
         state = loader.project_state((app_label, name), at_end=True)
         getattr(migration, function)(state.apps, None)
@@ -127,7 +134,7 @@ def ensure_roles():
 
 def make_member(role, username, *, profile=True):
     """A staff login in the group of ``role``, signing as its own author profile."""
-    ensure_roles()
+    ensure_starting_data()
     user = User.objects.create_user(username, password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name=role))
     if profile:

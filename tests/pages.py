@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from articles.models import Article, PreviewLink
 from newsroom.preview import link_url
-from tests.factories import make_article, make_author, make_image, make_section, make_work
+from tests.factories import (
+    ensure_starting_data,
+    make_article,
+    make_author,
+    make_image,
+    make_section,
+    make_work,
+)
 
 
 def soup(response):
@@ -61,6 +68,7 @@ def public_pages():
     ``{name: path}``. Each list has a second page (the home page's headline is not on its
     list), so that its pagination shows.
     """
+    ensure_starting_data()
     section = make_section(name="Cinéma", slug="cinema")
     author = make_author(name="Marie Curieuse", slug="marie", avatar=make_image())
     film = make_work(title="Marée basse", slug="maree-basse", release_date=date(2026, 12, 2))
@@ -100,6 +108,8 @@ def public_pages():
         "author atom feed": reverse("authors:atom_feed", kwargs={"slug": "marie"}),
         "work feed": reverse("works:feed", kwargs={"slug": "maree-basse"}),
         "work atom feed": reverse("works:atom_feed", kwargs={"slug": "maree-basse"}),
+        # Made by a migration, as on every new site: the footer links to it.
+        "site page": reverse("sitepages:page", kwargs={"slug": "mentions-legales"}),
     }
     pages = {**french, **{f"{name} (English)": f"/en{path}" for name, path in french.items()}}
     pages.update(
@@ -108,7 +118,7 @@ def public_pages():
             "sitemap index": reverse("sitemap_index"),
             **{
                 f"{name} sitemap": reverse("sitemap", kwargs={"section": name})
-                for name in ("articles", "sections", "tags", "authors", "works")
+                for name in ("articles", "sections", "tags", "authors", "works", "pages")
             },
             "news sitemap": reverse("news_sitemap"),
             "image": articles[0].featured_image.file.url,

@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import ensure_roles
+from tests.factories import ensure_starting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def ensure_editor(password_file):
 
 @pytest.fixture(autouse=True)
 def without_editor_variables(monkeypatch):
-    ensure_roles()
+    ensure_starting_data()
     for name in ("SCREENMANIA_EDITOR_USERNAME", "SCREENMANIA_EDITOR_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
 

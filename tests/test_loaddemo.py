@@ -25,6 +25,8 @@ from articles.models import Article, Authorship, BodyImage, Section
 from authors.models import Author
 from demo.art import AVATAR_SIZE, FEATURED_SIZE, POSTER_SIZE
 from images.models import Image
+from sitepages.models import SitePage
+from sitepages.starter import PAGES as STARTER_PAGES
 from tests.html_validator import html_problems
 from works.models import Work, release_week_start
 
@@ -176,6 +178,21 @@ def test_running_the_demo_again_redraws_a_lost_illustration(db):
     assert Image.objects.count() == illustrations
 
 
+def test_demo_writes_the_site_pages_and_leaves_an_edited_one_alone(db, client):
+    legal_notice = SitePage.objects.get(slug="mentions-legales")
+    assert "Screenmania Éditions" in legal_notice.body
+    assert all(
+        page.body != STARTER_PAGES[page.slug][1]
+        for page in SitePage.objects.filter(slug__in=STARTER_PAGES)
+    )
+    SitePage.objects.filter(slug="contact").update(body="Écrivez-nous.")
+
+    load_demo()
+
+    assert SitePage.objects.get(slug="contact").body == "Écrivez-nous."
+    assert "Screenmania Éditions" in client.get("/mentions-legales/").content.decode()
+
+
 def test_demo_fills_the_home_sections_and_bylines(db):
     published = Article.objects.published()
 
@@ -250,11 +267,12 @@ def test_every_public_page_of_the_demo_responds(db, client):
         .order_by("slug")
     ]
     urls += [author.get_absolute_url() for author in Author.objects.all()]
+    urls += [page.get_absolute_url() for page in SitePage.objects.all()]
 
     statuses = {url: client.get(url).status_code for url in urls}
 
     assert {url: status for url, status in statuses.items() if status != 200} == {}
-    assert len(urls) >= 1 + 12 + 4 + 10 + 4
+    assert len(urls) >= 1 + 12 + 4 + 10 + 4 + 4
 
 
 def test_unpublished_demo_articles_are_not_found(db, client):

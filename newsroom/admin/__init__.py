@@ -4,6 +4,7 @@ from newsroom.admin import (  # noqa: F401
     articles,
     authors,
     images,
+    sitepages,
     tags,
     works,
 )

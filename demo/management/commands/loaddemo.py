@@ -4,7 +4,8 @@ articles (reviews among them), tags, and their illustrations and posters, drawn
 by demo.art.
 
 The content lives in demo/content/: site.toml for the sections, authors and
-works, one Markdown file per article with a TOML header between +++ lines.
+works, one Markdown file per article with a TOML header between +++ lines, and
+in pages/ the site's own pages (about, contact, legal notice, privacy) the same way.
 Dates are relative to the day the command runs, so that the magazine always has
 fresh articles and a full release week. Running the command again leaves
 whatever already exists as it is, so it never undoes an editor's change; it only
@@ -32,6 +33,8 @@ from articles.models import Article, Authorship, Section
 from authors.models import Author
 from demo import art as demo_art
 from images.models import Image
+from sitepages.models import SitePage
+from sitepages.starter import PAGES as STARTER_PAGES
 from works.models import Work, release_week_start, split_names
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "content"
@@ -80,6 +83,8 @@ class Command(BaseCommand):
         articles = [read_article(path) for path in sorted((DEMO_DIR / "articles").glob("*.md"))]
         for data in articles:
             self.load_article(data, sections, authors, works)
+        for path in sorted((DEMO_DIR / "pages").glob("*.md")):
+            self.load_site_page(read_article(path))
         if verbosity >= 1:
             tags = {name.lower() for data in articles for name in data.get("tags", [])}
             slugs = [data["slug"] for data in articles]
@@ -230,6 +235,20 @@ class Command(BaseCommand):
             # A review is about its work too, so that it is listed on the work's page.
             article.works.set({*discussed, *([reviewed] if reviewed else [])})
         self.created["articles"] += 1
+
+    def load_site_page(self, data):
+        """
+        The demo's text of a site page, in place of the starter text a new site is given
+        (sitepages/starter.py), never over the text an editor wrote.
+        """
+        page = SitePage.objects.filter(slug=data["slug"]).first()
+        starter = STARTER_PAGES.get(data["slug"], (None, None))[1]
+        if page is not None and page.body != starter:
+            return
+        page = page or SitePage(slug=data["slug"])
+        page.title, page.body = data["title"], data["body"]
+        page.save()
+        self.created["site pages"] += 1
 
     def body_with_images(self, slug, data):
         """The body, its demo image references turned into library numbers."""

@@ -1,7 +1,8 @@
 """
 Every page says which language it speaks; the switch between French and English is a
-plain link to the same page under the other prefix; search engines are told about both
-versions; and switching costs the reader no cookie and no form.
+plain link to the same page under the other prefix; search engines are sent to the French
+pages alone, since no article exists in English; and switching costs the reader no cookie
+and no form.
 """
 
 import pytest
@@ -97,37 +98,37 @@ def test_no_page_sets_a_cookie_or_carries_a_csrf_token(client, urls, page, prefi
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_both_versions_name_each_other_for_search_engines(client, urls, page):
-    french_url, english_url = urls[page], "/en" + urls[page]
-    # A later page of a list names its number; page 1 is the bare address.
-    expected = {"fr": SITE + french_url, "en": SITE + english_url, "x-default": SITE + french_url}
-
-    for url in [french_url, english_url]:
+def test_no_page_claims_a_version_in_another_language(client, urls, page):
+    # No article exists in English: an English page is the French text in another
+    # interface, and a hreflang="en" would tell search engines otherwise.
+    for url in [urls[page], "/en" + urls[page]]:
         page_html = soup(client.get(url))
-        alternates = {
-            link["hreflang"]: link["href"]
-            for link in page_html.select('link[rel="alternate"][hreflang]')
-        }
-        assert alternates == expected, url
-        # Each version is canonical for itself: its interface differs.
+        assert page_html.select("link[rel=alternate][hreflang]") == [], url
         assert page_html.select_one('link[rel="canonical"]')["href"] == SITE + url
 
-    for href in expected.values():
-        assert client.get(href.removeprefix(SITE)).status_code == 200
+
+@pytest.mark.parametrize("page", [page for page in PAGES if not page.startswith("search")])
+def test_only_the_french_pages_are_for_search_engines(client, urls, page):
+    french = soup(client.get(urls[page]))
+    english = soup(client.get("/en" + urls[page]))
+
+    assert french.select('meta[name="robots"]') == []
+    assert [meta["content"] for meta in english.select('meta[name="robots"]')] == ["noindex"]
 
 
-def test_alternates_follow_the_canonical_address_not_tracking_parameters(client, urls):
-    page = soup(client.get(urls["section"] + "?utm_source=newsletter&page=1"))
+def test_english_pages_mark_the_french_text_as_french(client, urls):
+    page = soup(client.get("/en" + urls["article"]))
 
-    alternates = {
-        link["hreflang"]: link["href"] for link in page.select('link[rel="alternate"][hreflang]')
-    }
-    assert alternates["en"] == SITE + "/en" + urls["section"]
+    assert page.html["lang"] == "en"
+    assert page.h1["lang"] == "fr"
+    assert page.select_one(".article-body")["lang"] == "fr"
+    assert text(page.select_one(".site-footer__links a")) == "About"
 
 
-def test_a_missing_page_names_no_alternate(client):
+def test_a_missing_page_names_no_alternate_and_asks_not_to_be_indexed(client):
     response = client.get("/cette-page-n-existe-pas/")
 
     assert response.status_code == 404
     page = BeautifulSoup(response.content, "html.parser")
     assert page.select('link[rel="alternate"][hreflang]') == []
+    assert [meta["content"] for meta in page.select('meta[name="robots"]')] == ["noindex"]

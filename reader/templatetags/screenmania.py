@@ -1,4 +1,3 @@
-import html
 import json
 
 from django import template
@@ -9,7 +8,7 @@ from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.encoding import escape_uri_path
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
 
@@ -61,26 +60,16 @@ def language_links(context):
     return links
 
 
-@register.simple_tag(takes_context=True)
-def language_alternates(context):
+@register.simple_tag
+def noindex_other_interfaces():
     """
-    ``<link rel="alternate" hreflang>`` to this page in every interface language. Each
-    language's page is canonical for itself (its interface differs, even where the
-    article's text does not) and names the others, as search engines ask of translations;
-    x-default is the French page, the site's own language.
+    Pages in another interface language wrap the same French articles: no article has
+    an English version, so an English page claims none (no hreflang) and asks search
+    engines to index the French page alone.
     """
-    # The block holds HTML, where & is written &amp;: the URL is what it says.
-    canonical = html.unescape(repeat_block(context, "canonical").strip())
-    urls = {code: translate_url(canonical, code) for code, _name in settings.LANGUAGES}
-    if len(set(urls.values())) < len(urls):
-        # A page with no counterpart, like a 404: no alternate is better than a false one.
+    if translation.get_language() == settings.CONTENT_LANGUAGE:
         return ""
-    urls["x-default"] = urls[settings.LANGUAGE_CODE]
-    return format_html_join(
-        "\n  ",
-        '<link rel="alternate" hreflang="{}" href="{}">',
-        urls.items(),
-    )
+    return mark_safe('<meta name="robots" content="noindex">')
 
 
 # Where repeat_block() keeps what each block printed, for the rest of the page's render.

@@ -13,9 +13,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import re_path
 from PIL import Image as PILImage
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from articles.models import Article
 from screenmania.urls import urlpatterns as site_urlpatterns
@@ -59,14 +61,40 @@ IMAGES_JS = """() => [...document.images].map(img => {
 })"""
 
 
-@pytest.fixture
-def demo_article(live_server, transactional_db, settings):
-    """The demo article's URL on a live server, and its featured image's original size."""
-    settings.ROOT_URLCONF = __name__
-    settings.SITE_URL = live_server.url
-    call_command("loaddemo", verbosity=0)
-    article = Article.objects.select_related("featured_image").get(slug=ARTICLE_SLUG)
-    return live_server.url + article.get_absolute_url(), article.featured_image.file.size
+@pytest.fixture(scope="module")
+def demo_article(django_db_setup, django_db_blocker, tmp_path_factory, shared_renditions):
+    """
+    The demo article's URL on a live server, and its featured image's original size.
+
+    The tests only read the page: the demo is loaded once for the module, committed, and
+    served by a server of the module's own (pytest-django's live_server would empty the
+    database after each test), then emptied at the module's end as a transactional test
+    is, post-migrate signal included, so that the next module starts from an empty site.
+    """
+    media_root = tmp_path_factory.mktemp("page-weight") / "media"
+    media_root.mkdir()
+    (media_root / "renditions").symlink_to(shared_renditions, target_is_directory=True)
+    with (
+        django_db_blocker.unblock(),
+        override_settings(ROOT_URLCONF=__name__, MEDIA_ROOT=media_root),
+    ):
+        call_command("loaddemo", verbosity=0)
+        article = Article.objects.select_related("featured_image").get(slug=ARTICLE_SLUG)
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            with override_settings(SITE_URL=server.url):
+                yield server.url + article.get_absolute_url(), article.featured_image.file.size
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, demo_article):
+    """The demo's files, which the server serves and pixel_width() reads."""
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -11,31 +11,32 @@ Everything the database needs is created before Chromium starts: see the
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.axe import serious_violations
-from tests.factories import CONTRIBUTOR, EDITOR, make_article, make_image, make_member, make_work
+from tests.browser.test_desk_browser import log_in, newsroom
+from tests.factories import make_article, make_image, make_work
 
 pytestmark = pytest.mark.browser
+
+__all__ = ["newsroom"]
 
 LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def newsroom(live_server, transactional_db):
-    editor = make_member(EDITOR, "ines")
-    contributor = make_member(CONTRIBUTOR, "camille")
-    for user in (editor, contributor):
-        user.set_password("mot-de-passe-de-test")
-        user.save()
+def article_pages(newsroom):
+    """The desk's editor and contributor, and a draft of hers with an image, a film and a tag."""
+    contributor = User.objects.get(username="camille")
     poster = make_image(title="Affiche de Station Vega")
     work = make_work(title="Station Vega", poster=poster)
     article = make_article(
         authors=[contributor.author_profile],
-        title="Adèle Rinaldi : « Station Vega parle de nous »",
+        title="Station Vega, la critique",
         status=Article.Status.DRAFT,
         published_at=None,
         featured_image=poster,
@@ -43,7 +44,7 @@ def newsroom(live_server, transactional_db):
         tags=["science-fiction"],
     )
     return {
-        "origin": live_server.url,
+        "origin": newsroom,
         "article": reverse("admin:articles_article_change", args=[article.pk]),
         "new article": reverse("admin:articles_article_add"),
         "articles": reverse("admin:articles_article_changelist"),
@@ -52,20 +53,9 @@ def newsroom(live_server, transactional_db):
     }
 
 
-def log_in(browser, origin, username, **options):
-    context = browser.new_context(locale="fr-FR", **options)
-    page = context.new_page()
-    page.goto(origin + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", "mot-de-passe-de-test")
-    page.click("input[type=submit]")
-    page.wait_for_url(origin + reverse("admin:index"))
-    return page
-
-
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
 def test_the_article_pages_have_no_serious_accessibility_violation(
-    newsroom, chromium, axe_js, viewport
+    article_pages, chromium, axe_js, viewport
 ):
     axe_source = axe_js.read_text()
     # A contributor has neither the library nor the films to change.
@@ -76,9 +66,16 @@ def test_the_article_pages_have_no_serious_accessibility_violation(
     problems = []
     for username, names in pages.items():
         # axe is injected as an inline script, which our own CSP rightly forbids.
-        page = log_in(chromium, newsroom["origin"], username, viewport=viewport, bypass_csp=True)
+        page = log_in(
+            chromium,
+            article_pages["origin"],
+            username,
+            viewport=viewport,
+            locale="fr-FR",
+            bypass_csp=True,
+        )
         for name in names:
-            page.goto(newsroom["origin"] + newsroom[name])
+            page.goto(article_pages["origin"] + article_pages[name])
             # Django's autocomplete draws its comboboxes once the page is ready.
             page.wait_for_load_state("load")
             problems += serious_violations(page, axe_source, f"{username}, {name}")
@@ -86,9 +83,9 @@ def test_the_article_pages_have_no_serious_accessibility_violation(
     assert not problems, "\n".join(problems)
 
 
-def test_each_box_of_the_article_form_says_which_field_it_is(newsroom, chromium):
-    page = log_in(chromium, newsroom["origin"], "ines", viewport=LAPTOP)
-    page.goto(newsroom["origin"] + newsroom["article"])
+def test_each_box_of_the_article_form_says_which_field_it_is(article_pages, chromium):
+    page = log_in(chromium, article_pages["origin"], "ines", viewport=LAPTOP, locale="fr-FR")
+    page.goto(article_pages["origin"] + article_pages["article"])
 
     # select2's comboboxes: the field's label, then the choice shown, if any.
     expect(
@@ -124,11 +121,11 @@ def test_each_box_of_the_article_form_says_which_field_it_is(newsroom, chromium)
     expect(chosen).to_be_visible()
 
 
-def test_the_byline_is_labelled_without_javascript(newsroom, chromium):
+def test_the_byline_is_labelled_without_javascript(article_pages, chromium):
     page = log_in(
-        chromium, newsroom["origin"], "camille", viewport=PHONE, java_script_enabled=False
+        chromium, article_pages["origin"], "camille", viewport=PHONE, java_script_enabled=False
     )
-    page.goto(newsroom["origin"] + newsroom["article"])
+    page.goto(article_pages["origin"] + article_pages["article"])
 
     byline = page.locator("#authorships-group")
     expect(byline.get_by_role("combobox", name="Auteur", exact=True)).to_have_count(2)

@@ -25,6 +25,7 @@ from articles.models import Article, Authorship, Correction, EditorialAction, Se
 from markup import rendering
 from newsroom import workflow
 from newsroom.admin.images import ADMIN_CSS, ImageChooserMixin, thumbnail
+from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
 from newsroom.admin.revisions import RevisionAdminMixin
@@ -78,6 +79,8 @@ class AuthorshipForm(HeldChoicesMixin, forms.ModelForm):
         max_value=999,
         required=False,
         help_text=_("1 for the first name of the byline. Leave empty to add at the end."),
+        # Drawn in a table row, under the column's header: no label of its own.
+        widget=forms.NumberInput(attrs={"aria-label": _("Position in the byline")}),
     )
 
     class Meta:
@@ -103,9 +106,14 @@ class BylineFormSet(BaseInlineFormSet):
         )
         if not form.instance._state.adding:
             form.fields[name].held = form.instance
+        if "DELETE" in form.fields and not form.instance._state.adding:
+            # Under the column's « Supprimer ? », which says whom only by its row.
+            form.fields["DELETE"].widget.attrs["aria-label"] = _(
+                "Delete %(author)s from the byline"
+            ) % {"author": form.instance.author}
 
 
-class AuthorshipInline(admin.TabularInline):
+class AuthorshipInline(LabelledFieldsMixin, admin.TabularInline):
     model = Authorship
     form = AuthorshipForm
     formset = BylineFormSet
@@ -369,6 +377,7 @@ class ArticleActionForm(helpers.ActionForm):
 @admin.register(Article)
 class ArticleAdmin(
     ImageChooserMixin,
+    LabelledFieldsMixin,
     NotesAdminMixin,
     WordingMixin,
     PreviewAdminMixin,

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from authors.models import Author
 from newsroom.admin.images import ADMIN_CSS, ImageChooserMixin, thumbnail
+from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.wording import WordingMixin
 
 
 @admin.register(Author)
-class AuthorAdmin(ImageChooserMixin, WordingMixin, admin.ModelAdmin):
+class AuthorAdmin(ImageChooserMixin, LabelledFieldsMixin, WordingMixin, admin.ModelAdmin):
     add_title = _("New author")
     change_title = _("Edit the author")
     view_title = _("Read the author")

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
@@ -38,6 +37,7 @@ from images.forms import DescribedLaterForm, ImageForm, KeptUploadForm
 from images.models import Image, ImageQuerySet
 from images.validators import ImageFileField, over_the_limit_message
 from markup.references import SCHEME
+from newsroom.admin.labels import NamedAutocompleteSelect
 from newsroom.admin.wording import WordingMixin
 
 ADMIN_CSS = {"all": ["admin-extra/admin.css"]}
@@ -234,7 +234,7 @@ class LibraryChangeList(ChangeList):
         ]
 
 
-class ImageChooser(AutocompleteSelect):
+class ImageChooser(NamedAutocompleteSelect):
     """The admin's autocomplete for an image, whose choices show their thumbnail."""
 
     def build_attrs(self, base_attrs, extra_attrs=None):
@@ -243,9 +243,14 @@ class ImageChooser(AutocompleteSelect):
     @property
     def media(self):
         # Listed with autocomplete.js, whose set-up it wraps: Media orders files only
-        # within each list, and a list of one could land before it.
+        # within each list, and a list of one could land before it. The naming of the
+        # combobox wraps it in turn, to name the images' too.
         return super().media + Media(
-            js=["admin/js/autocomplete.js", "admin-extra/image-chooser.js"],
+            js=[
+                "admin/js/autocomplete.js",
+                "admin-extra/image-chooser.js",
+                "admin-extra/autocomplete-names.js",
+            ],
             css={"all": ["admin-extra/library.css"]},
         )
 

@@ -4,12 +4,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin.images import ADMIN_CSS, ImageChooserMixin, thumbnail
+from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.wording import WordingMixin
 from works.models import Work
 
 
 @admin.register(Work)
-class WorkAdmin(ImageChooserMixin, WordingMixin, admin.ModelAdmin):
+class WorkAdmin(ImageChooserMixin, LabelledFieldsMixin, WordingMixin, admin.ModelAdmin):
     add_title = _("New film or series")
     change_title = _("Edit the film or series")
     view_title = _("Read the film or series")

@@ -36,7 +36,27 @@
         );
     }
 
+    // Where the week's hours open: the working day, or the first thing planned before it.
+    var WORKING_DAY_STARTS = 6;
+
+    function openOnTheWorkingDay() {
+        var week = document.querySelector(".cal-week");
+        // A phone lists the week's days instead, and a tall screen shows every hour.
+        if (!week || week.scrollHeight <= week.clientHeight) {
+            return;
+        }
+        var hour = WORKING_DAY_STARTS;
+        week.querySelectorAll(".cal-slot:not(.cal-empty)").forEach(function (slot) {
+            hour = Math.min(hour, parseInt(slot.dataset.time, 10));
+        });
+        var row = week.querySelector(".cal-slot[data-time='" + ("0" + hour).slice(-2) + ":00']");
+        var heading = week.querySelector(".cal-date");
+        week.scrollTop += row.getBoundingClientRect().top - week.getBoundingClientRect().top -
+            heading.offsetHeight;
+    }
+
     function start() {
+        openOnTheWorkingDay();
         document.querySelectorAll(".cal-entry[draggable='true']").forEach(function (entry) {
             entry.addEventListener("dragstart", function (event) {
                 dragged = entry;

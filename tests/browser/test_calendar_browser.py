@@ -131,3 +131,87 @@ def test_the_calendar_has_no_serious_accessibility_violation(week, chromium, axe
         problems += serious_violations(page, axe_source, query, scope="#content")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def open_week(page, origin, monday):
+    iso_year, number, _day = monday.isocalendar()
+    page.goto(f"{origin}{reverse('admin:calendar')}?semaine={iso_year}-W{number:02d}")
+
+
+def hour_row(page, day, hour):
+    return page.locator(f".cal-slot[data-day='{day:%Y-%m-%d}'][data-time='{hour:02d}:00']")
+
+
+def first_hour_in_sight(page, day):
+    """The hour whose row starts where the days' headings end, in the week's scrolling box."""
+    box = page.locator(".cal-week").bounding_box()
+    under_headings = box["y"] + page.locator(".cal-week .cal-date").first.bounding_box()["height"]
+    for hour in range(24):
+        if abs(hour_row(page, day, hour).bounding_box()["y"] - under_headings) <= 2:
+            return hour
+    return None
+
+
+def test_the_week_opens_on_the_working_day_on_a_laptop(week, chromium):
+    origin, monday, _article = week
+    context = chromium.new_context(viewport=LAPTOP, locale="fr-FR")
+    page = context.new_page()
+    log_in(page, origin)
+    open_week(page, origin, monday)
+
+    expect(page.locator(".cal-week")).not_to_have_js_property("scrollTop", 0)
+    assert first_hour_in_sight(page, monday) == 6
+    # The night is one scroll up, within the week: the days' headings stay in sight.
+    page.locator(".cal-week").evaluate("week => { week.scrollTop = 0; }")
+    assert first_hour_in_sight(page, monday) == 0
+    expect(page.locator(".cal-week .cal-date").first).to_be_in_viewport()
+    context.close()
+
+
+@pytest.fixture
+def early_week(week):
+    """The week after, with a draft planned for its Thursday at 4 h 00."""
+    origin, monday, _article = week
+    following = monday + timedelta(days=7)
+    make_article(
+        title="Les Césars, la liste",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        planned_for=paris(following + timedelta(days=3), 4),
+    )
+    return origin, following
+
+
+def test_the_week_opens_on_an_article_planned_before_the_working_day(early_week, chromium):
+    origin, monday = early_week
+    context = chromium.new_context(viewport=LAPTOP, locale="fr-FR")
+    page = context.new_page()
+    log_in(page, origin)
+    open_week(page, origin, monday)
+
+    expect(page.locator(".cal-entry", has_text="Les Césars, la liste")).to_be_in_viewport()
+    assert first_hour_in_sight(page, monday) == 4
+    context.close()
+
+
+def test_an_editor_moves_an_article_with_its_form_without_javascript(week, chromium):
+    origin, monday, article = week
+    tuesday = monday + timedelta(days=1)
+    context = chromium.new_context(viewport=LAPTOP, locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    log_in(page, origin)
+    open_week(page, origin, monday)
+
+    entry = page.locator(".cal-entry", has_text="Critique de Dune")
+    entry.locator("summary").click()
+    entry.get_by_label("Jour").fill(f"{tuesday:%Y-%m-%d}")
+    entry.get_by_label("Heure (Paris)").fill("07:00")
+    entry.locator("button[type=submit]").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        "« Critique de Dune » est programmé pour le"
+    )
+    expect(hour_row(page, tuesday, 7).locator(".cal-entry")).to_contain_text("Critique de Dune")
+    article.refresh_from_db()
+    assert article.published_at == paris(tuesday, 7)
+    context.close()

@@ -69,3 +69,25 @@
 
   document.addEventListener("click", play);
 })();
+
+// On a phone, the search icon opens the header's form in place; without this script
+// it is a link to the search page, which has a form of its own.
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var icon = document.querySelector(".site-search-icon");
+    var form = document.getElementById("site-search");
+    if (!icon || !form) {
+      return;
+    }
+    icon.addEventListener("click", function (event) {
+      event.preventDefault();
+      var open = icon.closest(".site-header").classList.toggle("site-header--searching");
+      icon.setAttribute("aria-expanded", String(open));
+      if (open) {
+        form.querySelector("input[type=search]").focus();
+      }
+    });
+  });
+})();

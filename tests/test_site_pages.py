@@ -171,3 +171,18 @@ def test_contributors_have_no_part_in_the_site_pages():
     )
     assert response.status_code == 403
     assert SitePage.objects.get(pk=page.pk).title == "À propos"
+
+
+def test_a_text_too_long_is_refused_with_what_was_typed_kept(editor):
+    body = "Une phrase de la charte. " * 2000
+
+    response = logged_in(editor).post(
+        reverse("admin:sitepages_sitepage_add"),
+        {"title": "Charte", "slug": "charte", "body": body},
+    )
+
+    assert response.status_code == 200
+    page = soup(response)
+    assert text(page.select_one(".field-body .errorlist")).startswith("Le texte est trop long")
+    assert page.select_one("textarea[name=body]").get_text().strip() == body.strip()
+    assert not SitePage.objects.filter(slug="charte").exists()

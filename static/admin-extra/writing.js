@@ -318,6 +318,16 @@
         return true;
     }
 
+    // Where an image dropped on the textarea goes: under the pointer, as in the
+    // formatted view (caretPositionFromPoint gives an offset in a textarea's
+    // value), else at the writer's cursor, in browsers without it.
+    function dropPoint(textarea, event) {
+        const caret = document.caretPositionFromPoint
+            ? document.caretPositionFromPoint(event.clientX, event.clientY)
+            : null;
+        return caret && caret.offsetNode === textarea ? caret.offset : textarea.selectionEnd;
+    }
+
     const SHORTCUTS = {b: "bold", i: "italic", k: "link"};
 
     function setUpToolbar(toolbar, textarea, current) {
@@ -341,7 +351,7 @@
             }
         });
         textarea.addEventListener("paste", (event) => pasted(textarea, event));
-        textarea.addEventListener("drop", (event) => dropped(textarea, event, textarea.selectionEnd));
+        textarea.addEventListener("drop", (event) => dropped(textarea, event, dropPoint(textarea, event)));
         return act;
     }
 

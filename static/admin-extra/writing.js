@@ -386,13 +386,18 @@
             return () => textarea;
         }
         const label = document.querySelector(`label[for="${textarea.id}"]`);
+        // The field's help text and the cheat sheet teach Markdown's syntax, which
+        // the formatted view spares the writer: they go with the Markdown view.
+        const syntaxHelp = document.getElementById(`${textarea.id}_helptext`);
+        const cheatsheet = document.getElementById("writing-cheatsheet");
         const shortcuts = {};
         Object.entries(SHORTCUTS).forEach(([key, action]) => {
             shortcuts[`Mod-${key}`] = () => act(action);
         });
         const editor = library.mountEditor(textarea, {
             label: label ? label.textContent.replace(/[\s:]+$/, "") : "",
-            describedBy: textarea.getAttribute("aria-describedby") || "",
+            describedBy: (textarea.getAttribute("aria-describedby") || "")
+                .split(/\s+/).filter((id) => id && (!syntaxHelp || id !== syntaxHelp.id)).join(" "),
             nonce: tools.dataset.styleNonce,
             shortcuts,
             onPaste: (event) => pasted(editor, event),
@@ -408,6 +413,11 @@
             }
             textarea.hidden = formatted;
             editor.dom.hidden = !formatted;
+            [syntaxHelp, cheatsheet].forEach((help) => {
+                if (help) {
+                    help.hidden = formatted;
+                }
+            });
             toolbar.setAttribute("aria-controls", formatted ? editor.view.contentDOM.id : textarea.id);
             switcher.querySelectorAll("[data-writing-view]").forEach((button) => {
                 button.setAttribute("aria-pressed", String(button.dataset.writingView === name));

@@ -126,7 +126,7 @@ def test_changelist_columns_and_filters(admin_client):
     assert page.select_one("thead th.column-credit")
     filters = text(page.select_one("#changelist-filter"))
     # Headed by the field's name, as a heading: « Générée par IA ».
-    assert capfirst(Image._meta.get_field("is_ai_generated").verbose_name) in filters
+    assert str(capfirst(Image._meta.get_field("is_ai_generated").verbose_name)) in filters
 
 
 @pytest.mark.parametrize(

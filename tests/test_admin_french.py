@@ -449,6 +449,15 @@ def test_what_a_deleted_account_takes_is_named_in_french(administrator, editor):
     assert faults(page.content.decode()) == []
 
 
+def each_model_s_page(client, view):
+    """(model name, parsed page) of each registered model's ``view`` that ``client`` may open."""
+    for model in admin.site._registry:
+        opts = model._meta
+        page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}"))
+        if page.status_code == 200:
+            yield opts.model_name, BeautifulSoup(page.content, "html.parser")
+
+
 @pytest.mark.parametrize("role", [EDITOR, CONTRIBUTOR, ADMINISTRATOR])
 def test_filters_are_headed_by_a_name_that_reads_as_a_heading(
     role, newsroom, editor, contributor, administrator
@@ -456,19 +465,13 @@ def test_filters_are_headed_by_a_name_that_reads_as_a_heading(
     user = {EDITOR: editor, CONTRIBUTOR: contributor, ADMINISTRATOR: administrator}[role]
     TOTPDevice.objects.create(user=administrator, name="Téléphone", confirmed=True)
     Image.objects.update(uploaded_by=editor)
-    client = logged_in(user)
-    headings = {}
-    for model in admin.site._registry:
-        opts = model._meta
-        page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-        if page.status_code == 200:
-            content = BeautifulSoup(page.content, "html.parser")
-            headings[opts.model_name] = [
-                visible_text(str(summary))
-                for summary in content.select(
-                    "#changelist-filter details[data-filter-title] summary"
-                )
-            ]
+    headings = {
+        model_name: [
+            visible_text(str(summary))
+            for summary in page.select("#changelist-filter details[data-filter-title] summary")
+        ]
+        for model_name, page in each_model_s_page(logged_in(user), "changelist")
+    }
 
     assert headings["image"] == [
         "Texte alternatif",
@@ -495,15 +498,13 @@ def test_filters_are_headed_by_a_name_that_reads_as_a_heading(
 
 
 def test_every_add_page_is_named_as_its_title_says(administrator):
-    client = logged_in(administrator)
-    named = {}
-    for model in admin.site._registry:
-        opts = model._meta
-        page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
-        if page.status_code == 200:
-            content = BeautifulSoup(page.content, "html.parser")
-            crumb = visible_text(str(content.select_one(".breadcrumbs"))).split(" › ")[-1]
-            named[opts.model_name] = (crumb, visible_text(str(content.select_one("#content h1"))))
+    named = {
+        model_name: (
+            visible_text(str(page.select_one(".breadcrumbs"))).split(" › ")[-1],
+            visible_text(str(page.select_one("#content h1"))),
+        )
+        for model_name, page in each_model_s_page(logged_in(administrator), "add")
+    }
 
     assert named["article"] == ("Nouvel article", "Nouvel article")
     assert named["image"] == ("Nouvelle image", "Nouvelle image")

@@ -1,6 +1,7 @@
 """
-The accounts and roles of the newsroom, which administrators manage: Django's
-own admins, titled as the newsroom's other pages are (wording.py).
+The accounts and roles of the newsroom, which administrators alone manage (so no
+title for reading without changing): Django's own admins, titled as the
+newsroom's other pages are (wording.py).
 """
 
 from django.contrib import admin
@@ -18,7 +19,6 @@ admin.site.unregister(Group)
 class AccountAdmin(WordingMixin, UserAdmin):
     add_title = _("New user")
     change_title = _("Edit the user")
-    view_title = _("Read the user")
     add_another_title = _("Save and add another user")
 
 
@@ -26,5 +26,4 @@ class AccountAdmin(WordingMixin, UserAdmin):
 class RoleAdmin(WordingMixin, GroupAdmin):
     add_title = _("New group")
     change_title = _("Edit the group")
-    view_title = _("Read the group")
     add_another_title = _("Save and add another group")

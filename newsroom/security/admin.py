@@ -35,10 +35,10 @@ class LockoutAdmin(AccessAttemptAdmin):
 class AuthenticatorAppAdmin(WordingMixin, TOTPDeviceAdmin):
     """django-otp's devices, whose filters its untranslated field names would head."""
 
+    # Administrators remove a lost phone's app here; each writer adds their own on the
+    # two-step page.
     add_title = _("New authenticator app")
     change_title = _("Edit the authenticator app")
-    view_title = _("Read the authenticator app")
-    add_another_title = _("Save and add another authenticator app")
 
     list_filter = [
         ("created_at", titled(admin.DateFieldListFilter, _("date added"))),

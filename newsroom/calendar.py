@@ -73,6 +73,13 @@ class Day:
         return self.date == timezone.localdate()
 
     @property
+    def heading(self):
+        """« vendredi 1er janvier »: the day's column in the week, with long_date()'s « 1er »."""
+        moment = datetime.combine(self.date, time())
+        day_and_month = long_date(moment).removesuffix(date_format(moment, " Y"))
+        return f"{date_format(moment, 'l')} {day_and_month}"
+
+    @property
     def hours(self):
         """(hour, entries) for each hour of the day: the rows of the week's grid."""
         return [

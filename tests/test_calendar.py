@@ -142,6 +142,19 @@ def test_the_week_puts_each_entry_at_its_hour(editor, newsroom):
     assert text(page.select_one("h1")) == "Calendrier : Semaine 51, du 14 au 20 décembre 2026"
 
 
+def test_the_week_names_its_days_as_a_newsroom_writes_them(editor):
+    page = soup(logged_in(editor).get(CALENDAR, {"semaine": "2026-W53"}))
+
+    assert text(page.select_one("h1")) == (
+        "Calendrier : Semaine 53, du 28 décembre 2026 au 3 janvier 2027"
+    )
+    assert [text(heading) for heading in page.select(".cal-date time")][3:6] == [
+        "jeudi 31 décembre",
+        "vendredi 1er janvier",
+        "samedi 2 janvier",
+    ]
+
+
 @pytest.mark.parametrize(
     ("first", "last", "written"),
     [

@@ -47,6 +47,21 @@ def paris_midnight(day):
     return timezone.make_aware(datetime.combine(day, time()))
 
 
+def date_range(first, last):
+    """
+    Two days as a French newsroom writes the span between them: « du 7 au 13 décembre
+    2026 », « du 30 novembre au 6 décembre 2026 », « du 28 décembre 2026 au 3 janvier
+    2027 »; the first day leaves out the month and year that the last one says.
+    """
+    # long_date() takes a moment: midnight of each day, in no time zone.
+    first_moment, last_moment = (datetime.combine(day, time()) for day in (first, last))
+    start = long_date(first_moment)
+    if first.year == last.year:
+        shared = " F Y" if first.month == last.month else " Y"
+        start = start.removesuffix(date_format(first_moment, shared))
+    return gettext("from %(first)s to %(last)s") % {"first": start, "last": long_date(last_moment)}
+
+
 @dataclass(frozen=True)
 class Day:
     date: date
@@ -56,6 +71,13 @@ class Day:
     @property
     def is_today(self):
         return self.date == timezone.localdate()
+
+    @property
+    def heading(self):
+        """« vendredi 1er janvier »: the day's column in the week, with long_date()'s « 1er »."""
+        moment = datetime.combine(self.date, time())
+        day_and_month = long_date(moment).removesuffix(date_format(moment, " Y"))
+        return f"{date_format(moment, 'l')} {day_and_month}"
 
     @property
     def hours(self):
@@ -148,12 +170,9 @@ class Week:
 
     @property
     def title(self):
-        number = self.monday.isocalendar().week
-        return gettext("Week %(number)s, from %(first)s to %(last)s") % {
-            "number": number,
-            # long_date() takes a moment: midnight of each day, in no time zone.
-            "first": long_date(datetime.combine(self.monday, time())),
-            "last": long_date(datetime.combine(self.shown[1], time())),
+        return gettext("Week %(number)s, %(days)s") % {
+            "number": self.monday.isocalendar().week,
+            "days": date_range(*self.shown),
         }
 
     @property

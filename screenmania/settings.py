@@ -65,10 +65,11 @@ INSTALLED_APPS = [
     "newsroom.apps.TagsConfig",
     "simple_history",
     "csp",
-    "axes",
+    # django-axes and django-otp's devices, named in French (newsroom/security/apps.py).
+    "newsroom.security.apps.LoginSecurityConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "newsroom.security.apps.AuthenticatorAppsConfig",
+    "newsroom.security.apps.RecoveryCodesConfig",
     "django_countries",
     # The project's apps, in their layers, lowest first (README, and pyproject.toml's
     # importlinter contract, which `make lint` checks).

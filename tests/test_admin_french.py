@@ -19,12 +19,16 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import URLResolver, reverse
 from django.utils import timezone, translation
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article, EditorialAction, PreviewLink
+from images.models import Image
 from newsroom import notes
 from newsroom.models import Note
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import (
+    ADMINISTRATOR,
     CONTRIBUTOR,
     EDITOR,
     logged_in,
@@ -45,6 +49,11 @@ STOCK_PHRASES = [
     r"\bAjout d",
     r"\btaggit\b",
     r"\bpar par\b",
+    # An add page's last crumb pasting the model's name (« Ajouter article »).
+    r"› Ajouter (?!(un|une|des|plusieurs)\b)",
+    # A library's name for its app or models (« AXES », « OTP_TOTP », « TOTP devices »).
+    r"\b(otp_\w+|totp|devices?)\b",
+    r"(?-i:\bAxes\b)",
     r"\(e\)",
     r"\bà (changer|afficher)\b",
     r"\bModification de\b",
@@ -294,6 +303,9 @@ def test_the_scan_catches_what_it_looks_for():
     assert faults("<a title='Add another'>+</a>")
     assert faults("<td>2026-12-12 06:00</td>")
     assert faults("<td>published_at</td>")
+    assert faults("<div class='breadcrumbs'>Articles › Ajouter article</div>")
+    assert faults("<caption>OTP_TOTP</caption><a>TOTP devices</a>")
+    assert not faults("<div class='breadcrumbs'>Images › Ajouter plusieurs images</div>")
     assert not faults("<td>12 décembre 2026 à 6 h 00</td>")
     assert not faults("<script>var add = 1;</script><p>Nouvel article</p>")
 
@@ -404,3 +416,98 @@ def test_add_another_agrees_with_what_it_adds(admin_client, model, label):
 
     content = BeautifulSoup(page.content, "html.parser")
     assert content.select_one("input[name=_addanother]")["value"] == label
+
+
+def test_the_security_apps_are_named_in_french_for_administrators(administrator):
+    client = logged_in(administrator)
+    index = client.get(reverse("admin:index")).content.decode()
+    apps = [
+        client.get(reverse("admin:app_list", args=[app_label])).content.decode()
+        for app_label in ("axes", "otp_totp")
+    ]
+
+    assert [faults(page) for page in (index, *apps)] == [[], [], []]
+    captions = BeautifulSoup(index, "html.parser").select("caption a")
+    assert {"Sécurité des connexions", "Vérification en deux étapes"} <= {
+        caption.get_text(strip=True) for caption in captions
+    }
+    assert "Applications d’authentification" in visible_text(index)
+
+
+def test_what_a_deleted_account_takes_is_named_in_french(administrator, editor):
+    TOTPDevice.objects.create(user=editor, name="Téléphone")
+    StaticDevice.objects.create(user=editor, name="Codes de secours")
+
+    page = logged_in(administrator).get(reverse("admin:auth_user_delete", args=[editor.pk]))
+
+    lines = [
+        li.get_text(" ", strip=True)
+        for li in BeautifulSoup(page.content, "html.parser").select("#content li")
+    ]
+    assert "Applications d’authentification\u00a0: 1" in lines
+    assert "Jeux de codes de secours\u00a0: 1" in lines
+    assert faults(page.content.decode()) == []
+
+
+def each_model_s_page(client, view):
+    """(model name, parsed page) of each registered model's ``view`` that ``client`` may open."""
+    for model in admin.site._registry:
+        opts = model._meta
+        page = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}"))
+        if page.status_code == 200:
+            yield opts.model_name, BeautifulSoup(page.content, "html.parser")
+
+
+@pytest.mark.parametrize("role", [EDITOR, CONTRIBUTOR, ADMINISTRATOR])
+def test_filters_are_headed_by_a_name_that_reads_as_a_heading(
+    role, newsroom, editor, contributor, administrator
+):
+    user = {EDITOR: editor, CONTRIBUTOR: contributor, ADMINISTRATOR: administrator}[role]
+    TOTPDevice.objects.create(user=administrator, name="Téléphone", confirmed=True)
+    Image.objects.update(uploaded_by=editor)
+    headings = {
+        model_name: [
+            visible_text(str(summary))
+            for summary in page.select("#changelist-filter details[data-filter-title] summary")
+        ]
+        for model_name, page in each_model_s_page(logged_in(user), "changelist")
+    }
+
+    assert headings["image"] == [
+        "Texte alternatif",
+        "Orientation",
+        "Utilisation",
+        "Générée par IA",
+        "Décorative",
+        "Envoyée par",
+        "Date d’ajout",
+    ]
+    # The sections' filter shows from two sections on.
+    assert headings["article"] == ["Statut", "Embargo", "Étiquettes", "Auteurs"]
+    if role == ADMINISTRATOR:
+        assert headings["totpdevice"] == [
+            "Date d’ajout",
+            "Dernière utilisation",
+            "Configurée sur le téléphone",
+        ]
+    for model_name, titles in headings.items():
+        for title in titles:
+            # « Par » before a field's name read « Par ajoutée le », « Par générée par IA ».
+            assert not title.startswith("Par "), (model_name, title)
+            assert title[:1].isupper() and not faults(f"<p>{title}</p>"), (model_name, title)
+
+
+def test_every_add_page_is_named_as_its_title_says(administrator):
+    named = {
+        model_name: (
+            visible_text(str(page.select_one(".breadcrumbs"))).split(" › ")[-1],
+            visible_text(str(page.select_one("#content h1"))),
+        )
+        for model_name, page in each_model_s_page(logged_in(administrator), "add")
+    }
+
+    assert named["article"] == ("Nouvel article", "Nouvel article")
+    assert named["image"] == ("Nouvelle image", "Nouvelle image")
+    assert named["user"] == ("Nouvel utilisateur", "Nouvel utilisateur")
+    assert named["totpdevice"][0] == "Nouvelle application d’authentification"
+    assert [model for model, (crumb, title) in named.items() if crumb != title] == []

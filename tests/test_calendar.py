@@ -3,7 +3,7 @@ The newsroom's calendar: what each role sees on a month and a week, and the
 moves made on it, checked by the workflow as the bulk « Programmer… » action is.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from unittest import mock
 
 import pytest
@@ -11,9 +11,10 @@ from django.contrib.admin.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, EditorialAction
+from newsroom.calendar import date_range
 from pagecache import key_for, list_key
 from pagecache.purge import RecordingPurgeBackend
 from tests.factories import logged_in, make_article, make_author, make_member, make_section
@@ -138,7 +139,35 @@ def test_the_week_puts_each_entry_at_its_hour(editor, newsroom):
     slot = page.select_one(".cal-entry").find_parent(class_="cal-slot")
     assert (slot["data-day"], slot["data-time"]) == ("2026-12-15", "09:00")
     assert [title for *_, title in entries(response)] == ["Mon portrait", "Leur entretien"]
-    assert "14 décembre 2026" in text(page.select_one("h1"))
+    assert text(page.select_one("h1")) == "Calendrier : Semaine 51, du 14 au 20 décembre 2026"
+
+
+def test_the_week_names_its_days_as_a_newsroom_writes_them(editor):
+    page = soup(logged_in(editor).get(CALENDAR, {"semaine": "2026-W53"}))
+
+    assert text(page.select_one("h1")) == (
+        "Calendrier : Semaine 53, du 28 décembre 2026 au 3 janvier 2027"
+    )
+    assert [text(heading) for heading in page.select(".cal-date time")][3:6] == [
+        "jeudi 31 décembre",
+        "vendredi 1er janvier",
+        "samedi 2 janvier",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "written"),
+    [
+        (date(2026, 12, 7), date(2026, 12, 13), "du 7 au 13 décembre 2026"),
+        (date(2026, 11, 30), date(2026, 12, 6), "du 30 novembre au 6 décembre 2026"),
+        (date(2026, 12, 28), date(2027, 1, 3), "du 28 décembre 2026 au 3 janvier 2027"),
+        (date(2027, 3, 1), date(2027, 3, 7), "du 1er au 7 mars 2027"),
+        (date(2027, 2, 22), date(2027, 3, 1), "du 22 février au 1er mars 2027"),
+    ],
+)
+def test_a_span_of_days_says_its_month_and_year_once(first, last, written):
+    with translation.override("fr"):
+        assert date_range(first, last) == written
 
 
 def test_only_what_the_user_may_move_can_be_dragged_or_has_a_form(contributor, editor, newsroom):

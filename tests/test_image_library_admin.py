@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from articles.models import BodyImage
@@ -124,7 +125,8 @@ def test_changelist_columns_and_filters(admin_client):
         assert page.select_one(f"thead th.column-{column}"), column
     assert page.select_one("thead th.column-credit")
     filters = text(page.select_one("#changelist-filter"))
-    assert str(Image._meta.get_field("is_ai_generated").verbose_name) in filters
+    # Headed by the field's name, as a heading: « Générée par IA ».
+    assert str(capfirst(Image._meta.get_field("is_ai_generated").verbose_name)) in filters
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
 from newsroom.admin.revisions import RevisionAdminMixin
-from newsroom.admin.wording import WordingMixin
+from newsroom.admin.wording import WordingMixin, titled
 from newsroom.admin.working_copies import WorkingCopyAdminMixin
 from newsroom.admin.writing import WritingAdminMixin
 from newsroom.checklist import checklist
@@ -836,14 +836,6 @@ class SectionAdmin(WordingMixin, admin.ModelAdmin):
         return section.article_total
 
 
-class ActingMemberFilter(admin.RelatedOnlyFieldListFilter):
-    """Titled « Par membre de la rédaction »: the field's own name, « par », gave « Par par »."""
-
-    def __init__(self, field, request, params, model, model_admin, field_path):
-        super().__init__(field, request, params, model, model_admin, field_path)
-        self.title = _("newsroom member")
-
-
 @admin.register(EditorialAction)
 class EditorialActionAdmin(WordingMixin, admin.ModelAdmin):
     """The action log: read by editors, written only by the workflow itself."""
@@ -851,7 +843,7 @@ class EditorialActionAdmin(WordingMixin, admin.ModelAdmin):
     view_title = _("An action of the log")
 
     list_display = ["at", "user", "kind", "article_link", "detail"]
-    list_filter = ["kind", ("user", ActingMemberFilter)]
+    list_filter = ["kind", ("user", titled(admin.RelatedOnlyFieldListFilter, _("newsroom member")))]
     list_select_related = ["article", "user"]
     search_fields = ["article__title", "detail"]
     date_hierarchy = "at"

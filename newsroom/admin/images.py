@@ -38,7 +38,7 @@ from images.models import Image, ImageQuerySet
 from images.validators import ImageFileField, over_the_limit_message
 from markup.references import SCHEME
 from newsroom.admin.labels import NamedAutocompleteSelect
-from newsroom.admin.wording import WordingMixin
+from newsroom.admin.wording import WordingMixin, titled
 
 ADMIN_CSS = {"all": ["admin-extra/admin.css"]}
 
@@ -196,14 +196,6 @@ class UsageFilter(OptionsFilter):
     }
 
 
-class UploaderFilter(admin.RelatedOnlyFieldListFilter):
-    """Titled as a sentence after « Par »: the field's own name would read « Par envoyée par »."""
-
-    def __init__(self, field, request, params, model, model_admin, field_path):
-        super().__init__(field, request, params, model, model_admin, field_path)
-        self.title = _("newsroom member who uploaded it")
-
-
 class LibraryChangeList(ChangeList):
     """
     The library's list: a grid of cards, each thumbnail at its own proportions, or
@@ -288,8 +280,8 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         UsageFilter,
         "is_ai_generated",
         "is_decorative",
-        ("uploaded_by", UploaderFilter),
-        "created_at",
+        ("uploaded_by", admin.RelatedOnlyFieldListFilter),
+        ("created_at", titled(admin.DateFieldListFilter, _("date added"))),
     ]
     search_fields = ["title", "alt_text", "caption", "credit", "licence"]
     readonly_fields = ["preview", "dimensions", "used_in"]

@@ -67,6 +67,20 @@ class WordingMixin:
         return response
 
 
+def titled(list_filter, title):
+    """
+    ``list_filter`` headed by ``title`` rather than by its field's name, where that
+    name is no heading (« ajoutée le », « par »).
+    """
+
+    class Titled(list_filter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Titled
+
+
 def punctuated(nested):
     """
     Django writes each line « Auteur: Inès Marchand », its colon pasted in code; the

@@ -7,8 +7,8 @@
  * preview, the alt text (or « decorative »), the licence, credit, caption and
  * the AI mark, then the upload with its progress. It resolves with the
  * Markdown to insert, ![](image:42), or with null if the editor cancels.
- * Editors of the body other than the plain textarea (a rich editor) call it
- * from their own drop and paste handlers; this script handles the textarea.
+ * writing.js calls it from the drop and paste handlers of both views of the
+ * body, and inserts the line where the image was dropped or pasted.
  *
  * The server (ImageAdmin.upload_view) runs the library's own form: its
  * answers, including every error message, are the ones to show. The preview
@@ -40,6 +40,21 @@
         return file.type.startsWith("image/");
     }
 
+    // Closing a modal dialog gives the focus back to the field that had it, but
+    // Chromium puts a textarea's cursor back at the start of its text: the
+    // writer's cursor, and the next image pasted, would go there.
+    function keepCursor(element) {
+        if (!element || !["TEXTAREA", "INPUT"].includes(element.tagName) || element.selectionStart === null) {
+            return () => {};
+        }
+        const {selectionStart, selectionEnd, selectionDirection} = element;
+        return () => {
+            if (document.activeElement === element) {
+                element.setSelectionRange(selectionStart, selectionEnd, selectionDirection);
+            }
+        };
+    }
+
     class UploadDialog {
         constructor(dialog) {
             this.dialog = dialog;
@@ -64,6 +79,7 @@
             );
             this.request = null;
             this.settle = null;
+            this.restoreCursor = () => {};
 
             this.form.addEventListener("submit", (event) => {
                 event.preventDefault();
@@ -89,6 +105,7 @@
             this.setBusy(false);
             this.status.textContent = "";
             this.fileLine.textContent = `${file.name || ""} · ${weight(file.size)}`;
+            this.restoreCursor = keepCursor(document.activeElement);
             this.dialog.showModal();
             this.drawPreview(file);
             const refusal = this.refusalBeforeSending(file);
@@ -287,6 +304,7 @@
 
         finish(markdown) {
             this.dialog.close();
+            this.restoreCursor();
             const settle = this.settle;
             this.settle = null;
             if (settle) {

@@ -318,6 +318,16 @@
         return true;
     }
 
+    // Where an image dropped on the textarea goes: under the pointer, as in the
+    // formatted view (caretPositionFromPoint gives an offset in a textarea's
+    // value), else at the writer's cursor, in browsers without it.
+    function dropPoint(textarea, event) {
+        const caret = document.caretPositionFromPoint
+            ? document.caretPositionFromPoint(event.clientX, event.clientY)
+            : null;
+        return caret && caret.offsetNode === textarea ? caret.offset : textarea.selectionEnd;
+    }
+
     const SHORTCUTS = {b: "bold", i: "italic", k: "link"};
 
     function setUpToolbar(toolbar, textarea, current) {
@@ -341,7 +351,7 @@
             }
         });
         textarea.addEventListener("paste", (event) => pasted(textarea, event));
-        textarea.addEventListener("drop", (event) => dropped(textarea, event, textarea.selectionEnd));
+        textarea.addEventListener("drop", (event) => dropped(textarea, event, dropPoint(textarea, event)));
         return act;
     }
 
@@ -376,13 +386,18 @@
             return () => textarea;
         }
         const label = document.querySelector(`label[for="${textarea.id}"]`);
+        // The field's help text and the cheat sheet teach Markdown's syntax, which
+        // the formatted view spares the writer: they go with the Markdown view.
+        const syntaxHelp = document.getElementById(`${textarea.id}_helptext`);
+        const cheatsheet = document.getElementById("writing-cheatsheet");
         const shortcuts = {};
         Object.entries(SHORTCUTS).forEach(([key, action]) => {
             shortcuts[`Mod-${key}`] = () => act(action);
         });
         const editor = library.mountEditor(textarea, {
             label: label ? label.textContent.replace(/[\s:]+$/, "") : "",
-            describedBy: textarea.getAttribute("aria-describedby") || "",
+            describedBy: (textarea.getAttribute("aria-describedby") || "")
+                .split(/\s+/).filter((id) => id && (!syntaxHelp || id !== syntaxHelp.id)).join(" "),
             nonce: tools.dataset.styleNonce,
             shortcuts,
             onPaste: (event) => pasted(editor, event),
@@ -398,6 +413,11 @@
             }
             textarea.hidden = formatted;
             editor.dom.hidden = !formatted;
+            [syntaxHelp, cheatsheet].forEach((help) => {
+                if (help) {
+                    help.hidden = formatted;
+                }
+            });
             toolbar.setAttribute("aria-controls", formatted ? editor.view.contentDOM.id : textarea.id);
             switcher.querySelectorAll("[data-writing-view]").forEach((button) => {
                 button.setAttribute("aria-pressed", String(button.dataset.writingView === name));

@@ -134,6 +134,31 @@ def test_writer_formats_the_text_without_typing_markdown(newsroom, chromium):
     context.close()
 
 
+def test_the_markdown_reminders_go_with_the_markdown_view(newsroom, chromium):
+    origin, change_url, _article_id = newsroom
+    context, page, errors = open_form(chromium, origin, change_url)
+    reminders = page.locator("#id_body_helptext, #writing-cheatsheet")
+    editor = page.locator(".writing-desk .cm-content")
+    expect(editor).to_be_visible()
+
+    # Formatting shows as formatting: no syntax to learn, shown or read out.
+    expect(reminders).to_have_count(2)
+    for reminder in reminders.all():
+        expect(reminder).to_be_hidden()
+    assert "id_body_helptext" not in (editor.get_attribute("aria-describedby") or "")
+
+    page.get_by_role("button", name="Markdown").click()
+    expect(page.locator("#id_body_helptext")).to_contain_text("## pour un intertitre")
+    expect(page.locator("#writing-cheatsheet")).to_contain_text("Aide-mémoire Markdown")
+    assert "id_body_helptext" in page.locator("#id_body").get_attribute("aria-describedby")
+
+    page.get_by_role("button", name="Mise en forme").click()
+    for reminder in reminders.all():
+        expect(reminder).to_be_hidden()
+    assert errors == []
+    context.close()
+
+
 def test_toolbar_and_shortcuts_act_on_the_formatted_text(newsroom, chromium):
     origin, change_url, _article_id = newsroom
     context, page, errors = open_form(chromium, origin, change_url)
@@ -411,6 +436,8 @@ def test_without_javascript_the_body_is_the_plain_textarea(newsroom, chromium):
     expect(page.locator("#id_body")).to_be_visible()
     expect(page.locator(".cm-editor")).to_have_count(0)
     expect(page.locator("#writing-views")).to_be_hidden()
+    # The textarea is all there is: its syntax is told under it.
+    expect(page.locator("#id_body_helptext")).to_contain_text("## pour un intertitre")
 
     page.fill("#id_body", "## Sans script\n\nUn texte **gras**.")
     page.click("button[name=_save]")

@@ -26,15 +26,22 @@ LAPTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "mot-de-passe-de-test"
 UPLOAD_URL = reverse("admin:images_image_from_article")
-INSERTED = re.compile(r"^Premier paragraphe\.\n\n!\[\]\(image:(\d+)\)$")
+BODY = "Premier paragraphe.\n\nDernier paragraphe."
+# Where the writer left the cursor: after the first paragraph.
+CURSOR = len("Premier paragraphe.")
+# The image's line goes there, a paragraph of its own, and the text around it stays.
+INSERTED = re.compile(r"^Premier paragraphe\.\n\n!\[\]\(image:(\d+)\)\n\nDernier paragraphe\.$")
 
-# Drops ``content`` (base64) on the body as a file, as a desktop's file manager would.
-DROP = """([content, name, type]) => {
+# Drops ``content`` (base64) on the body as a file, as a desktop's file manager would,
+# at the point ``x``, ``y`` of the page (0, 0 is off the text: the image goes at the cursor).
+DROP = """([content, name, type, x = 0, y = 0]) => {
     const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
     const transfer = new DataTransfer();
     transfer.items.add(new File([bytes], name, {type}));
     const body = document.getElementById("id_body");
-    const options = {dataTransfer: transfer, bubbles: true, cancelable: true};
+    const options = {
+        dataTransfer: transfer, bubbles: true, cancelable: true, clientX: x, clientY: y,
+    };
     for (const kind of ["dragenter", "dragover", "drop"]) {
         body.dispatchEvent(new DragEvent(kind, options));
     }
@@ -68,7 +75,7 @@ def draft(live_server, transactional_db):
         authors=[writer.author_profile],
         status=Article.Status.DRAFT,
         published_at=None,
-        body="Premier paragraphe.",
+        body=BODY,
     )
     return live_server.url, reverse("admin:articles_article_change", args=[article.pk])
 
@@ -82,13 +89,21 @@ def open_article(chromium, origin, url, **options):
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(f"{origin}{url}")
-    expect(page.locator("#writing-preview-body p")).to_have_text("Premier paragraphe.")
+    expect(page.locator("#writing-preview-body p")).to_have_text(
+        ["Premier paragraphe.", "Dernier paragraphe."]
+    )
     # The Markdown view, whose textarea these tests drop on; the formatted view's own
     # drop and paste are tests/browser/test_body_editor_browser.py's.
     show_markdown(page)
     # The cursor after « Premier paragraphe. », put there as a writer would.
-    page.locator("#id_body").press("Control+End")
+    page.locator("#id_body").press("Control+Home")
+    page.keyboard.press("End")
+    assert cursor(page) == [CURSOR, CURSOR]
     return context, page, errors
+
+
+def cursor(page):
+    return page.locator("#id_body").evaluate("(body) => [body.selectionStart, body.selectionEnd]")
 
 
 def describe(page, alt="Adèle Rinaldi sur le tournage de Station Vega"):
@@ -97,12 +112,6 @@ def describe(page, alt="Adèle Rinaldi sur le tournage de Station Vega"):
     page.fill("#image-upload-credit", "Studio Lune")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect since the merge with the formatted editor: in the Markdown view, "
-    "an image dropped or pasted on the textarea goes in at the start of the text, "
-    "not at the cursor (the formatted view's drop is tests/browser/test_newsroom_day.py's)",
-)
 def test_an_image_dropped_on_the_text_goes_into_the_library_and_the_text(draft, chromium):
     origin, url = draft
     context, page, errors = open_article(chromium, origin, url, viewport=LAPTOP)
@@ -128,6 +137,8 @@ def test_an_image_dropped_on_the_text_goes_into_the_library_and_the_text(draft, 
     assert match, body.input_value()
     number = match.group(1)
     expect(body).to_be_focused()
+    # The cursor after the image's line, to write on.
+    assert cursor(page) == [body.input_value().index("\n\nDernier")] * 2
     expect(page.locator("#writing-preview-body figure img")).to_have_attribute(
         "alt", "Adèle Rinaldi sur le tournage de Station Vega"
     )
@@ -139,13 +150,43 @@ def test_an_image_dropped_on_the_text_goes_into_the_library_and_the_text(draft, 
     expect(row).to_have_count(1)
     expect(row.locator(".field-name a")).to_have_text("tournage.jpg")
     row.locator(".field-name a").click()
-    page.wait_for_url(f"**{reverse('admin:images_image_change', args=[number])}")
+    # The link keeps the list's « vue=liste » for the way back.
+    page.wait_for_url(f"**{reverse('admin:images_image_change', args=[number])}?*")
     for field, typed in {
         "alt_text": "Adèle Rinaldi sur le tournage de Station Vega",
         "licence": "Dossier de presse, libre pour la critique",
         "credit": "Studio Lune",
     }.items():
         expect(page.locator(f".field-{field} .readonly")).to_have_text(typed)
+    assert errors == []
+    context.close()
+
+
+def test_an_image_dropped_on_a_line_of_the_text_goes_where_it_was_dropped(draft, chromium):
+    origin, url = draft
+    context, page, errors = open_article(chromium, origin, url, viewport=LAPTOP)
+    body = page.locator("#id_body")
+    body.press("Control+End")
+    # The start of the third line, « Dernier paragraphe. », in the page's coordinates.
+    x, y = body.evaluate(
+        """(body) => {
+            const box = body.getBoundingClientRect();
+            const style = getComputedStyle(body);
+            const px = (name) => parseFloat(style[name]);
+            return [
+                box.left + px("borderLeftWidth") + px("paddingLeft") + 1,
+                box.top + px("borderTopWidth") + px("paddingTop") + 2.5 * px("lineHeight"),
+            ];
+        }"""
+    )
+
+    page.evaluate(DROP, [*as_file(image_bytes(320, 240), "image.png", "image/png")[:3], x, y])
+    page.check("#image-upload-is_decorative")
+    page.fill("#image-upload-licence", "Image maison")
+    page.click(".image-upload__send")
+
+    expect(page.locator("#image-upload")).to_be_hidden()
+    assert INSERTED.match(body.input_value()), body.input_value()
     assert errors == []
     context.close()
 
@@ -172,18 +213,12 @@ def test_what_the_library_refuses_is_said_in_french_and_nothing_is_inserted(draf
 
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    assert page.input_value("#id_body") == "Premier paragraphe."
+    assert page.input_value("#id_body") == BODY
     # The refusals themselves, and nothing else, answered 400.
     assert errors == [f"400 {origin}{UPLOAD_URL}"]
     context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect since the merge with the formatted editor: in the Markdown view, "
-    "an image dropped or pasted on the textarea goes in at the start of the text, "
-    "not at the cursor (the formatted view's drop is tests/browser/test_newsroom_day.py's)",
-)
 def test_a_pasted_image_asks_for_its_description_and_cancelling_inserts_nothing(draft, chromium):
     origin, url = draft
     context, page, errors = open_article(chromium, origin, url, viewport=LAPTOP)
@@ -199,7 +234,10 @@ def test_a_pasted_image_asks_for_its_description_and_cancelling_inserts_nothing(
     page.click(".image-upload__cancel")
 
     expect(dialog).to_be_hidden()
-    assert page.input_value("#id_body") == "Premier paragraphe."
+    assert page.input_value("#id_body") == BODY
+    # Closing the dialog gives the writer their cursor back where it was, not at the start.
+    expect(page.locator("#id_body")).to_be_focused()
+    assert cursor(page) == [CURSOR, CURSOR]
     # The same file again, described: the decorative mark stands in for the alt text.
     page.evaluate(PASTE, as_file(image_bytes(320, 240), "image.png", "image/png"))
     page.check("#image-upload-is_decorative")

@@ -1,9 +1,14 @@
 """One Chromium per test, with the flags that keep it quiet on a machine without a network."""
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.test_reading import CHROMIUM_ARGS
+
+# The suite runs a process per core, each with its browsers and servers: an upload that
+# takes a second alone can take several then. A check that holds returns at once, so
+# only a failing one waits this long (playwright's default is 5 s).
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture

@@ -226,7 +226,8 @@ def test_reader_pages_have_no_serious_accessibility_violation(
     axe_source = axe_js.read_text()
     problems = []
     open_first_article(page, demo_site)
-    for url in (page.url, demo_site + "/", *(demo_site + path for path in film_of_the_week)):
+    paths = [*film_of_the_week, "/auteurs/", "/oeuvres/?type=film", "/tags/"]
+    for url in (page.url, demo_site + "/", *(demo_site + path for path in paths)):
         page.goto(url)
         problems += serious_violations(page, axe_source, url)
     context.close()

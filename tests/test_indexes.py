@@ -9,14 +9,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_image, make_work
 from tests.pages import soup, text
+from tests.test_page_cache import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +28,6 @@ def entry_titles(response):
 
 def tag_names(response):
     return [text(link.span) for link in soup(response).select(".tag-index a")]
-
-
-def stored(client, url):
-    """The page, asked twice: the second answer comes from the cache, without a query."""
-    first = client.get(url)
-    assert first.status_code == 200, url
-    with CaptureQueriesContext(connection) as queries:
-        second = client.get(url)
-    assert len(queries) == 0, f"{url} was built again"
-    assert second.content == first.content
-    return second
 
 
 def item_list(response):

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -118,6 +119,7 @@ class TagIndexView(SequentialPagesMixin, ListView):
     """Every tag a published article carries, with how many do."""
 
     template_name = "articles/tag_index.html"
+    extra_context = {"index_name": _("Tags")}
     paginate_by = 120
 
     def get_queryset(self):

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from articles.models import Article
@@ -11,6 +12,7 @@ class AuthorIndexView(SequentialPagesMixin, ListView):
     """The team: each author with a published article, their portrait, role and latest one."""
 
     template_name = "authors/author_index.html"
+    extra_context = {"index_name": _("The team")}
     paginate_by = 24
 
     def get_queryset(self):

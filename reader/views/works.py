@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView
 
 from articles.models import Article, Section
@@ -32,6 +32,7 @@ class WorkIndexView(SequentialPagesMixin, ListView):
     """The films and series, by title, each with its rating; filtered by kind and year."""
 
     template_name = "works/work_index.html"
+    extra_context = {"index_name": _("Films and series")}
     paginate_by = 24
     cache_parameters = frozenset({KIND_PARAMETER, YEAR_PARAMETER, "page"})
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from model_utils import FieldTracker
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 import search
 from authors.models import Author
@@ -318,6 +318,15 @@ class ArticleQuerySet(models.QuerySet):
         their accents and inflection: « cinema » finds « Cinémas ».
         """
         return search.find(self, query)
+
+    def tag_index(self):
+        """The tags these articles carry, by slug, each with how many do (``article_count``)."""
+        # Counted on the join the filter makes: only these articles are counted.
+        return (
+            Tag.objects.filter(article__in=self.values("pk"))
+            .annotate(article_count=models.Count("article"))
+            .order_by("slug")
+        )
 
 
 def bylines(portraits=False):

@@ -8,6 +8,33 @@ from images.embedding import render
 from markup.rendering import TextTooComplex
 
 
+class AuthorQuerySet(models.QuerySet):
+    def for_team_page(self):
+        """
+        The authors readers can read, by name: each with a published article, with their
+        portrait and the latest of them (``latest_articles``, a list of one).
+        """
+        # The article model, through the relation: authors sit below articles in the
+        # layers (README), so this app names no article module.
+        published = self.model._meta.get_field("articles").related_model.objects.published()
+        latest = published.defer("body", "body_html", "search_vector", "byline_and_tags")
+        return (
+            self.filter(models.Exists(published.filter(authors=models.OuterRef("pk"))))
+            .select_related("avatar")
+            .prefetch_related(
+                models.Prefetch(
+                    "articles",
+                    # One query for the page: Django slices each author's list with a window.
+                    queryset=latest.order_by("-published_at", "-id")[:1],
+                    to_attr="latest_articles",
+                )
+            )
+            # By slug, which spells names without accents: « Élodie » sorts among the
+            # E, where the database's byte order would put it after « Zoé ».
+            .order_by("slug")
+        )
+
+
 class Author(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
@@ -49,6 +76,7 @@ class Author(models.Model):
     bluesky = models.URLField(_("Bluesky profile"), blank=True)
     mastodon = models.URLField(_("Mastodon profile"), blank=True)
 
+    objects = AuthorQuerySet.as_manager()
     # What a page showing the author shows besides, for the page cache (pagecache.keys_for()).
     cache_shows = ("avatar",)
     # The bio's last render, kept while the text is the same (render_bio()).

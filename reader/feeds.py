@@ -23,7 +23,7 @@ from articles.models import Article, Section
 from authors.models import Author
 from images.models import Image
 from images.renditions import SOCIAL_CARD
-from markup.formats import rating_number
+from markup.formats import elided, rating_number
 from markup.rendering import replace_spoilers
 from pagecache import keys_for, public_page, texts_key
 from reader.structured_data import absolute
@@ -344,7 +344,8 @@ class AuthorFeed(LatestArticlesFeed):
         return absolute(author.get_absolute_url())
 
     def description(self, author):
-        return gettext("The latest articles by %(name)s in Screenmania.") % {"name": author.name}
+        description = gettext("The latest articles by %(name)s in Screenmania.")
+        return elided(description % {"name": author.name}, author.name)
 
 
 class AuthorAtomFeed(AuthorFeed):

@@ -195,15 +195,28 @@ def website():
     }
 
 
-def collection_page(name, path):
-    """A list of articles (a section, a tag) and where it sits under the home page."""
-    return {
+def collection_page(name, path, items=None, first_position=1):
+    """
+    A list of articles (a section, a tag) and where it sits under the home page; for an
+    index (the team, the films and series, the tags), the ``items`` this page of it
+    shows, as (name, path) pairs, numbered from ``first_position``.
+    """
+    page = {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
         "name": name,
         "url": absolute(path),
         "breadcrumb": breadcrumb_list([_home_crumb(), (name, path)]),
     }
+    if items is not None:
+        page["mainEntity"] = {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": position, "name": name, "url": absolute(path)}
+                for position, (name, path) in enumerate(items, start=first_position)
+            ],
+        }
+    return page
 
 
 def profile_page(author):

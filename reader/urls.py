@@ -45,6 +45,7 @@ article_patterns = (
             feeds.SectionAtomFeed(),
             name="section_atom_feed",
         ),
+        path("tags/", articles.TagIndexView.as_view(), name="tags"),
         path("tags/<slug:slug>/", articles.TagView.as_view(), name="tag"),
         path("tags/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
         path("tags/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
@@ -55,6 +56,7 @@ article_patterns = (
 
 author_patterns = (
     [
+        path("auteurs/", authors.AuthorIndexView.as_view(), name="index"),
         path("auteurs/<slug:slug>/", authors.AuthorView.as_view(), name="detail"),
         path("auteurs/<slug:slug>/feed/", feeds.AuthorFeed(), name="feed"),
         path("auteurs/<slug:slug>/feed/atom/", feeds.AuthorAtomFeed(), name="atom_feed"),
@@ -64,6 +66,7 @@ author_patterns = (
 
 work_patterns = (
     [
+        path("oeuvres/", works.WorkIndexView.as_view(), name="index"),
         path("oeuvres/<slug:slug>/", works.WorkDetailView.as_view(), name="detail"),
         path("oeuvres/<slug:slug>/feed/", feeds.WorkFeed(), name="feed"),
         path("oeuvres/<slug:slug>/feed/atom/", feeds.WorkAtomFeed(), name="atom_feed"),

@@ -356,7 +356,8 @@ def test_the_author_box_and_page_show_the_role(client, newsroom):
     author_page = visible_text(client.get(author.get_absolute_url()).content)
 
     assert "Zoé Arnaud Critique cinéma" in article_page
-    assert "Zoé Arnaud Critique cinéma" in author_page
+    # On the author page, the role is the label above the name.
+    assert "Critique cinéma Zoé Arnaud" in author_page
 
 
 def test_a_taken_slug_names_the_article_that_holds_it(editor):

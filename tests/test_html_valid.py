@@ -72,6 +72,9 @@ def reader_pages(db):
         "work": film.get_absolute_url(),
         "release week": reverse("works:release_week", kwargs={"day": date(2026, 12, 2)}),
         "release week (empty)": reverse("works:release_week", kwargs={"day": date(2026, 1, 7)}),
+        "team": reverse("authors:index"),
+        "works index": reverse("works:index") + "?type=film",
+        "tag index": reverse("articles:tags"),
         "home (English)": "/en" + reverse("articles:home"),
         "404": "/cette-page-n-existe-pas/",
     }

@@ -46,6 +46,16 @@ class WorkQuerySet(models.QuerySet):
             )
         )
 
+    def for_index(self):
+        """What the index of films and series shows of each: its poster and rating, by title."""
+        # By slug, which spells titles without accents: « À bout de souffle » sorts among
+        # the A, where the database's byte order would put it after « Zodiac ».
+        return self.select_related("poster").with_reviews().order_by("slug")
+
+    def years(self):
+        """The years these works come from, latest first, each once."""
+        return self.order_by("-year").values_list("year", flat=True).distinct()
+
     def for_release_week(self):
         """What the release week shows of each work: its poster, rating and articles."""
         # The reviews and the articles discussing it come in one query each, whatever

@@ -11,9 +11,10 @@ from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html
 from django.utils.http import escape_leading_slashes
 from django.utils.safestring import mark_safe
+from taggit.models import Tag
 
 from articles.models import Section
-from markup.formats import grouped, long_date, rating_number
+from markup.formats import elided, grouped, long_date, rating_number
 from reader import structured_data
 
 register = template.Library()
@@ -96,6 +97,7 @@ def repeat_block(context, name):
 
 
 register.filter(long_date)
+register.filter(elided)
 
 
 @register.simple_tag(takes_context=True)
@@ -108,11 +110,16 @@ def absolute_url(context, path=None):
 
 @register.simple_tag(takes_context=True)
 def page_url(context, page_number):
-    """This page's path with ``page`` set and the search query kept; page 1 has no number."""
+    """
+    This page's path with ``page`` set and the other parameters its view reads kept (a
+    search's query, an index's filters); page 1 has no number.
+    """
     request = context["request"]
     query = QueryDict(mutable=True)
-    if request.GET.get("q"):
-        query["q"] = request.GET["q"]
+    kept = getattr(context.get("view"), "cache_parameters", {"q"}) - {"page"}
+    for name in sorted(kept):
+        if request.GET.get(name):
+            query[name] = request.GET[name]
     if page_number != 1:
         query["page"] = page_number
     encoded = query.urlencode()
@@ -175,6 +182,22 @@ def section_structured_data(section):
 def tag_structured_data(tag):
     path = reverse("articles:tag", kwargs={"slug": tag.slug})
     return json_ld(structured_data.collection_page(tag.name, path))
+
+
+def _index_entry(item):
+    """An index's item as (name, path): taggit's tags have no get_absolute_url()."""
+    if isinstance(item, Tag):
+        return item.name, reverse("articles:tag", kwargs={"slug": item.slug})
+    return str(item), item.get_absolute_url()
+
+
+@register.simple_tag(takes_context=True)
+def index_structured_data(context, name):
+    """An index (authors, works, tags): a CollectionPage listing what this page of it shows."""
+    page = context["page_obj"]
+    items = map(_index_entry, page.object_list)
+    path = page_url(context, page.number)
+    return json_ld(structured_data.collection_page(name, path, items, page.start_index()))
 
 
 @register.simple_tag

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
@@ -34,20 +35,25 @@ class PublicPageMixin:
         return public_page(response, self.cache_keys(context))
 
 
-class PublishedArticleMixin(PublicPageMixin):
-    """Published articles only, with what a card shows, twelve to a page, never counted."""
+class SequentialPagesMixin(PublicPageMixin):
+    """A list read a page at a time, never counted (reader/pagination.py)."""
 
-    paginate_by = 12
     paginator_class = SequentialPaginator
     cache_parameters = frozenset({"page"})
-
-    def get_queryset(self):
-        return Article.objects.published().for_listing()
 
     def paginate_queryset(self, queryset, page_size):
         # ListView reads the number with int(): only the site's own spelling gets this far.
         page_number(self.request.GET, self.page_kwarg)
         return super().paginate_queryset(queryset, page_size)
+
+
+class PublishedArticleMixin(SequentialPagesMixin):
+    """Published articles only, with what a card shows, twelve to a page."""
+
+    paginate_by = 12
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
 
     def shown(self, context):
         # Which articles are published, and in which order, decides what the list holds.
@@ -107,6 +113,22 @@ class TagView(PublishedArticleMixin, ListView):
 
     def shown(self, context):
         return [*super().shown(context), self.tag]
+
+
+class TagIndexView(SequentialPagesMixin, ListView):
+    """Every tag a published article carries, with how many do."""
+
+    template_name = "articles/tag_index.html"
+    extra_context = {"index_name": _("Tags")}
+    paginate_by = 120
+
+    def get_queryset(self):
+        return Article.objects.published().tag_index()
+
+    def shown(self, context):
+        # Which tags the published articles carry, and how many each: any publication,
+        # retagging or renaming can change it.
+        return [Tag, Article, context["object_list"]]
 
 
 class SearchView(PublishedArticleMixin, ListView):

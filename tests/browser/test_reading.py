@@ -226,7 +226,8 @@ def test_reader_pages_have_no_serious_accessibility_violation(
     axe_source = axe_js.read_text()
     problems = []
     open_first_article(page, demo_site)
-    for url in (page.url, demo_site + "/", *(demo_site + path for path in film_of_the_week)):
+    paths = [*film_of_the_week, "/auteurs/", "/oeuvres/?type=film", "/tags/"]
+    for url in (page.url, demo_site + "/", *(demo_site + path for path in paths)):
         page.goto(url)
         problems += serious_violations(page, axe_source, url)
     context.close()
@@ -265,3 +266,75 @@ def test_work_page_and_release_week_fit_phones_and_laptops(
     assert foreign_requests == []
     assert console_errors == []
     context.close()
+
+
+# The demo's pages, one of each kind; the review has the author box with a portrait.
+READER_PAGES = {
+    "home": "/",
+    "article": "/articles/critique-maree-basse/",
+    "author": "/auteurs/ines-marchand/",
+    "section": "/rubriques/cinema/",
+    "tag": "/tags/plateformes/",
+    "search": "/recherche/?q=cin%C3%A9ma",
+    "work": "/oeuvres/maree-basse/",
+    "team": "/auteurs/",
+    "works index": "/oeuvres/",
+    "series": "/oeuvres/?type=serie",
+    "tag index": "/tags/",
+    "team (English)": "/en/auteurs/",
+}
+
+# Each image's box and its file's own ratio, once every lazy one has loaded.
+DRAWN_IMAGES = """async () => {
+    const images = [...document.querySelectorAll("img")];
+    images.forEach(image => { image.loading = "eager"; });
+    await Promise.all(images.map(image => image.decode().catch(() => null)));
+    return images.map(image => {
+        const box = image.getBoundingClientRect();
+        return {
+            src: image.currentSrc, classes: image.className,
+            width: box.width, height: box.height,
+            natural: image.naturalWidth / image.naturalHeight,
+            fit: getComputedStyle(image).objectFit,
+        };
+    });
+}"""
+
+
+def squeezed(images):
+    """The images drawn at another ratio than their own, unless cropped to it on purpose."""
+    return [
+        image
+        for image in images
+        if image["width"]
+        and image["height"]
+        and image["fit"] != "cover"
+        and abs(image["width"] / image["height"] - image["natural"]) > 0.02 * image["natural"]
+    ]
+
+
+def test_every_image_keeps_its_proportions_and_no_page_scrolls_sideways(
+    demo_site, browser, tmp_path
+):
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    directory = screenshot_dir(tmp_path)
+    problems = []
+    for screen, viewport in (("phone", PHONE), ("laptop", {"width": 1366, "height": 768})):
+        page.set_viewport_size(viewport)
+        for name, path in READER_PAGES.items():
+            response = page.goto(demo_site + path, wait_until="load")
+            assert response.status == 200, path
+            images = page.evaluate(DRAWN_IMAGES)
+            assert all(image["natural"] for image in images), f"{path}: an image did not load"
+            problems += [f"{path} ({screen}): {image}" for image in squeezed(images)]
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                problems.append(f"{path} is {overflow}px wider than a {screen} screen")
+            page.screenshot(path=directory / f"{name}-{screen}.png", full_page=True)
+        page.goto(demo_site + READER_PAGES["article"], wait_until="load")
+        portrait = page.locator(".author-box__avatar").bounding_box()
+        # 4.5rem square: the author box once squeezed it to a 9 px sliver on a phone.
+        assert portrait["width"] == portrait["height"] == 72, screen
+    context.close()
+    assert not problems, "\n".join(problems)

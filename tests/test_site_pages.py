@@ -20,6 +20,9 @@ from tests.pages import count_queries, soup, text
 pytestmark = pytest.mark.django_db
 
 FOOTER = {
+    "L’équipe": "/auteurs/",
+    "Films et séries": "/oeuvres/",
+    "Étiquettes": "/tags/",
     "À propos": "/a-propos/",
     "Contact": "/contact/",
     "Mentions légales": "/mentions-legales/",

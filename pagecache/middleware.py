@@ -292,7 +292,8 @@ class PageCacheMiddleware:
         cache_control = response.get("Cache-Control", "")
         return (
             _is_anonymous(request)
-            and response.status_code == 200
+            # A page not found is public too when its view says so (public_page()).
+            and response.status_code in (200, 404)
             and not response.streaming
             and not response.cookies
             and "cookie" not in vary

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from unittest import mock
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -640,11 +641,55 @@ def test_unchanged_pages_answer_304(client, site, from_cache):
     assert changed["ETag"] != etag
 
 
-def test_errors_and_previews_are_not_stored(client, site):
-    for _ in range(2):
-        missing, count = queries_for(client, "/articles/inconnu/")
-        assert missing.status_code == 404
-        assert count > 0
+def missing_stored(client, url):
+    """Asks twice for a page not found: the second answer comes from the cache."""
+    first = client.get(url)
+    assert first.status_code == 404, url
+    second, count = queries_for(client, url)
+    assert (second.status_code, count) == (404, 0), f"{url} was built again ({count} queries)"
+    assert second.content == first.content
+    return second
+
+
+def test_a_page_not_found_is_stored_like_a_page(client, site):
+    missing = missing_stored(client, "/wp-login.php")
+    assert "Cette page n’existe pas" in text(BeautifulSoup(missing.content, "html.parser").h1)
+    assert "public" in missing["Cache-Control"]
+    assert {"site", "sections", "articles"} <= set(missing["Surrogate-Key"].split())
+
+
+def test_a_page_not_found_becomes_the_article_published_there(client, site):
+    missing_stored(client, "/articles/avant-premiere/")
+    draft = make_article(
+        title="L’avant-première", slug="avant-premiere", status=Article.Status.DRAFT
+    )
+    missing_stored(client, "/articles/avant-premiere/")
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    assert client.get("/articles/avant-premiere/").status_code == 200
+
+
+def test_a_page_not_found_becomes_the_article_due_there(client, site):
+    due = (timezone.now() + timedelta(hours=3)).replace(microsecond=0)
+    make_article(title="Plus tard", slug="plus-tard", section=site.section, published_at=due)
+    missing_stored(client, "/articles/plus-tard/")
+    with mock.patch("django.utils.timezone.now", return_value=due):
+        assert client.get("/articles/plus-tard/").status_code == 200
+
+
+def test_a_page_not_found_shows_a_renamed_section(client, site):
+    missing_stored(client, "/articles/inconnu/")
+    site.section.name = "Grand écran"
+    site.section.save()
+    missing = client.get("/articles/inconnu/")
+    navigation = BeautifulSoup(missing.content, "html.parser").select("nav a")
+    assert "Grand écran" in [text(link) for link in navigation]
+
+
+def test_a_page_not_found_becomes_a_new_tag_page(client, site):
+    missing_stored(client, "/tags/palmares/")
+    site.tags.add("Palmarès")
+    assert client.get("/tags/palmares/").status_code == 200
 
 
 def test_the_cache_can_be_turned_off(client, site, settings):

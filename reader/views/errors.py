@@ -1,0 +1,22 @@
+from django.views import defaults
+from taggit.models import Tag
+
+from articles.models import Article, Section
+from authors.models import Author
+from pagecache import keys_for, public_page, texts_key
+from works.models import Work
+
+
+def page_not_found(request, exception):
+    """
+    Django's 404 page, kept by the page cache and CDNs like any public page: robots ask
+    for the same missing addresses again and again, and each answer built the whole frame.
+
+    It names what could make its address a page: an article published or renamed (the
+    articles' list and what they say), a new section, tag, author or work (their lists).
+    Any of them makes it stale; the navigation's sections, as on every page, are among them.
+    """
+    response = defaults.page_not_found(request, exception)
+    return public_page(
+        response, keys_for(Section, Article, Tag, Author, Work) | {texts_key(Article)}
+    )

@@ -1,12 +1,13 @@
 import html
 import json
+from urllib.parse import unquote, urlsplit
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html, format_html_join
@@ -29,6 +30,25 @@ def request_path(request, with_query=True):
     """
     path = request.get_full_path() if with_query else escape_uri_path(request.path)
     return escape_leading_slashes(path)
+
+
+def translated_url(request, url, language):
+    """
+    ``url`` in ``language``, as translate_url() gives it, without resolving it again when
+    it is this request's own address: the page names itself in each language twice
+    (alternates and language links), and each resolve walks the URLconf.
+    """
+    match = request.resolver_match
+    parts = urlsplit(url)
+    if match is None or unquote(parts.path) != request.path:
+        return translate_url(url, language)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(language):
+        try:
+            path = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return url
+    return parts._replace(path=path).geturl()
 
 
 @register.inclusion_tag("includes/section_links.html", takes_context=True)
@@ -54,7 +74,7 @@ def language_links(context):
                 # Each language in its own words: a reader lost in the other
                 # language still recognises theirs.
                 "name": translation.get_language_info(code)["name_local"],
-                "url": translate_url(request_path(request), code),
+                "url": translated_url(request, request_path(request), code),
                 "is_current": code == current,
             }
         )
@@ -71,7 +91,8 @@ def language_alternates(context):
     """
     # The block holds HTML, where & is written &amp;: the URL is what it says.
     canonical = html.unescape(repeat_block(context, "canonical").strip())
-    urls = {code: translate_url(canonical, code) for code, _name in settings.LANGUAGES}
+    request = context["request"]
+    urls = {code: translated_url(request, canonical, code) for code, _name in settings.LANGUAGES}
     if len(set(urls.values())) < len(urls):
         # A page with no counterpart, like a 404: no alternate is better than a false one.
         return ""

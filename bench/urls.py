@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
 
+from screenmania.urls import handler404  # noqa: F401 (the site's, for this URLconf too)
 from screenmania.urls import urlpatterns as site_urlpatterns
 
 

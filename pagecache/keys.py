@@ -8,7 +8,10 @@ objects, which ones there are and in which order (``articles``); a model declare
 ``cache_shows`` the relations a page showing it shows too (an article's card shows its
 section, featured image and authors, an author their portrait), and ``keys_for()``
 follows them from the loaded rows, through a query if the caller did not prefetch them:
-what a page names never depends on what its view happened to read.
+what a page names never depends on what its view happened to read. A page not found
+is public for CDNs, and names the lists of everything that has a page: any new page can
+be the one at its address (reader/views/errors.py); the page cache itself keeps none,
+since a robot can make up addresses without end.
 
 **What a change stamps.** Saving or deleting an object stamps ``stamped_by()`` of it: its
 own key and its model's list key; a model whose place in lists depends on a few fields

@@ -278,7 +278,9 @@ class PageCacheMiddleware:
             return response
         expires = self._expires(response, now, stamp)
         self._add_headers(response, now, expires)
-        if stamp is not None:
+        # A page not found goes to CDNs, which purge it by key, but is not kept here:
+        # each address a robot makes up would take an entry for an hour.
+        if stamp is not None and response.status_code == 200:
             self._store(request, response, stamp, expires)
         return get_conditional_response(
             request,
@@ -292,7 +294,8 @@ class PageCacheMiddleware:
         cache_control = response.get("Cache-Control", "")
         return (
             _is_anonymous(request)
-            and response.status_code == 200
+            # A page not found is public too when its view says so (public_page()).
+            and response.status_code in (200, 404)
             and not response.streaming
             and not response.cookies
             and "cookie" not in vary

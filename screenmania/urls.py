@@ -14,6 +14,9 @@ admin.site.site_title = _("Screenmania newsroom")
 admin.site.index_title = _("Write, review and publish")
 admin.site.login_form = AdminLoginForm
 
+# A page not found is as public as any other (reader/views/errors.py).
+handler404 = "reader.views.errors.page_not_found"
+
 urlpatterns = [
     # Before the admin's own URLs, whose last pattern answers 404 for any other path.
     path(f"{settings.ADMIN_URL}verification/", include("newsroom.security.urls")),

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from unittest import mock
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -640,11 +641,48 @@ def test_unchanged_pages_answer_304(client, site, from_cache):
     assert changed["ETag"] != etag
 
 
-def test_errors_and_previews_are_not_stored(client, site):
-    for _ in range(2):
-        missing, count = queries_for(client, "/articles/inconnu/")
-        assert missing.status_code == 404
-        assert count > 0
+def missing(client, url):
+    response = client.get(url)
+    assert response.status_code == 404, url
+    return response
+
+
+def test_a_page_not_found_is_public_for_cdns_but_not_kept_here(client, site):
+    first = missing(client, "/wp-login.php")
+
+    assert "Cette page n’existe pas" in text(BeautifulSoup(first.content, "html.parser").h1)
+    assert "public" in first["Cache-Control"]
+    assert {"site", "sections", "articles"} <= set(first["Surrogate-Key"].split())
+    # Built again: kept, each address a robot makes up would take a cache entry.
+    again, count = queries_for(client, "/wp-login.php")
+    assert again.status_code == 404
+    assert count > 0
+
+
+def test_a_page_not_found_becomes_the_article_published_there(client, site):
+    missing(client, "/articles/avant-premiere/")
+    draft = make_article(
+        title="L’avant-première", slug="avant-premiere", status=Article.Status.DRAFT
+    )
+    missing(client, "/articles/avant-premiere/")
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    assert client.get("/articles/avant-premiere/").status_code == 200
+
+
+def test_a_page_not_found_becomes_the_article_due_there(client, site):
+    due = (timezone.now() + timedelta(hours=3)).replace(microsecond=0)
+    make_article(title="Plus tard", slug="plus-tard", section=site.section, published_at=due)
+    missing(client, "/articles/plus-tard/")
+    with mock.patch("django.utils.timezone.now", return_value=due):
+        assert client.get("/articles/plus-tard/").status_code == 200
+
+
+def test_a_page_not_found_names_what_could_take_its_address(client, site):
+    keys = set(missing(client, "/nouvelle-page/")["Surrogate-Key"].split())
+
+    # Purging any of these from a CDN must drop its copy of the page not found.
+    assert {"articles", "sections", "tags", "authors", "works", "sitepages"} <= keys
 
 
 def test_the_cache_can_be_turned_off(client, site, settings):

@@ -1,11 +1,12 @@
 import json
+from urllib.parse import unquote, urlsplit
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html
@@ -31,6 +32,25 @@ def request_path(request, with_query=True):
     return escape_leading_slashes(path)
 
 
+def translated_url(request, url, language):
+    """
+    ``url`` in ``language``, as translate_url() gives it, without resolving it again when
+    it is this request's own address: the page names itself in each language twice
+    (alternates and language links), and each resolve walks the URLconf.
+    """
+    match = request.resolver_match
+    parts = urlsplit(url)
+    if match is None or unquote(parts.path) != request.path:
+        return translate_url(url, language)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(language):
+        try:
+            path = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return url
+    return parts._replace(path=path).geturl()
+
+
 @register.inclusion_tag("includes/section_links.html", takes_context=True)
 def section_links(context):
     """The navigation's links to the sections, the page's own marked as current."""
@@ -54,7 +74,7 @@ def language_links(context):
                 # Each language in its own words: a reader lost in the other
                 # language still recognises theirs.
                 "name": translation.get_language_info(code)["name_local"],
-                "url": translate_url(request_path(request), code),
+                "url": translated_url(request, request_path(request), code),
                 "is_current": code == current,
             }
         )

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from articles.models import Article, Section, bylines
 from pagecache import keys_for, public_page, texts_key
 from reader.pagination import SequentialPaginator, page_number
 from search import with_excerpts
+from works.models import Work
 
 
 class PublicPageMixin:
@@ -171,6 +172,10 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         prefetch_related_objects(unstored, "tags")
         if article.has_corrections:
             prefetch_related_objects([article], "corrections")
+        if article.is_review:
+            # Its box shows the film or series with the poster: one query, for reviews only.
+            reviewed = Prefetch("reviewed_work", queryset=Work.objects.select_related("poster"))
+            prefetch_related_objects([article], reviewed)
         # Picked by its tags among the latest published articles.
         related = list(Article.objects.published().related_to(article))
         # Their bylines, what their cards name, in the same query as the article's own.

@@ -27,7 +27,7 @@ from tests.factories import (
 
 def soup(response):
     assert response.status_code == 200, f"expected a page, got {response.status_code}"
-    return BeautifulSoup(response.content, "lxml")
+    return BeautifulSoup(response.content, "html.parser")
 
 
 def text(element):

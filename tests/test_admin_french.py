@@ -145,7 +145,7 @@ ENGLISH_WORDS = [
 
 def visible_text(html):
     """What a person reads on the page, or hears: text, and the labels held by attributes."""
-    page = BeautifulSoup(html, "lxml")
+    page = BeautifulSoup(html, "html.parser")
     for hidden in page(["script", "style", "template", "textarea", "noscript"]):
         hidden.decompose()
     pieces = [page.get_text(" ")]

@@ -63,7 +63,7 @@ def addresses_in(html):
     What an HTML page links to, loads from or posts to. Most hostile requests are
     answered with a page already seen (the page itself, a 404): each is parsed once.
     """
-    page = BeautifulSoup(html, "lxml")
+    page = BeautifulSoup(html, "html.parser")
     return tuple(
         element[attribute]
         for element in page.find_all(True)

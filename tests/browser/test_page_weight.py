@@ -12,15 +12,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import re_path
 from PIL import Image as PILImage
 from playwright.sync_api import sync_playwright
-from pytest_django.live_server_helper import LiveServer
 
 from articles.models import Article
 from screenmania.urls import urlpatterns as site_urlpatterns
+from tests.browser.served_demo import served_demo
 from tests.browser.test_reading import CHROMIUM_ARGS, serve_media
 
 pytestmark = pytest.mark.browser
@@ -63,32 +61,11 @@ IMAGES_JS = """() => [...document.images].map(img => {
 
 @pytest.fixture(scope="module")
 def demo_article(django_db_setup, django_db_blocker, tmp_path_factory, shared_renditions):
-    """
-    The demo article's URL on a live server, and its featured image's original size.
-
-    The tests only read the page: the demo is loaded once for the module, committed, and
-    served by a server of the module's own (pytest-django's live_server would empty the
-    database after each test), then emptied at the module's end as a transactional test
-    is, post-migrate signal included, so that the next module starts from an empty site.
-    """
+    """The demo article's URL, the demo loaded once for the module, and its image's size."""
     media_root = tmp_path_factory.mktemp("page-weight") / "media"
-    media_root.mkdir()
-    (media_root / "renditions").symlink_to(shared_renditions, target_is_directory=True)
-    with (
-        django_db_blocker.unblock(),
-        override_settings(ROOT_URLCONF=__name__, MEDIA_ROOT=media_root),
-    ):
-        call_command("loaddemo", verbosity=0)
+    with served_demo(__name__, media_root, shared_renditions, django_db_blocker) as origin:
         article = Article.objects.select_related("featured_image").get(slug=ARTICLE_SLUG)
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        try:
-            with override_settings(SITE_URL=server.url):
-                yield server.url + article.get_absolute_url(), article.featured_image.file.size
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
-            call_command("flush", interactive=False, verbosity=0)
+        yield origin + article.get_absolute_url(), article.featured_image.file.size
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import re_path, reverse
 from django.utils import timezone
 from django.views.static import serve
@@ -23,6 +22,7 @@ from playwright.sync_api import sync_playwright
 
 from screenmania.urls import urlpatterns as site_urlpatterns
 from tests.browser.axe import serious_violations
+from tests.browser.served_demo import served_demo
 from tests.factories import image_bytes, make_article, make_image, make_work
 
 pytestmark = pytest.mark.browser
@@ -55,13 +55,23 @@ urlpatterns = [
 ]
 
 
-@pytest.fixture
-def demo_site(live_server, transactional_db, settings):
-    """The demo content on a live server, whose address is the public origin."""
-    settings.ROOT_URLCONF = __name__
-    settings.SITE_URL = live_server.url
-    call_command("loaddemo", verbosity=0)
-    return live_server.url
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker, tmp_path_factory, shared_renditions):
+    """
+    The demo content and the module's film of the week on a live server, whose address is
+    the public origin: loaded once, since the tests only read it.
+    """
+    media_root = tmp_path_factory.mktemp("reading") / "media"
+    with served_demo(
+        __name__, media_root, shared_renditions, django_db_blocker, prepare=add_film_of_the_week
+    ) as origin:
+        yield origin
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, demo_site):
+    """The demo's files, which the server serves."""
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -185,11 +195,11 @@ def test_article_page_reads_top_to_bottom_and_copies_its_link(
     context.close()
 
 
-@pytest.fixture
-def film_of_the_week(demo_site):
+def add_film_of_the_week():
     """
     A film out this week with a portrait poster and a review, and a series arriving on a
-    platform: the film's page and the release week.
+    platform: the film's page and the release week. The review is a month old, so that the
+    demo's latest article still leads the front page.
     """
     poster = make_image(
         file=SimpleUploadedFile("affiche.png", image_bytes(400, 600), content_type="image/png"),
@@ -204,7 +214,12 @@ def film_of_the_week(demo_site):
         release_date=today,
         poster=poster,
     )
-    make_article(reviewed_work=film, rating=Decimal("4.5"), title="Une lumière dans la nuit")
+    make_article(
+        reviewed_work=film,
+        rating=Decimal("4.5"),
+        title="Une lumière dans la nuit",
+        published_at=timezone.now() - timedelta(days=30),
+    )
     make_work(
         title="Une série au titre particulièrement long pour un petit écran",
         slug="serie-longue",
@@ -214,7 +229,15 @@ def film_of_the_week(demo_site):
         platform_date=today + timedelta(days=1),
         poster=poster,
     )
-    return [film.get_absolute_url(), reverse("works:current_release_week")]
+
+
+@pytest.fixture
+def film_of_the_week(demo_site):
+    """The film's page and the release week, made with the demo (add_film_of_the_week())."""
+    return [
+        reverse("works:detail", kwargs={"slug": "le-phare"}),
+        reverse("works:current_release_week"),
+    ]
 
 
 def test_reader_pages_have_no_serious_accessibility_violation(

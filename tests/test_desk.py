@@ -178,6 +178,8 @@ def test_notes_addressed_to_the_writer_are_on_their_desk(contributor, editor, ne
     lines = desk_list(page, "notes").select(".desk-line")
     assert len(lines) == 1
     assert "Le deuxième paragraphe ?" in text(lines[0])
+    # Who wrote it, as French writes it before a vowel.
+    assert "note d’Ines" in text(lines[0])
     assert lines[0].select_one("a")["href"] == f"{change_url(article)}#note-{thread.pk}"
     # Nobody is told about a note they wrote.
     assert desk_list(soup(logged_in(editor).get(DESK)), "notes").select(".desk-line") == []

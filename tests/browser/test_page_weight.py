@@ -21,7 +21,10 @@ from screenmania.urls import urlpatterns as site_urlpatterns
 from tests.browser.served_demo import served_demo
 from tests.browser.test_reading import CHROMIUM_ARGS, serve_media
 
-pytestmark = pytest.mark.browser
+# The demo is loaded once for the module (demo_site); each test then reads it inside a
+# transaction of its own, which also tells pytest-django that the module needs a test
+# database even when run alone.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ARTICLE_SLUG = "retour-de-la-pellicule-35-mm"
 PHONE = {"width": 400, "height": 860}

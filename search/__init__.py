@@ -6,8 +6,8 @@ Words match by their French lemma, the form a dictionary lists: « séries » fi
 « critiques » « critique », « actrices » « acteur », but « série » does not find « sera » or
 « serait », which a stemmer cut to the same root. Accents and case are folded first, so
 « realisatrice » finds « réalisatrice »; a word the dictionary does not know (a name, a
-title) matches as written. Among articles matching at the same place (title above
-standfirst above body), those that have every word as typed come first.
+title) matches as written. Articles having every word as typed come first, then by where
+the words are (title above standfirst above body), then the newest.
 
 PostgreSQL keeps a weighted ``tsvector`` per article (title A, standfirst B, body C) in the
 configuration ``screenmania_french`` (unaccent, then an Ispell dictionary made from Debian's
@@ -37,7 +37,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import DatabaseError, connections, transaction
-from django.db.models import BooleanField, Case, F, Func, Q, Value, When
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Lower
 from django.utils.html import escape, format_html
@@ -172,8 +172,8 @@ class _PostgreSQL:
     def search(queryset, query, alternatives):
         search_query = SearchQuery(query, config=POSTGRESQL_CONFIG, search_type="websearch")
         matching = queryset.filter(search_vector=search_query)
-        rank = SearchRank(F("search_vector"), search_query)
         typed = _typed_words_tsquery(alternatives)
+        has_typed_words = Value(False)
         if typed:
             has_typed_words = Func(
                 F("search_vector"),
@@ -182,19 +182,16 @@ class _PostgreSQL:
                 template="(%(expressions)s)",
                 output_field=BooleanField(),
             )
-            rank *= Case(When(has_typed_words, then=TYPED_WORDS_BONUS), default=1.0)
         # PostgreSQL finds the newest matches by the GIN index for a rare word, down
         # article_listing_idx for a common one, whichever its statistics say is shorter.
         return (
             queryset.filter(pk__in=_newest(matching))
-            .annotate(search_rank=rank)
-            .order_by("-search_rank", "-published_at", "-id")
+            .annotate(
+                search_typed=has_typed_words,
+                search_rank=SearchRank(F("search_vector"), search_query),
+            )
+            .order_by("-search_typed", "-search_rank", "-published_at", "-id")
         )
-
-
-# An article that has every word as typed ranks as if it matched twice as well: above one
-# with only the lemmas in the same place, not above a title match for a body match.
-TYPED_WORDS_BONUS = 2.0
 
 
 class _TypedWords(Func):
@@ -264,10 +261,9 @@ class _SQLite:
         # reads each word's matches once and ranks them all, where a correlated
         # bm25() would read them again for every article (minutes at 100,000 articles
         # for a common word). QuerySet.extra() is the one way to join a virtual table.
-        # bm25() is lower for a better match. Its weights follow the columns: a lemma in the
-        # title counts ten times one in the body, one in the standfirst four times; the
-        # words as typed only double the rank of the articles having them all (an
-        # uncorrelated subquery, read once).
+        # Articles having every word as typed come first (an uncorrelated subquery, read
+        # once). bm25() is lower for a better match. Its weights follow the columns: a lemma
+        # in the title counts ten times one in the body, one in the standfirst four times.
         # The newest matches, down article_listing_idx: "+" keeps SQLite from starting at
         # the full-text matches instead, all 97,000 of them for a common word, to sort them
         # by date. The unqualified "id" is the article's, in the subquery _newest() makes.
@@ -288,15 +284,15 @@ class _SQLite:
                 ],
                 params=[expression],
                 select={
-                    "search_rank": (
-                        "bm25(articles_article_search, 10.0, 4.0, 1.0, 0.0) * CASE WHEN "
+                    "search_typed": (
                         "articles_article.id IN (SELECT rowid FROM articles_article_search "
-                        "WHERE articles_article_search MATCH %s) THEN %s ELSE 1.0 END"
-                    )
+                        "WHERE articles_article_search MATCH %s)"
+                    ),
+                    "search_rank": "bm25(articles_article_search, 10.0, 4.0, 1.0, 0.0)",
                 },
-                select_params=[_fts5_typed_words(alternatives), TYPED_WORDS_BONUS],
+                select_params=[_fts5_typed_words(alternatives)],
             )
-            .order_by("search_rank", "-published_at", "-id")
+            .order_by("-search_typed", "search_rank", "-published_at", "-id")
         )
 
 
@@ -436,18 +432,24 @@ def configure(connection):
     if connection.vendor != "postgresql":
         return True
     with connection.cursor() as cursor:
+
+        def map_words(configuration, dictionaries):
+            cursor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {configuration} "
+                f"ALTER MAPPING FOR {_WORD_TYPES} WITH {dictionaries}"
+            )
+
         cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
         cursor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS screenmania_typed")
         cursor.execute("CREATE TEXT SEARCH CONFIGURATION screenmania_typed (COPY = simple)")
-        cursor.execute(
-            f"ALTER TEXT SEARCH CONFIGURATION screenmania_typed "
-            f"ALTER MAPPING FOR {_WORD_TYPES} WITH unaccent, simple"
-        )
+        map_words("screenmania_typed", "unaccent, simple")
+        # Words as written first: then nothing uses the dictionaries, made again below.
+        map_words(POSTGRESQL_CONFIG, "unaccent, simple")
         try:
             # PostgreSQL reads a dictionary's files as it creates it: missing, it refuses.
             with transaction.atomic(using=connection.alias):
                 for dictionary in (POSTGRESQL_STOP_WORDS, POSTGRESQL_DICTIONARY):
-                    cursor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {dictionary} CASCADE")
+                    cursor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {dictionary}")
                 cursor.execute(
                     f"CREATE TEXT SEARCH DICTIONARY {POSTGRESQL_STOP_WORDS} "
                     f"(TEMPLATE = simple, StopWords = {lemmatizer.NAME}, Accept = false)"
@@ -457,14 +459,13 @@ def configure(connection):
                     f"(TEMPLATE = synonym, Synonyms = {lemmatizer.NAME})"
                 )
         except DatabaseError:
-            dictionaries = "unaccent, simple"
+            pass
         else:
             # Stop words go; a word the table does not know (a name) is kept as written.
-            dictionaries = f"unaccent, {POSTGRESQL_STOP_WORDS}, {POSTGRESQL_DICTIONARY}, simple"
-        cursor.execute(
-            f"ALTER TEXT SEARCH CONFIGURATION {POSTGRESQL_CONFIG} "
-            f"ALTER MAPPING FOR {_WORD_TYPES} WITH {dictionaries}"
-        )
+            map_words(
+                POSTGRESQL_CONFIG,
+                f"unaccent, {POSTGRESQL_STOP_WORDS}, {POSTGRESQL_DICTIONARY}, simple",
+            )
     return uses_lemmas(connection)
 
 

@@ -44,7 +44,8 @@ def use_stems(apps, schema_editor):
             "ALTER TEXT SEARCH CONFIGURATION screenmania_french "
             "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem"
         )
-        schema_editor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {search.POSTGRESQL_DICTIONARY}")
+        for dictionary in (search.POSTGRESQL_DICTIONARY, search.POSTGRESQL_STOP_WORDS):
+            schema_editor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {dictionary}")
         schema_editor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS screenmania_typed")
 
 

@@ -4,21 +4,25 @@ series and authors a query names.
 
 Words match by their French lemma, the form a dictionary lists: « séries » finds « série »,
 « critiques » « critique », « actrices » « acteur », but « série » does not find « sera » or
-« serait », which a stemmer cut to the same root. Accents and case are folded first, so
-« realisatrice » finds « réalisatrice »; a word the dictionary does not know (a name, a
-title) matches as written. Articles having every word as typed come first, then by where
-the words are (title above standfirst above body), then the newest.
+« serait », which the Snowball stemmer used before cut to the same root. Accents and case
+are folded first, so « realisatrice » finds « réalisatrice »; a word the table does not know
+(a name, a title) matches as written. Articles having every word as typed come first, then
+by where the words are (title above standfirst above body), then the newest.
 
-PostgreSQL keeps a weighted ``tsvector`` per article (title A, standfirst B, body C) in the
-configuration ``screenmania_french`` (unaccent, then an Ispell dictionary made from Debian's
-French Hunspell files by scripts/french_ispell.py, then the word as written), with a GIN
-index; the words as typed are in it too, each behind an "=" and weighted D. Without the
-dictionary's files the configuration matches words as written, accents folded, and
-``manage.py check --database default`` says so. SQLite keeps an FTS5 table of the lemmas of
-the same three texts, from simplemma's French table, and a fourth column of the words as
-typed. Both are brought up to date when an article is saved; every article is indexed, and
-``published()`` decides at query time what a reader may find, so a scheduled article becomes
-findable when its time comes. ``manage.py reindex_search`` indexes them all again.
+The lemmas are simplemma's French table, folded (search/lemmatizer.py), the same on both
+databases. PostgreSQL keeps a weighted ``tsvector`` per article (title A, standfirst B,
+body C) in the configuration ``screenmania_french`` (unaccent, the stop words, a synonym
+dictionary of the table, then the word as written), with a GIN index; the words as typed
+are in it too, each behind an "=" and weighted D. The dictionaries' files are written on
+the database server by ``scripts/services.sh postgres``; without them the configuration
+matches words as written, accents folded, and ``manage.py check --database default`` says
+so. (PostgreSQL's Ispell dictionary fed by Debian's hunspell-fr was tried first: it reads
+the French affix rules loosely and invents lemmas, « sa » → savoir, « fait » → fer, « mois »
+→ moitir.) SQLite keeps an FTS5 table of the lemmas of the same three texts and a fourth
+column of the words as typed. Both are brought up to date when an article is saved; every
+article is indexed, and ``published()`` decides at query time what a reader may find, so a
+scheduled article becomes findable when its time comes. ``manage.py reindex_search``
+indexes them all again.
 
 Queries read as on a search engine: every word must appear, "quoted words" in that order,
 -word must not, and ``or`` accepts either side.
@@ -70,7 +74,7 @@ _QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 Part = namedtuple("Part", "excluded words")
 
 
-# Cached, as lemma() is: excerpts fold every word of the text they look through.
+# Cached: excerpts fold every word of the text they look through, saves every word of theirs.
 @functools.lru_cache(maxsize=50_000)
 def fold(word):
     return fold_text(word)
@@ -524,8 +528,7 @@ def excerpt(text, wanted_lemmas):
         return ""
 
     def matches(token):
-        # The lemmas of SQLite's index, on either database: PostgreSQL's dictionary gives
-        # the same for the words a reader types, and its own lemmas are not to be had here.
+        # The index's lemmas, on either database: PostgreSQL reads the same table.
         return lemma(fold(token.group())) in wanted_lemmas
 
     fragments, marked = [], set()

@@ -92,6 +92,11 @@ def exact_words(folded_words):
     return [word for word in folded_words if word not in STOP_WORDS]
 
 
+def typed_words(parts):
+    """The words of an alternative that an article must have as typed to come first."""
+    return [word for part in parts if not part.excluded for word in exact_words(part.words)]
+
+
 def parse(query):
     """
     The query as websearch_to_tsquery reads it: a list of alternatives (what ``or``
@@ -218,7 +223,7 @@ def _typed_words_tsquery(alternatives):
     """
     clauses = []
     for parts in alternatives:
-        typed = [word for part in parts if not part.excluded for word in exact_words(part.words)]
+        typed = typed_words(parts)
         if typed:
             clauses.append("(" + " & ".join(f"'{EXACT_MARK}{word}'" for word in typed) + ")")
     return " | ".join(clauses)
@@ -324,7 +329,7 @@ def _fts5_typed_words(alternatives):
     """Every word as typed, in one alternative at least, in the column of typed words."""
     clauses = []
     for parts in alternatives:
-        typed = [word for part in parts if not part.excluded for word in exact_words(part.words)]
+        typed = typed_words(parts)
         if typed:
             clauses.append("(" + " AND ".join(f'"{word}"' for word in typed) + ")")
     # Never empty: _fts5_expression() found a word that is no stop word.

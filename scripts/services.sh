@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the full test suite and the benchmarks need beyond
-# the venv, on Debian 12 as root: PostgreSQL, Redis, Chromium, the Nu Html
-# Checker, axe-core, the sitemaps.org schema and wrk. Safe to run again: what
+# the venv, on Debian 12 as root: PostgreSQL (with the search's French lemmas),
+# Redis, Chromium, the Nu Html Checker, axe-core, the sitemaps.org schema and wrk. Safe to run again: what
 # is there already is only checked.
 #
 #   bash scripts/services.sh all          # or: postgres redis chromium vnu axe sitemap wrk
@@ -27,6 +27,11 @@ DB_PASSWORD=${SCREENMANIA_DB_PASSWORD:-screenmania-local}
 REDIS_PORT=6379
 CHROMIUM=/usr/bin/chromium
 WRK=/usr/bin/wrk
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# simplemma, at the version requirements.txt pins, in a venv of its own: this runs
+# before the project's venv exists.
+LEMMAS_VENV=$TOOLS_DIR/lemmas-venv
 
 VNU_JAR=$TOOLS_DIR/node_modules/vnu-jar/build/dist/vnu.jar
 AXE_JS=$TOOLS_DIR/node_modules/axe-core/axe.min.js
@@ -93,7 +98,27 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \gexec
 SQL
     PGPASSWORD=$DB_PASSWORD psql -q -h 127.0.0.1 -p "$PG_PORT" -U "$DB_USER" -d "$DB_NAME" \
         -c 'SELECT 1' >/dev/null || die "cannot log in as $DB_USER on 127.0.0.1:$PG_PORT with the password"
+    french_lemmas
     log "PostgreSQL ready: $(database_url)"
+}
+
+# The search's lemmas and stop words as PostgreSQL dictionary files (search/lemmatizer.py):
+# written again each time, so that they always match the pinned simplemma. Without them
+# the search matches words as written (search.W001 says so).
+french_lemmas() {
+    local pin tsearch_data=/usr/share/postgresql/$PG_VERSION/tsearch_data
+    pin=$(grep -E '^simplemma==' "$REPO_DIR/requirements.txt" | cut -d' ' -f1)
+    [[ -n $pin ]] || die "no simplemma pin in requirements.txt"
+    if ! "$LEMMAS_VENV/bin/python" -c 'import importlib.metadata as m, sys
+sys.exit(m.version("simplemma") != sys.argv[1])' "${pin##*==}" 2>/dev/null; then
+        log "installing $pin into $LEMMAS_VENV"
+        mkdir -p "$TOOLS_DIR"
+        python3 -m venv "$LEMMAS_VENV" >&2 || die "could not create $LEMMAS_VENV"
+        "$LEMMAS_VENV/bin/python" -m pip install --quiet "$pin" >&2 || die "pip install $pin failed"
+    fi
+    "$LEMMAS_VENV/bin/python" "$REPO_DIR/search/lemmatizer.py" "$tsearch_data" ||
+        die "could not write the French lemmas into $tsearch_data"
+    log "French lemmas ready: $tsearch_data/screenmania_french.syn"
 }
 
 database_url() {
@@ -193,7 +218,7 @@ usage() {
     cat >&2 <<EOF
 usage: $0 COMMAND...
   all        everything below
-  postgres   start PostgreSQL $PG_VERSION, create role and database $DB_NAME
+  postgres   start PostgreSQL $PG_VERSION, create role and database $DB_NAME, write the French lemmas
   redis      install and start Redis on 127.0.0.1:$REDIS_PORT
   chromium   install Debian's Chromium ($CHROMIUM)
   vnu        install the Nu Html Checker into $TOOLS_DIR

@@ -1,12 +1,28 @@
 """
-Full-text search of articles, the same to callers whatever the database.
+Full-text search of articles, the same to callers whatever the database, and the films,
+series and authors a query names.
 
-PostgreSQL keeps a weighted ``tsvector`` per article (title A, standfirst B, body C) in a
-French configuration that ignores accents, with a GIN index. SQLite keeps an FTS5 table of
-the same three texts, folded and stemmed here by the Snowball French stemmer (the algorithm
-PostgreSQL uses), with the title weighted the most. Both are brought up to date when an
-article is saved; every article is indexed, and ``published()`` decides at query time what a
-reader may find, so a scheduled article becomes findable when its time comes.
+Words match by their French lemma, the form a dictionary lists: « séries » finds « série »,
+« critiques » « critique », « actrices » « acteur », but « série » does not find « sera » or
+« serait », which the Snowball stemmer used before cut to the same root. Accents and case
+are folded first, so « realisatrice » finds « réalisatrice »; a word the table does not know
+(a name, a title) matches as written. Articles having every word as typed come first, then
+by where the words are (title above standfirst above body), then the newest.
+
+The lemmas are simplemma's French table, folded (search/lemmatizer.py), the same on both
+databases. PostgreSQL keeps a weighted ``tsvector`` per article (title A, standfirst B,
+body C) in the configuration ``screenmania_french`` (unaccent, the stop words, a synonym
+dictionary of the table, then the word as written), with a GIN index; the words as typed
+are in it too, each behind an "=" and weighted D. The dictionaries' files are written on
+the database server by ``scripts/services.sh postgres``; without them the configuration
+matches words as written, accents folded, and ``manage.py check --database default`` says
+so. (PostgreSQL's Ispell dictionary fed by Debian's hunspell-fr was tried first: it reads
+the French affix rules loosely and invents lemmas, « sa » → savoir, « fait » → fer, « mois »
+→ moitir.) SQLite keeps an FTS5 table of the lemmas of the same three texts and a fourth
+column of the words as typed. Both are brought up to date when an article is saved; every
+article is indexed, and ``published()`` decides at query time what a reader may find, so a
+scheduled article becomes findable when its time comes. ``manage.py reindex_search``
+indexes them all again.
 
 Queries read as on a search engine: every word must appear, "quoted words" in that order,
 -word must not, and ``or`` accepts either side.
@@ -14,34 +30,40 @@ Queries read as on a search engine: every word must appear, "quoted words" in th
 
 import functools
 import re
-import unicodedata
 from collections import namedtuple
 from html.parser import HTMLParser
 
-import snowballstemmer
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections
-from django.db.models import F, Value
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchQueryField,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.db import DatabaseError, connections, transaction
+from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast, Lower
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from markup.rendering import replace_spoilers
 
+from . import lemmatizer
+from .lemmatizer import STOP_WORDS, fold_text, lemma
+from .lemmatizer import WORD as _WORD
+
 POSTGRESQL_CONFIG = "screenmania_french"
+# PostgreSQL's synonym and simple dictionaries of the lemmas and stop words SQLite uses,
+# from the files search/lemmatizer.py writes into PostgreSQL's tsearch_data.
+POSTGRESQL_DICTIONARY = "screenmania_french_lemmas"
+POSTGRESQL_STOP_WORDS = "screenmania_french_stop"
+# Before a word as typed in an article's vector, so that it never matches a lemma.
+EXACT_MARK = "="
 
 # Longer queries are cut rather than refused: nobody types more, and each word costs a lookup.
 MAX_QUERY_WORDS = 32
 
-# French function words: in nearly every article, so they cannot tell two apart.
-# PostgreSQL's french configuration drops its own list of them.
-_STOP_WORDS = """
-    a au aux avec c ce ces d dans de des du elle elles en est et il ils j je l la le les
-    leur leurs lui m ma mais me mes moi mon n ne nos notre nous on ou par pas pour qu que
-    qui s sa se ses son sur t ta te tes toi ton tu un une vos votre vous y
-"""
-STOP_WORDS = frozenset(_STOP_WORDS.split())
-
-_WORD = re.compile(r"[^\W_]+")
 # Characters of PostgreSQL's own query syntax, which websearch_to_tsquery reads as spaces.
 _QUERY_SYNTAX = re.compile(r"[():*&|!<>]")
 # A quoted phrase, its closing quote optional, or a run of anything but spaces and quotes
@@ -52,28 +74,27 @@ _QUERY_PART = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 Part = namedtuple("Part", "excluded words")
 
 
-# Cached, as stem() is: excerpts fold every word of the text they look through.
+# Cached: excerpts fold every word of the text they look through, saves every word of theirs.
 @functools.lru_cache(maxsize=50_000)
 def fold(word):
-    """Lower case without accents, as PostgreSQL's unaccent makes it: « Œuvré » → « oeuvre »."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return bare.replace("œ", "oe").replace("æ", "ae")
+    return fold_text(word)
 
 
 def words(text):
     return [fold(word) for word in _WORD.findall(text)]
 
 
-# Pure-Python stemming costs tens of microseconds a word, and a text repeats most of its words.
-@functools.lru_cache(maxsize=50_000)
-def stem(word):
-    # A stemmer keeps state while it works, so each call has its own: threads cannot share one.
-    return snowballstemmer.stemmer("french").stemWord(word)
+def lemmas(folded_words):
+    return [lemma(word) for word in folded_words if word not in STOP_WORDS]
 
 
-def stems(folded_words):
-    return [stem(word) for word in folded_words if word not in STOP_WORDS]
+def exact_words(folded_words):
+    return [word for word in folded_words if word not in STOP_WORDS]
+
+
+def typed_words(parts):
+    """The words of an alternative that an article must have as typed to come first."""
+    return [word for part in parts if not part.excluded for word in exact_words(part.words)]
 
 
 def parse(query):
@@ -135,17 +156,20 @@ class _TextParser(HTMLParser):
 class _PostgreSQL:
     @staticmethod
     def index(articles, using):
-        # One UPDATE per text: PostgreSQL parses and stems a constant once, when it plans
+        # One UPDATE per text: PostgreSQL parses and looks up a constant once, when it plans
         # the statement, rather than once for each article sharing the text.
         by_text = {}
         for article in articles:
             by_text.setdefault(plain_text(article.body_html), []).append(article.pk)
         manager = type(articles[0])._default_manager.using(using)
         for text, pks in by_text.items():
-            vector = (
+            vector = CombinedExpression(
                 SearchVector(F("title"), config=POSTGRESQL_CONFIG, weight="A")
                 + SearchVector(F("standfirst"), config=POSTGRESQL_CONFIG, weight="B")
-                + SearchVector(Value(text), config=POSTGRESQL_CONFIG, weight="C")
+                + SearchVector(Value(text), config=POSTGRESQL_CONFIG, weight="C"),
+                "||",
+                _TypedWords(F("title"), F("standfirst"), Value(text)),
+                output_field=SearchVectorField(),
             )
             manager.filter(pk__in=pks).update(search_vector=vector)
 
@@ -157,37 +181,78 @@ class _PostgreSQL:
     def search(queryset, query, alternatives):
         search_query = SearchQuery(query, config=POSTGRESQL_CONFIG, search_type="websearch")
         matching = queryset.filter(search_vector=search_query)
+        typed = _typed_words_tsquery(alternatives)
+        has_typed_words = Value(False)
+        if typed:
+            has_typed_words = Func(
+                F("search_vector"),
+                Cast(Value(typed), SearchQueryField()),
+                arg_joiner=" @@ ",
+                template="(%(expressions)s)",
+                output_field=BooleanField(),
+            )
         # PostgreSQL finds the newest matches by the GIN index for a rare word, down
         # article_listing_idx for a common one, whichever its statistics say is shorter.
         return (
             queryset.filter(pk__in=_newest(matching))
-            .annotate(search_rank=SearchRank(F("search_vector"), search_query))
-            .order_by("-search_rank", "-published_at", "-id")
+            .annotate(
+                search_typed=has_typed_words,
+                search_rank=SearchRank(F("search_vector"), search_query),
+            )
+            .order_by("-search_typed", "-search_rank", "-published_at", "-id")
         )
+
+
+class _TypedWords(Func):
+    """
+    The words of the texts as typed, accents folded, each behind EXACT_MARK and weighted D:
+    what ranks « critiques » above « critique » for a reader who typed the first.
+    """
+
+    template = (
+        "setweight(array_to_tsvector(ARRAY(SELECT '" + EXACT_MARK + "' || lexeme "
+        "FROM unnest(to_tsvector('screenmania_typed', concat_ws(' ', %(expressions)s))))), 'D')"
+    )
+    output_field = SearchVectorField()
+
+
+def _typed_words_tsquery(alternatives):
+    """
+    A tsquery literal: every word as typed, folded, in one alternative at least; empty
+    for a query of stop words.
+    """
+    clauses = []
+    for parts in alternatives:
+        typed = typed_words(parts)
+        if typed:
+            clauses.append("(" + " & ".join(f"'{EXACT_MARK}{word}'" for word in typed) + ")")
+    return " | ".join(clauses)
 
 
 class _SQLite:
     @staticmethod
     def index(articles, using):
-        # Stemming is slow in pure Python: a text shared by several articles is stemmed once.
-        body_stems = {}
+        # A text shared by several articles (generated ones) is read once.
+        body_words = {}
         rows = []
         for article in articles:
-            if article.body_html not in body_stems:
-                body_text = plain_text(article.body_html)
-                body_stems[article.body_html] = " ".join(stems(words(body_text)))
+            if article.body_html not in body_words:
+                body_words[article.body_html] = words(plain_text(article.body_html))
+            body = body_words[article.body_html]
+            title, standfirst = words(article.title), words(article.standfirst)
             rows.append(
                 [
                     article.pk,
-                    " ".join(stems(words(article.title))),
-                    " ".join(stems(words(article.standfirst))),
-                    body_stems[article.body_html],
+                    " ".join(lemmas(title)),
+                    " ".join(lemmas(standfirst)),
+                    " ".join(lemmas(body)),
+                    " ".join(exact_words([*title, *standfirst, *body])),
                 ]
             )
         with connections[using].cursor() as cursor:
             cursor.executemany(
-                "INSERT OR REPLACE INTO articles_article_search (rowid, title, standfirst, body) "
-                "VALUES (%s, %s, %s, %s)",
+                "INSERT OR REPLACE INTO articles_article_search "
+                "(rowid, title, standfirst, body, typed) VALUES (%s, %s, %s, %s, %s)",
                 rows,
             )
 
@@ -205,8 +270,9 @@ class _SQLite:
         # reads each word's matches once and ranks them all, where a correlated
         # bm25() would read them again for every article (minutes at 100,000 articles
         # for a common word). QuerySet.extra() is the one way to join a virtual table.
-        # bm25() is lower for a better match. Its weights follow the columns: a word in the
-        # title counts ten times one in the body, one in the standfirst four times.
+        # Articles having every word as typed come first (an uncorrelated subquery, read
+        # once). bm25() is lower for a better match. Its weights follow the columns: a lemma
+        # in the title counts ten times one in the body, one in the standfirst four times.
         # The newest matches, down article_listing_idx: "+" keeps SQLite from starting at
         # the full-text matches instead, all 97,000 of them for a common word, to sort them
         # by date. The unqualified "id" is the article's, in the subquery _newest() makes.
@@ -226,30 +292,48 @@ class _SQLite:
                     "articles_article_search MATCH %s",
                 ],
                 params=[expression],
-                select={"search_rank": "bm25(articles_article_search, 10.0, 4.0, 1.0)"},
+                select={
+                    "search_typed": (
+                        "articles_article.id IN (SELECT rowid FROM articles_article_search "
+                        "WHERE articles_article_search MATCH %s)"
+                    ),
+                    "search_rank": "bm25(articles_article_search, 10.0, 4.0, 1.0, 0.0)",
+                },
+                select_params=[_fts5_typed_words(alternatives)],
             )
-            .order_by("search_rank", "-published_at", "-id")
+            .order_by("-search_typed", "search_rank", "-published_at", "-id")
         )
 
 
 def _fts5_expression(alternatives):
     """
-    An FTS5 query made of stems only, each quoted: nothing a reader types (quotes, *, :,
-    parentheses, NEAR, AND) reaches FTS5 as syntax.
+    An FTS5 query made of lemmas only, each quoted, in the columns of lemmas: nothing a
+    reader types (quotes, *, :, parentheses, NEAR, AND) reaches FTS5 as syntax.
     """
     clauses = []
     for parts in alternatives:
         wanted, unwanted = [], []
         for part in parts:
-            part_stems = stems(part.words)
-            if part_stems:
-                phrase = '"{}"'.format(" ".join(part_stems))
+            part_lemmas = lemmas(part.words)
+            if part_lemmas:
+                phrase = '"{}"'.format(" ".join(part_lemmas))
                 (unwanted if part.excluded else wanted).append(phrase)
         if wanted:
             clauses.append(
                 "(" + " AND ".join(wanted) + "".join(f" NOT {p}" for p in unwanted) + ")"
             )
-    return " OR ".join(clauses)
+    return "{title standfirst body} : (" + " OR ".join(clauses) + ")" if clauses else ""
+
+
+def _fts5_typed_words(alternatives):
+    """Every word as typed, in one alternative at least, in the column of typed words."""
+    clauses = []
+    for parts in alternatives:
+        typed = typed_words(parts)
+        if typed:
+            clauses.append("(" + " AND ".join(f'"{word}"' for word in typed) + ")")
+    # Never empty: _fts5_expression() found a word that is no stop word.
+    return "typed : (" + " OR ".join(clauses) + ")"
 
 
 _BACKENDS = {"postgresql": _PostgreSQL, "sqlite": _SQLite}
@@ -267,6 +351,18 @@ def index(*articles):
     if articles:
         using = articles[0]._state.db
         _backend(using).index(articles, using)
+
+
+def index_all(articles, batch_size=500):
+    """Indexes ``articles`` (a queryset) again, a batch at a time; returns how many."""
+    batch, count = [], 0
+    for article in articles.only("title", "standfirst", "body_html").iterator(batch_size):
+        batch.append(article)
+        if len(batch) == batch_size:
+            index(*batch)
+            count, batch = count + len(batch), []
+    index(*batch)
+    return count + len(batch)
 
 
 def unindex(pk, using):
@@ -297,6 +393,109 @@ def find(queryset, query):
     return _backend(queryset.db).search(queryset, query, alternatives)
 
 
+def named(queryset, query, *fields):
+    """
+    ``queryset`` narrowed to the rows whose ``fields`` hold, between them, every word of
+    ``query`` as a whole word, accents and case folded: « ines marchand » finds Inès
+    Marchand, « dune » finds Dune and not Dunes. For the films, series and people a reader
+    names, a few hundred rows: each is read, with no index.
+    """
+    folded = {f"{field}_folded": Func(Lower(field), function="unaccent") for field in fields}
+    alternatives = Q()
+    for parts in parse(query.replace("\x00", " ")):
+        every_word = Q()
+        for word in (word for part in parts if not part.excluded for word in part.words):
+            # The same pattern for PostgreSQL's ~ and Python's re (SQLite's REGEXP in Django).
+            pattern = rf"(^|\W){re.escape(word)}($|\W)"
+            in_a_field = Q()
+            for name in folded:
+                in_a_field |= Q(**{f"{name}__regex": pattern})
+            every_word &= in_a_field
+        alternatives |= every_word
+    if not alternatives:
+        return queryset.none()
+    return queryset.alias(**folded).filter(alternatives)
+
+
+def add_unaccent(connection):
+    """Gives SQLite PostgreSQL's unaccent(), as fold_text(): named() calls it on both."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "unaccent",
+            1,
+            lambda text: None if text is None else fold_text(text),
+            deterministic=True,
+        )
+
+
+_WORD_TYPES = "asciiword, asciihword, hword_asciipart, word, hword, hword_part"
+
+
+def configure(connection):
+    """
+    Sets up PostgreSQL's text search configurations and returns whether words match by
+    their lemmas: without the files of the lemmas (scripts/services.sh writes them),
+    ``screenmania_french`` matches words as written, accents folded, and
+    ``manage.py check --database default`` says so. The index must be built again after.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+
+        def map_words(configuration, dictionaries):
+            cursor.execute(
+                f"ALTER TEXT SEARCH CONFIGURATION {configuration} "
+                f"ALTER MAPPING FOR {_WORD_TYPES} WITH {dictionaries}"
+            )
+
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        cursor.execute("DROP TEXT SEARCH CONFIGURATION IF EXISTS screenmania_typed")
+        cursor.execute("CREATE TEXT SEARCH CONFIGURATION screenmania_typed (COPY = simple)")
+        map_words("screenmania_typed", "unaccent, simple")
+        # Words as written first: then nothing uses the dictionaries, made again below.
+        map_words(POSTGRESQL_CONFIG, "unaccent, simple")
+        try:
+            # PostgreSQL reads a dictionary's files as it creates it: missing, it refuses.
+            with transaction.atomic(using=connection.alias):
+                for dictionary in (POSTGRESQL_STOP_WORDS, POSTGRESQL_DICTIONARY):
+                    cursor.execute(f"DROP TEXT SEARCH DICTIONARY IF EXISTS {dictionary}")
+                cursor.execute(
+                    f"CREATE TEXT SEARCH DICTIONARY {POSTGRESQL_STOP_WORDS} "
+                    f"(TEMPLATE = simple, StopWords = {lemmatizer.NAME}, Accept = false)"
+                )
+                cursor.execute(
+                    f"CREATE TEXT SEARCH DICTIONARY {POSTGRESQL_DICTIONARY} "
+                    f"(TEMPLATE = synonym, Synonyms = {lemmatizer.NAME})"
+                )
+        except DatabaseError:
+            pass
+        else:
+            # Stop words go; a word the table does not know (a name) is kept as written.
+            map_words(
+                POSTGRESQL_CONFIG,
+                f"unaccent, {POSTGRESQL_STOP_WORDS}, {POSTGRESQL_DICTIONARY}, simple",
+            )
+    return uses_lemmas(connection)
+
+
+def uses_lemmas(connection):
+    """
+    Whether ``connection``'s index matches words by their lemmas: always on SQLite; on
+    PostgreSQL once configure() found the dictionary. None before the configuration exists.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT bool_or(dictionary.dictname = %s) FROM pg_ts_config configuration "
+            "JOIN pg_ts_config_map map ON map.mapcfg = configuration.oid "
+            "JOIN pg_ts_dict dictionary ON dictionary.oid = map.mapdict "
+            "WHERE configuration.cfgname = %s",
+            [POSTGRESQL_DICTIONARY, POSTGRESQL_CONFIG],
+        )
+        return cursor.fetchone()[0]
+
+
 # An excerpt shows the words around the first matches, or the opening words when only the
 # title matched.
 EXCERPT_WORDS = 30
@@ -312,11 +511,11 @@ def with_excerpts(articles, query):
     articles a page shows, as it reads each one's whole text.
     """
     wanted = {
-        word_stem
+        word_lemma
         for parts in parse(query)
         for part in parts
         if not part.excluded
-        for word_stem in stems(part.words)
+        for word_lemma in lemmas(part.words)
     }
     articles = list(articles)
     for article in articles:
@@ -328,18 +527,14 @@ def with_excerpts(articles, query):
     return articles
 
 
-def excerpt(text, wanted_stems):
+def excerpt(text, wanted_lemmas):
     tokens = list(_WORD.finditer(text))
     if not tokens:
         return ""
-    # Stemming is slow in pure Python. Snowball rewrites at most the last three letters of
-    # a stem, so a word that does not start like a wanted stem cannot have it: most words
-    # are ruled out without being stemmed.
-    prefixes = tuple(wanted[: max(1, len(wanted) - 3)] for wanted in wanted_stems)
 
     def matches(token):
-        word = fold(token.group())
-        return bool(prefixes) and word.startswith(prefixes) and stem(word) in wanted_stems
+        # The index's lemmas, on either database: PostgreSQL reads the same table.
+        return lemma(fold(token.group())) in wanted_lemmas
 
     fragments, marked = [], set()
     for position, token in enumerate(tokens):

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +9,7 @@ from taggit.models import Tag
 import search
 from articles import stored_relations
 from articles.models import Article, Section, bylines
+from authors.models import Author
 from pagecache import keys_for, public_page, texts_key
 from reader.pagination import SequentialPaginator, page_number
 from search import with_excerpts
@@ -133,7 +134,12 @@ class TagIndexView(SequentialPagesMixin, ListView):
 
 
 class SearchView(PublishedArticleMixin, ListView):
+    """The articles matching a query and, above them, the films, series and authors it names."""
+
     template_name = "articles/search.html"
+    # The works and authors shown at most: the query names one or two; more are a word
+    # too common to be a name, and the articles below say more.
+    max_named = 6
     # The page says how many articles match: the full-text index counts them.
     paginator_class = Paginator
     cache_parameters = frozenset({"q", "page"})
@@ -152,7 +158,25 @@ class SearchView(PublishedArticleMixin, ListView):
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.query, max_ranked=search.MAX_RANKED, **kwargs)
+        works, authors = Work.objects.none(), Author.objects.none()
+        if self.query:
+            works = search.named(
+                Work.objects.order_by("slug"), self.query, "title", "original_title"
+            )
+            # Only the authors whose page lists an article: a byline on drafts stays unknown.
+            published = Article.objects.published().filter(authors=OuterRef("pk"))
+            authors = search.named(Author.objects.filter(Exists(published)), self.query, "name")
+        return super().get_context_data(
+            query=self.query,
+            max_ranked=search.MAX_RANKED,
+            works=list(works[: self.max_named]),
+            authors=list(authors[: self.max_named]),
+            **kwargs,
+        )
+
+    def shown(self, context):
+        # Which works and authors a query names changes with any of them.
+        return [*super().shown(context), Work, Author, context["works"], context["authors"]]
 
     def cache_keys(self, context):
         # Which articles match, and in which order, follows what every one of them says.

@@ -363,6 +363,7 @@ def test_empty_query_shows_the_form_only(client):
 
 
 def test_pages_keep_the_query_and_the_ranking(client):
+    make_work(title="Documentaire")
     in_title = make_article(title="Documentaire", published_at=hours_ago(100))
     for hours in range(13):
         make_article(body="Un documentaire.", published_at=hours_ago(hours + 1))
@@ -372,8 +373,11 @@ def test_pages_keep_the_query_and_the_ranking(client):
     assert first.select_one('a[rel="next"]')["href"] == "/recherche/?q=documentaire&page=2"
     # Ranked by relevance, not by date: no "older articles" here.
     assert text(first.select_one('a[rel="next"]')) == "Résultats suivants"
+    assert first.select_one("#search-works") is not None
     second = soup(client.get("/recherche/?q=documentaire&page=2"))
     assert len(second.select(".card")) == 2
+    # The film the query names heads the first page only.
+    assert second.select_one("#search-works") is None
     assert second.select_one('a[rel="prev"]')["href"] == "/recherche/?q=documentaire"
     assert text(second.select_one('a[rel="prev"]')) == "Résultats précédents"
     assert second.select_one(".card__excerpt mark") is not None

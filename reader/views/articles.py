@@ -158,21 +158,21 @@ class SearchView(PublishedArticleMixin, ListView):
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
-        works, authors = Work.objects.none(), Author.objects.none()
-        if self.query:
+        context = super().get_context_data(
+            query=self.query, max_ranked=search.MAX_RANKED, works=[], authors=[], **kwargs
+        )
+        page = context["page_obj"]
+        # The films, series and authors head the first page of results, not every page.
+        if self.query and (page is None or page.number == 1):
             works = search.named(
                 Work.objects.order_by("slug"), self.query, "title", "original_title"
             )
             # Only the authors whose page lists an article: a byline on drafts stays unknown.
             published = Article.objects.published().filter(authors=OuterRef("pk"))
             authors = search.named(Author.objects.filter(Exists(published)), self.query, "name")
-        return super().get_context_data(
-            query=self.query,
-            max_ranked=search.MAX_RANKED,
-            works=list(works[: self.max_named]),
-            authors=list(authors[: self.max_named]),
-            **kwargs,
-        )
+            context["works"] = list(works[: self.max_named])
+            context["authors"] = list(authors[: self.max_named])
+        return context
 
     def shown(self, context):
         # Which works and authors a query names changes with any of them.

@@ -26,7 +26,10 @@ from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 PACKAGE = "@fontsource/fraunces"
 VERSION = "5.3.0"
-INTEGRITY = "sha512-LEHTOBiZufQzAvnAe2rZ8ZknbDS28Q9kzwb0L+gZJEmjLGr8hhZ/5NuHXwDuHBWhVXYoiGGXmrb0H6Ko/RrHTg=="
+INTEGRITY = (
+    "sha512-LEHTOBiZufQzAvnAe2rZ8ZknbDS28Q9kzwb0L+gZJEmjLG"
+    "r8hhZ/5NuHXwDuHBWhVXYoiGGXmrb0H6Ko/RrHTg=="
+)
 # The package's "latin" cut already holds every glyph French needs; the rest of it
 # (arrows, the whole General Punctuation block, combining marks) is dead weight here.
 SOURCE = "package/files/fraunces-latin-700-normal.woff2"

@@ -1,11 +1,12 @@
 """
 Page weight: the bytes a browser downloads for the demo article page, on phones and a laptop.
 
-Run by ``make bench``. Everything happens in a temporary directory (SQLite database and
-MEDIA_ROOT), so the developer's ``db.sqlite3`` and ``media/`` are never read or written:
-migrate, load the demo, serve the site on a free loopback port, then open the article in
-headless Chromium at each screen size, scroll to the bottom so that lazy images load, and
-count every response as Chromium received it (cache disabled).
+Run by ``make bench``. Everything happens in a temporary directory (SQLite database,
+MEDIA_ROOT and STATIC_ROOT), so the developer's ``db.sqlite3`` and ``media/`` are never read
+or written: migrate, load the demo, serve the site in its production configuration (gunicorn,
+DEBUG off, static files hashed and compressed by WhiteNoise) on a free loopback port, then
+open the article in headless Chromium at each screen size, scroll to the bottom so that lazy
+images load, and count every response as Chromium received it (cache disabled).
 
 "Before" is what the page served until renditions existed: each image's original file,
 whatever the screen. The report goes to bench/page-weight.md and to stdout; the exit
@@ -14,9 +15,11 @@ status is 1 if a 400-pixel-wide phone still downloads the original featured imag
 
 import os
 import platform
+import secrets
+import socket
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -61,10 +64,9 @@ SCREENS = [
     Screen("Laptop", 1280, 800, 1, mobile=False),
 ]
 PHONE_WIDTH = 400
-
-# The site's URLs plus the media files, served here whether or not the site's own
-# URLconf serves them: configure_django() fills it in and points ROOT_URLCONF here.
-urlpatterns = []
+# The budget of issue 21 for the whole article page on a phone, fonts and images included.
+PHONE_BUDGET = 120_000
+GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 @dataclass
@@ -124,7 +126,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="screenmania-bench-") as workdir:
         configure_django(Path(workdir))
         originals, featured_digest = load_demo()
-        with serving() as origin:
+        with serving(Path(workdir)) as origin:
             visits, chromium_version = visit_all(origin + ARTICLE_PATH)
         for visit in visits:
             visit.featured["intrinsic_width"] = pixel_width(visit.featured["path"])
@@ -141,7 +143,10 @@ def main():
             f"FAIL: the {visit.screen} downloaded {visit.featured['path']}, not a rendition.",
             file=sys.stderr,
         )
-    return 1 if failures else 0
+    over = [v for v in visits if v.screen.mobile and v.total > PHONE_BUDGET]
+    for visit in over:
+        print(f"FAIL: the {visit.screen} downloaded {visit.total:,} B.", file=sys.stderr)
+    return 1 if failures or over else 0
 
 
 def configure_django(workdir):
@@ -158,16 +163,6 @@ def configure_django(workdir):
     import django
 
     django.setup()
-
-    from django.conf import settings
-    from django.urls import re_path
-    from django.views.static import serve
-
-    from screenmania.urls import urlpatterns as site_urlpatterns
-
-    media = re_path(r"^media/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT})
-    urlpatterns.extend([*site_urlpatterns, media])
-    settings.ROOT_URLCONF = __name__
 
 
 def load_demo():
@@ -213,28 +208,44 @@ def pixel_width(path):
 
 
 @contextmanager
-def serving():
-    """The site on a free loopback port, in threads of this process; yields its origin."""
-    from django.conf import settings
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-
-    class QuietHandler(WSGIRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=False)
-    server.set_app(WSGIHandler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    settings.SITE_URL = f"http://{host}:{port}"
+def serving(workdir):
+    """
+    The site as `make serve` runs it, on the demo loaded here and a free loopback port:
+    gunicorn, DEBUG off, static files collected, hashed and compressed (HTML is sent as
+    Django makes it: compressing it is a CDN's job). Yields its origin.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    origin = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_STATIC_ROOT": str(workdir / "static"),
+        "SITE_URL": origin,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
+    manage = [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"]
+    subprocess.run(manage, cwd=REPO, env=env, check=True)  # noqa: S603 (our manage.py)
+    config = REPO / "screenmania" / "gunicorn.conf.py"
+    server = subprocess.Popen([GUNICORN, "-c", config], cwd=REPO, env=env)  # noqa: S603
     try:
-        yield settings.SITE_URL
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.1)
+        yield origin
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def visit_all(url):
@@ -319,7 +330,8 @@ def render_report(originals, original, visits, chromium_version):
         f"Generated by `make bench` (`bench/page_weight.py`) on "
         f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}: `{ARTICLE_PATH}` opened in headless "
         "Chromium with an empty cache and scrolled to the bottom, so that every lazy image "
-        "loads. Served by Django with `DEBUG` on: no compression, no CDN.",
+        "loads. Served in the production configuration (gunicorn, `DEBUG` off): static files "
+        "compressed by WhiteNoise, the HTML as Django sends it, no CDN.",
         "",
         f"Machine: {cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
         f"{platform.release()}. Python {platform.python_version()}, Django "
@@ -350,7 +362,8 @@ def render_report(originals, original, visits, chromium_version):
         "## The whole page",
         "",
         "Every response, headers included. Before: the same responses with each rendition "
-        "replaced by the original it was drawn from.",
+        "replaced by the original it was drawn from. A phone's budget is "
+        f"{PHONE_BUDGET:,} B (issue 21), fonts and images included.",
         "",
         "| Screen | Requests | Before | After | Images after | Featured image after |",
         "| --- | --- | --- | --- | --- | --- |",

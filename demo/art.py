@@ -188,8 +188,16 @@ class Sketch:
         mask = layer if layer.mode == "RGBA" else None
         self.image.paste(layer, (round(x * SUPERSAMPLE), round(y * SUPERSAMPLE)), mask)
 
-    def finish(self, grain=True, vignette=0.55):
-        image = self.image.reduce(SUPERSAMPLE)
+    def finish(self, grain=True, vignette=0.55, band=None):
+        """
+        The picture at its logical size, or with ``band`` = (top, height) the strip of
+        the canvas between those logical heights, kept at the canvas's full resolution.
+        """
+        if band:
+            top, height = (round(value * SUPERSAMPLE) for value in band)
+            image = self.image.crop((0, top, self.canvas_size[0], top + height))
+        else:
+            image = self.image.reduce(SUPERSAMPLE)
         if vignette:
             edges = _vignette(image.size).point(lambda v: round(v * vignette))
             image.paste(self.palette.ink, mask=edges)
@@ -680,13 +688,25 @@ def _jpeg(image):
 # drawings depend only on the arguments.
 @functools.cache
 def featured_image(key, motif, palette_index=None):
-    """(JPEG bytes, French alt text) of a 1600×900 illustration for ``key``."""
+    """
+    (JPEG bytes, French alt text) of a 1600×900 illustration for ``key``: one of the
+    newsroom's MOTIFS, or the scene of one of the POSTER_MOTIFS, so that a front page
+    of a dozen articles need not show the same drawing twice.
+    """
     rng = seeded_random(key)
     palette = PALETTES[rng.randrange(len(PALETTES)) if palette_index is None else palette_index]
-    sketch = Sketch(FEATURED_SIZE, palette, rng)
-    scene = MOTIFS[motif](sketch)
+    if motif in POSTER_MOTIFS:
+        # A poster's 800-wide canvas is drawn at twice that, the featured image's width:
+        # a 16:9 strip of it, unreduced, is a featured image as sharp as the others.
+        sketch = Sketch(POSTER_SIZE, palette, rng)
+        scene = POSTER_MOTIFS[motif](sketch)
+        image = sketch.finish(band=(POSTER_SCENE_TOPS[motif], POSTER_SIZE[0] * 9 / 16))
+    else:
+        sketch = Sketch(FEATURED_SIZE, palette, rng)
+        scene = MOTIFS[motif](sketch)
+        image = sketch.finish()
     alt = f"{scene[0].upper()}{scene[1:]}, dans des tons {palette.words}."
-    return _jpeg(sketch.finish()), alt
+    return _jpeg(image), alt
 
 
 @functools.cache
@@ -1184,6 +1204,19 @@ POSTER_MOTIFS = {
     "arcades": poster_arcades,
 }
 
+# Where each poster's scene is, from the top of its 1200-pixel height: the 450 pixels
+# below make its featured image (the rest is sky, or ground under the title).
+POSTER_SCENE_TOPS = {
+    "tide": 350,
+    "beam": 300,
+    "orbit": 250,
+    "furnaces": 430,
+    "watchtower": 260,
+    "wind": 380,
+    "city_night": 330,
+    "road": 350,
+    "arcades": 330,
+}
 
 # The smallest size at which a title may take one, two or three lines: a short title
 # stays on one line, a long one breaks rather than shrinks to nothing.

@@ -1,7 +1,8 @@
 """
 Sitemaps for search engines: an index at /sitemap.xml listing one sitemap per kind of
-page (articles with their images, sections, tags, authors, films and series), each split
-into pages, and a Google News sitemap of the last two days.
+page (articles with their images, sections, tags, authors, films and series, the indexes
+of the last three, the site's own pages), each split into pages, and a Google News
+sitemap of the last two days.
 
 Only what a reader may see, at its canonical French address on SITE_URL: the English
 pages under /en/ repeat the same articles, and the Host header of a request is never
@@ -9,6 +10,7 @@ trusted for an address search engines will keep.
 """
 
 from datetime import timedelta
+from functools import cached_property
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -120,6 +122,36 @@ class WorkSitemap(PublicSitemap):
         return Work.objects.annotate(lastmod=lastmod).order_by("pk")
 
 
+class IndexSitemap(PublicSitemap):
+    """The indexes of the team, the films and series and the tags, dated by what they list."""
+
+    def items(self):
+        return self._dated_indexes
+
+    @cached_property
+    def _dated_indexes(self):
+        # Counted, listed and dated by the same request: asked once.
+        latest_article = Article.objects.published().aggregate(latest=Max(MODIFIED_AT))["latest"]
+        latest_work = Work.objects.aggregate(latest=Max("updated_at"))["latest"]
+        dated = {
+            "authors:index": latest_article,
+            "works:index": max(filter(None, (latest_article, latest_work)), default=None),
+            "articles:tags": latest_article,
+        }
+        # An index with nothing to list is left out, as an empty section is.
+        return [
+            SimpleNamespace(url_name=name, lastmod=lastmod)
+            for name, lastmod in dated.items()
+            if lastmod is not None
+        ]
+
+    def location(self, index):
+        return reverse(index.url_name)
+
+    def get_latest_lastmod(self):
+        return max((index.lastmod for index in self.items()), default=None)
+
+
 class SitePageSitemap(PublicSitemap):
     """The site's own pages: legal notice, contact, about, privacy and the others."""
 
@@ -169,6 +201,7 @@ SITEMAPS = {
     "tags": TagSitemap,
     "authors": AuthorSitemap,
     "works": WorkSitemap,
+    "indexes": IndexSitemap,
     "pages": SitePageSitemap,
 }
 NEWS_SITEMAPS = {"news": NewsSitemap}

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_article, make_author, make_image, make_section
+from tests.factories import make_article, make_author, make_image, make_section, make_work
 from tests.pages import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +111,25 @@ def test_page_out_of_range_or_malformed_is_404(client):
     assert client.get("/?page=0").status_code == 404
     assert client.get("/?page=last").status_code == 404
     assert client.get("/tags/nope/?page=2").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("asked", "canonical"),
+    [
+        ("/?page=1", "/"),
+        ("/rubriques/cinema/?page=1", "/rubriques/cinema/"),
+        ("/recherche/?q=documentaires&page=1", "/recherche/?q=documentaires"),
+        ("/oeuvres/?type=film&page=1", "/oeuvres/?type=film"),
+        ("/auteurs/?page=1&utm_source=x", "/auteurs/"),
+    ],
+)
+def test_page_one_by_number_moves_to_the_list_address(client, asked, canonical):
+    make_dated(13, section=make_section(slug="cinema"), works=[make_work()])
+    response = client.get(asked)
+
+    assert response.status_code == 301
+    assert response["Location"] == canonical
+    assert client.get(canonical).status_code == 200
 
 
 def test_a_full_last_page_offers_no_older_page(client):

@@ -225,6 +225,19 @@ def test_every_published_demo_article_is_complete(db):
     assert any(html.find("a", href=re.compile(r"^/articles/[\w-]+/$")) for html in bodies)
 
 
+def test_no_two_published_demo_articles_show_the_same_drawing(db):
+    """A front page of a dozen articles repeats no illustration, whatever the palette."""
+    # The alt text says what is drawn, then its colours: « …, dans des tons bordeaux et or. »
+    drawings = [
+        article.featured_image.alt_text.partition(", dans des tons")[0]
+        for article in Article.objects.published().select_related("featured_image")
+    ]
+
+    assert len(drawings) >= 12
+    repeated = {drawing for drawing in drawings if drawings.count(drawing) > 1}
+    assert not repeated
+
+
 def test_demo_authors_have_an_avatar_a_bio_and_a_signature(db):
     assert Author.objects.count() >= 4
     for author in Author.objects.select_related("avatar"):

@@ -204,6 +204,34 @@ def test_sections_tags_authors_and_works_are_dated_by_their_latest_article(
         assert found == dated, name
 
 
+def test_the_indexes_are_listed_dated_by_what_they_list(client, urlset_schema, site):
+    _first, second, _third = site
+    film = Work.objects.get()
+    film.save()
+    document = read_urlset(client, sitemap_url("indexes"), urlset_schema)
+    found = {
+        url.findtext("s:loc", namespaces=NS).removeprefix(SITE_URL): lastmod(url)
+        for url in document.findall("s:url", namespaces=NS)
+    }
+    film.refresh_from_db()
+    assert found == {
+        "/auteurs/": second.modified_at,
+        # A film's edit shows on the index of films and series, not on the others.
+        "/oeuvres/": film.updated_at,
+        "/tags/": second.modified_at,
+    }
+    for path in found:
+        assert client.get(path).status_code == 200
+
+
+def test_indexes_with_nothing_to_list_are_left_out(client, index_schema):
+    listed = [
+        entry.findtext("s:loc", namespaces=NS)
+        for entry in read_index(client, index_schema).findall("s:sitemap", namespaces=NS)
+    ]
+    assert sitemap_url("indexes") not in listed
+
+
 def test_every_work_is_listed_dated_by_its_last_edit_or_article(client, urlset_schema):
     now = timezone.now()
     upcoming = make_work(slug="bientot")
@@ -369,6 +397,7 @@ def test_sitemaps_cost_a_fixed_number_of_queries(client):
     build_site(15, "l-")
     large = [count_queries(client, path) for path in SITEMAP_PATHS]
     assert large == small
-    # The index counts and dates each of its seven sitemaps; a sitemap counts and lists.
+    # The index counts and dates each of its eight sitemaps; a sitemap counts and lists;
+    # the indexes are two aggregates, made once.
     # The index and the news sitemap also ask when their oldest news leaves the window.
-    assert small == [15, 2, 2, 2, 2, 2, 2, 3]
+    assert small == [17, 2, 2, 2, 2, 2, 2, 2, 3]

@@ -12,6 +12,9 @@ SIZES = {
     # Cards: one column on phones, two from 40rem, three from 64rem in a 72rem page.
     "card": "(min-width: 72rem) 22rem, (min-width: 64rem) 31vw, (min-width: 40rem) 48vw, "
     "calc(100vw - 2rem)",
+    # A compact card (related articles): a thumbnail beside its title on phones.
+    "card-thumbnail": "(min-width: 72rem) 22rem, (min-width: 64rem) 31vw, (min-width: 40rem) 48vw, "
+    "8rem",
     # The headline card: full width, then three fifths of the page.
     "headline": "(min-width: 72rem) 42rem, (min-width: 40rem) 58vw, calc(100vw - 2rem)",
     # A work's poster beside its details, and its thumbnail in the release week.

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
@@ -42,6 +42,16 @@ class SequentialPagesMixin(PublicPageMixin):
 
     paginator_class = SequentialPaginator
     cache_parameters = frozenset({"page"})
+
+    def get(self, request, *args, **kwargs):
+        # Page 1 is the list's own address (reader's page_url() writes it without a
+        # number): ?page=1 would be a second copy of it in every cache and search engine.
+        if request.GET.get(self.page_kwarg) == "1":
+            query = request.GET.copy()
+            del query[self.page_kwarg]
+            path = f"{request.path}?{query.urlencode()}" if query else request.path
+            return HttpResponsePermanentRedirect(path)
+        return super().get(request, *args, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         # ListView reads the number with int(): only the site's own spelling gets this far.

@@ -148,6 +148,24 @@ def test_phone_downloads_a_small_modern_rendition_of_the_featured_image(demo_art
     reading.context.close()
 
 
+def test_a_phone_downloads_thumbnails_for_the_related_articles(demo_article, browser):
+    """Three pictures the width of the screen were most of the page's weight (issue 21's
+    budget of 120 KB, measured by bench/page_weight.py): a phone shows thumbnails."""
+    url, _original_bytes = demo_article
+    reading = Reading(browser, url, PHONE, scale=2)
+    reading.scroll_to_bottom()
+    related = reading.page.locator(".related .card__image img").evaluate_all(
+        "images => images.map(img => ({src: img.currentSrc, width: img.clientWidth}))"
+    )
+    reading.context.close()
+
+    assert len(related) == 3
+    for image in related:
+        assert image["width"] <= 130, "a related card's picture is not a thumbnail"
+        # Enough pixels for the thumbnail at 2x, and none of the full-width sizes.
+        assert image["width"] * 2 <= pixel_width(image["src"]) <= 480, image["src"]
+
+
 def test_images_below_the_fold_wait_for_the_reader_to_scroll(demo_article, browser):
     url, _original_bytes = demo_article
     reading = Reading(browser, url, PHONE, scale=2)

@@ -5,6 +5,9 @@ import pagecache
 
 from .models import Block, FrontPage, LeadPick
 
+# Signals, as for articles: the admin's inlines and an article's deletion, which takes
+# its picks with it, skip the models' save() and delete() but send them.
+
 
 @receiver(post_save, sender=FrontPage)
 @receiver(post_delete, sender=FrontPage)
@@ -12,9 +15,12 @@ from .models import Block, FrontPage, LeadPick
 @receiver(post_delete, sender=LeadPick)
 @receiver(post_save, sender=Block)
 @receiver(post_delete, sender=Block)
+def refresh_home_page(sender, **kwargs):
+    # The arrangement shows on the home page alone, which names it.
+    pagecache.invalidate({pagecache.list_key(FrontPage)})
+
+
 @receiver(m2m_changed, sender=Block.articles.through)
-def refresh_home_page(sender, action="post_", **kwargs):
-    # Signals, as for articles: the admin's inlines and a deleted article's cascade
-    # skip save() and delete() but send them. Only the home page names its composition.
+def refresh_home_page_of_picks(sender, action, **kwargs):
     if action.startswith("post_"):
-        pagecache.invalidate({pagecache.list_key(FrontPage)})
+        refresh_home_page(sender)

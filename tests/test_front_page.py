@@ -319,3 +319,15 @@ def test_a_contributor_may_not_arrange_the_home_page(client):
     assert contributor.get(url).status_code == 403
     assert contributor.post(url, arrangement(page)).status_code == 403
     assert not LeadPick.objects.exists()
+
+
+def test_two_articles_at_one_place_are_refused_in_french(client):
+    editor = logged_in(make_member(EDITOR, "redac"))
+    first, second = dated("Première", hours_ago=1), dated("Seconde", hours_ago=2)
+    rows = {"leads-TOTAL_FORMS": "2", "leads-1-place": "1", "leads-1-article": str(second.pk)}
+    url = f"/admin/frontpage/frontpage/{front_page().pk}/change/"
+    response = editor.post(url, arrangement(first, **rows))
+    assert response.status_code == 200
+    errors = " ".join(text(error) for error in soup(response).select(".errorlist"))
+    assert "Une place, un article : « À la une » est donnée deux fois." in errors
+    assert not LeadPick.objects.exists()

@@ -3,8 +3,11 @@ The home page, arranged on one page of the admin: the leads by their place, then
 blocks. There is one home page: its list opens it, and it is never added nor deleted.
 """
 
+from collections import Counter
+
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +24,40 @@ class BoundedInline(LabelledFieldsMixin):
         return super().get_formset(request, obj, validate_max=True, **kwargs)
 
 
+class LeadPlacesFormSet(BaseInlineFormSet):
+    def validate_unique(self):
+        # Said in the desk's words before Django's « duplicate data » for the two
+        # constraints: one article per place, one place per article.
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        places = Counter(row["place"] for row in kept if row.get("place"))
+        articles = Counter(row["article"] for row in kept if row.get("article"))
+        errors = [
+            ValidationError(
+                _("One article per place: “%(place)s” is given twice."),
+                params={"place": dict(LEAD_PLACES)[place]},
+            )
+            for place, count in places.items()
+            if count > 1
+        ] + [
+            ValidationError(
+                _("“%(article)s” is at two places: one is enough."),
+                params={"article": article},
+            )
+            for article, count in articles.items()
+            if count > 1
+        ]
+        if errors:
+            raise ValidationError(errors)
+        super().validate_unique()
+
+
 class LeadPickInline(BoundedInline, admin.TabularInline):
     model = LeadPick
+    formset = LeadPlacesFormSet
     fields = ["place", "article"]
     autocomplete_fields = ["article"]
     max_num = len(LEAD_PLACES)

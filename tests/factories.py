@@ -105,11 +105,13 @@ def make_article(*, authors=None, tags=(), works=(), **overrides):
 # The newsroom's roles, as the data migration names their groups.
 CONTRIBUTOR, EDITOR, ADMINISTRATOR = "Contributeur", "Éditeur", "Administrateur"
 # The migrations that make the data every site starts with, in order, each with the
-# function that does it: the roles and their permissions, the pages the footer links to.
+# function that does it: the roles and their permissions, the pages the footer links to,
+# the home page's row.
 STARTING_DATA_MIGRATIONS = [
     ("articles", "0003_roles", "create_roles"),
     ("works", "0002_roles", "grant"),
     ("sitepages", "0002_footer_pages_and_roles", "create"),
+    ("frontpage", "0002_home_page_and_roles", "create"),
 ]
 
 

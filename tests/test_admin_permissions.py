@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article, EditorialAction, PreviewLink
+from frontpage.models import Block, FrontPage, LeadPick
 from newsroom.models import Note
 from tests.factories import (
     ADMINISTRATOR,
@@ -160,6 +161,10 @@ def newsroom():
         article=article, created_by=someone, expires_at=timezone.now() + timedelta(days=1)
     )
     Note.objects.create(article=article, author=someone, text="Une remarque.")
+    # The home page's own row is the migration's: its change page shows a lead and a block.
+    front_page = FrontPage.objects.get()
+    LeadPick.objects.create(front_page=front_page, place=1, article=article)
+    Block.objects.create(front_page=front_page, kind=Block.Kind.PICKED).articles.add(article)
     TOTPDevice.objects.create(user=someone, name="Téléphone")
     attempt = {"user_agent": "Firefox", "ip_address": "192.0.2.1", "username": "quelquun"}
     attempt |= {"http_accept": "*/*", "path_info": "/admin/login/"}

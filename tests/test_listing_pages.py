@@ -21,7 +21,7 @@ def card_urls(page):
 
 
 def test_home_shows_the_headline_large_then_the_latest(client):
-    newest, older = make_dated(2)
+    newest, older, *_rest = make_dated(5)
     headline = make_article(is_featured=True, published_at=timezone.now() - timedelta(days=3))
     page = soup(client.get("/"))
     assert card_urls(page)[0] == headline.get_absolute_url()
@@ -29,8 +29,11 @@ def test_home_shows_the_headline_large_then_the_latest(client):
         page.select_one(".headline .card--large .card__title a")["href"]
         == headline.get_absolute_url()
     )
-    latest = [a["href"] for a in page.select(".latest .card__title a")]
+    # The secondary leads, then the list: the latest articles, each shown once.
+    shown_after = ".front-leads__others .card__title a, .latest .card__title a"
+    latest = [a["href"] for a in page.select(shown_after)]
     assert latest[:2] == [newest.get_absolute_url(), older.get_absolute_url()]
+    assert len(latest) == 5
     assert headline.get_absolute_url() not in latest
 
 

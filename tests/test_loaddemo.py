@@ -24,6 +24,7 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article, Authorship, BodyImage, Section
 from authors.models import Author
 from demo.art import AVATAR_SIZE, FEATURED_SIZE, POSTER_SIZE
+from frontpage.models import Block, LeadPick
 from images.models import Image
 from sitepages.models import SitePage
 from sitepages.starter import PAGES as STARTER_PAGES
@@ -105,6 +106,11 @@ def snapshot(media_root):
         "images": list(Image.objects.order_by("title").values_list()),
         "tags": list(Tag.objects.order_by("slug").values_list()),
         "tagged_items": TaggedItem.objects.count(),
+        "home page": [
+            list(LeadPick.objects.order_by("place").values_list()),
+            list(Block.objects.order_by("position").values_list()),
+            list(Block.articles.through.objects.order_by("pk").values_list()),
+        ],
         "files": sorted(
             (str(path.relative_to(media_root)), path.stat().st_mtime_ns)
             for path in media_root.rglob("*")
@@ -191,6 +197,24 @@ def test_demo_writes_the_site_pages_and_leaves_an_edited_one_alone(db, client):
 
     assert SitePage.objects.get(slug="contact").body == "Écrivez-nous."
     assert "Screenmania Éditions" in client.get("/mentions-legales/").content.decode()
+
+
+def test_demo_arranges_the_home_page_and_leaves_an_editor_s_arrangement_alone(db, client):
+    page = BeautifulSoup(client.get("/").content, "html.parser")
+    lead = page.select_one(".headline .card__title a")["href"]
+    assert lead == Article.objects.get(slug="critique-maree-basse").get_absolute_url()
+    blocks = page.select(".front-block")
+    headings = [block.h2.get_text(" ", strip=True) for block in blocks]
+    assert headings[0].startswith("Sorties de la semaine du ")
+    assert headings[1:] == ["Critiques", "Le choix de la rédaction", "Festivals"]
+    # Every block full, and no article twice on the page.
+    assert all(len(block.select(".card")) >= 2 for block in blocks)
+    shown = [a["href"] for a in page.select("main .card__title a")]
+    assert len(shown) == len(set(shown))
+
+    Block.objects.filter(kind=Block.Kind.SECTION).delete()
+    load_demo()
+    assert not Block.objects.filter(kind=Block.Kind.SECTION).exists()
 
 
 def test_demo_fills_the_home_sections_and_bylines(db):

@@ -91,11 +91,12 @@ def test_the_home_page_reads_every_byline_in_one_query(client):
     client.get("/")
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/")
-    assert page.context["headline"].is_featured
+    assert page.context["lead"].is_featured
     author_queries = [query for query in queries if '"authors_author"' in query["sql"]]
     assert len(author_queries) == 1, [query["sql"][:120] for query in author_queries]
-    # The headline, the cards, their bylines and the navigation's sections.
-    assert len(queries) == 4
+    # The front page's blocks, the articles of its leads and blocks, the latest, all
+    # their bylines and the navigation's sections.
+    assert len(queries) == 5
 
 
 @pytest.mark.parametrize("page", ["home", "section", "tag", "author", "search"])
@@ -119,7 +120,8 @@ def test_the_home_page_finds_its_headline_by_its_own_index(client):
     build_site(articles=3, authors_each=1, tags_each=1)
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
-    (headline,) = [query["sql"] for query in queries if 'U0."is_featured"' in query["sql"]]
+    # The flag as a condition of the lead's subquery, not as a column read.
+    (headline,) = [query["sql"] for query in queries if '."is_featured")' in query["sql"]]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {headline}")
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())

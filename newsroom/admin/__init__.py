@@ -4,6 +4,7 @@ from newsroom.admin import (  # noqa: F401
     accounts,
     articles,
     authors,
+    frontpage,
     images,
     sitepages,
     tags,

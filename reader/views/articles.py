@@ -10,6 +10,7 @@ import search
 from articles import stored_relations
 from articles.models import Article, Section, bylines
 from authors.models import Author
+from frontpage.models import compose
 from pagecache import keys_for, public_page, texts_key
 from reader.pagination import SequentialPaginator, page_number
 from search import with_excerpts
@@ -32,9 +33,13 @@ class PublicPageMixin:
     def cache_keys(self, context):
         return keys_for(Section, *self.shown(context))
 
+    def expires_at(self, context):
+        """When time alone changes the page, if it does: no save says so."""
+        return None
+
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        return public_page(response, self.cache_keys(context))
+        return public_page(response, self.cache_keys(context), self.expires_at(context))
 
 
 class SequentialPagesMixin(PublicPageMixin):
@@ -73,24 +78,39 @@ class PublishedArticleMixin(SequentialPagesMixin):
 
 
 class HomeView(PublishedArticleMixin, ListView):
+    """
+    The front page the desk arranges (frontpage/), then the latest articles not shown
+    above it; the following pages list the latest articles alone.
+    """
+
     template_name = "articles/home.html"
 
     def get_queryset(self):
-        # The headline's authors are read with the cards' (get_context_data), in one query.
-        self.headline = Article.objects.published().for_listing().prefetch_related(None).headline()
-        queryset = super().get_queryset().prefetch_related(None)
-        if self.headline:
-            queryset = queryset.exclude(pk=self.headline.pk)
-        return queryset
+        # Every article's authors are read in one query (get_context_data()).
+        return super().get_queryset().prefetch_related(None)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(headline=self.headline, **kwargs)
-        cards = context["object_list"]
-        prefetch_related_objects([self.headline, *cards] if self.headline else cards, bylines())
+        context = super().get_context_data(**kwargs)
+        self.front = compose() if not context["page_obj"].has_previous() else None
+        if self.front:
+            latest = context["object_list"]
+            context["object_list"] = [a for a in latest if a.pk not in self.front.shown_ids]
+            context.update(
+                lead=next(iter(self.front.leads), None),
+                secondary_leads=self.front.leads[1:],
+                blocks=self.front.blocks,
+                week=self.front.week,
+            )
+        shown = [*context["object_list"], *(self.front.articles if self.front else ())]
+        prefetch_related_objects(shown, bylines())
         return context
 
-    def shown(self, context):
-        return [*super().shown(context), self.headline]
+    def cache_keys(self, context):
+        keys = super().cache_keys(context)
+        return keys | self.front.cache_keys() if self.front else keys
+
+    def expires_at(self, context):
+        return self.front.expires_at if self.front else None
 
 
 class SectionView(PublishedArticleMixin, ListView):

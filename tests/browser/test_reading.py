@@ -311,6 +311,32 @@ def test_work_page_and_release_week_fit_phones_and_laptops(
     context.close()
 
 
+def test_the_home_page_shows_the_next_stories_on_a_phone_s_first_screen(
+    demo_site, browser, tmp_path
+):
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    page.goto(demo_site + "/", wait_until="load")
+    page.screenshot(path=screenshot_dir(tmp_path) / "home-phone.png")
+    titles = page.locator("main .card__title a")
+    # The lead's title whole within the first screen, and at least the first line of the
+    # next two stories' titles: not one huge card.
+    lead = titles.nth(0).bounding_box()
+    assert lead["y"] + lead["height"] <= PHONE["height"]
+    for n in (1, 2):
+        first_line = titles.nth(n).bounding_box()["y"] + 24
+        assert first_line <= PHONE["height"], f"story {n + 1} below the fold"
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=screenshot_dir(tmp_path) / "home-laptop.png")
+    lead = page.locator(".front-leads .headline").bounding_box()
+    others = page.locator(".front-leads__others").bounding_box()
+    # A magazine's first screen: the next stories beside the lead, not under it.
+    assert lead["x"] + lead["width"] <= others["x"]
+    assert others["y"] < lead["y"] + lead["height"]
+    context.close()
+
+
 # Each image's box and its file's own ratio, once every lazy one has loaded.
 DRAWN_IMAGES = """async () => {
     const images = [...document.querySelectorAll("img")];

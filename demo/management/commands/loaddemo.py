@@ -32,6 +32,7 @@ from taggit.models import Tag
 from articles.models import Article, Authorship, Section
 from authors.models import Author
 from demo import art as demo_art
+from frontpage.models import Block, FrontPage, LeadPick
 from images.models import Image
 from sitepages.models import SitePage
 from sitepages.starter import PAGES as STARTER_PAGES
@@ -85,6 +86,7 @@ class Command(BaseCommand):
             self.load_article(data, sections, authors, works)
         for path in sorted((DEMO_DIR / "pages").glob("*.md")):
             self.load_site_page(read_article(path))
+        self.load_front_page(site.get("front_page", {}), sections)
         if verbosity >= 1:
             tags = {name.lower() for data in articles for name in data.get("tags", [])}
             slugs = [data["slug"] for data in articles]
@@ -235,6 +237,31 @@ class Command(BaseCommand):
             # A review is about its work too, so that it is listed on the work's page.
             article.works.set({*discussed, *([reviewed] if reviewed else [])})
         self.created["articles"] += 1
+
+    @transaction.atomic
+    def load_front_page(self, data, sections):
+        """The desk's arrangement of the home page, unless an editor has arranged it."""
+        front_page = FrontPage.objects.first() or FrontPage.objects.create()
+        if front_page.leads.exists() or front_page.blocks.exists():
+            return
+        picked = [*data.get("leads", ())]
+        for block in data.get("blocks", ()):
+            picked += block.get("articles", ())
+        articles = Article.objects.in_bulk(picked, field_name="slug")
+        for place, slug in enumerate(data.get("leads", ()), start=1):
+            LeadPick.objects.create(front_page=front_page, place=place, article=articles[slug])
+        for position, block in enumerate(data.get("blocks", ()), start=1):
+            made = Block.objects.create(
+                front_page=front_page,
+                position=position,
+                kind=block["kind"],
+                section=sections[block["section"]] if "section" in block else None,
+                tag=self.tag(block["tag"]) if "tag" in block else None,
+                heading=block.get("heading", ""),
+                size=block.get("size", 4),
+            )
+            made.articles.set([articles[slug] for slug in block.get("articles", ())])
+        self.created["front page"] += 1
 
     def load_site_page(self, data):
         """

@@ -8,6 +8,7 @@ a missing tool is a failure, so a green run always means the checks ran.
 """
 
 import contextlib
+import fcntl
 import functools
 import hashlib
 import json
@@ -19,6 +20,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.cache import cache
 from django.utils import translation
 
+import images.renditions
 from pagecache import forget_local_copies
 from tests.factories import ADMINISTRATOR, CONTRIBUTOR, EDITOR, make_member
 from tests.servers import collect_static, migrate
@@ -82,6 +84,11 @@ def shared_renditions(request, tmp_path_factory):
     `make test`) draws only what changed. Each process keeps its own folder while it
     runs, so that no test reads a file another process is still writing; the kept
     files are hard links, written once and never opened for writing again.
+
+    An original's renditions are also handed over as soon as they are drawn, one
+    process at a time: the other processes of the run, which load the same demo,
+    wait for them rather than draw them too (a minute of processor time each, on a
+    first run).
     """
     renditions = tmp_path_factory.mktemp("renditions")
     kept = kept_folder(request.config, "renditions")
@@ -89,8 +96,47 @@ def shared_renditions(request, tmp_path_factory):
         yield renditions
         return
     link_missing_files(kept, renditions)
-    yield renditions
+    locks = kept_folder(request.config, "renditions-locks")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            images.renditions,
+            "generate",
+            generate_once_per_run(images.renditions.generate, renditions, kept, locks),
+        )
+        yield renditions
     link_missing_files(renditions, kept)
+
+
+def generate_once_per_run(generate, own, kept, locks):
+    """
+    ``generate``, taking the renditions another process already drew, and handing back
+    at once those it draws, for the originals whose renditions go to ``own``.
+    """
+
+    @functools.wraps(generate)
+    def shared(image):
+        try:
+            folder = Path(image.file.storage.path(images.renditions.folder(image))).resolve()
+        except NotImplementedError:  # An object storage, which the tests make their own.
+            return generate(image)
+        if not folder.is_relative_to(own.resolve()):  # A test's own_renditions.
+            return generate(image)
+        relative = folder.relative_to(own.resolve())
+        with held(locks / f"{image.file_digest}.lock"):
+            link_missing_files(kept / relative, own / relative)
+            result = generate(image)
+            link_missing_files(own / relative, kept / relative)
+        return result
+
+    return shared
+
+
+@contextlib.contextmanager
+def held(lock_file):
+    """``lock_file`` locked against every other process, until the block ends."""
+    with open(lock_file, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # Closing the file lets the next process in.
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -123,15 +169,17 @@ def kept_drawing(draw, folder, code):
             sort_keys=True,
         )
         file = folder / hashlib.sha256(call.encode()).hexdigest()
-        if file.exists():
-            alt_text, _, data = file.read_bytes().partition(b"\0")
-            return data, alt_text.decode()
-        data, alt_text = draw(*args, **kwargs)
-        # Written whole, then renamed: another process never reads half a drawing.
-        partial = file.with_suffix(f".{os.getpid()}")
-        partial.write_bytes(alt_text.encode() + b"\0" + data)
-        partial.replace(file)
-        return data, alt_text
+        # One process draws; the others of the run, loading the same demo, wait for it.
+        with held(file.with_suffix(".lock")):
+            if file.exists():
+                alt_text, _, data = file.read_bytes().partition(b"\0")
+                return data, alt_text.decode()
+            data, alt_text = draw(*args, **kwargs)
+            # Written whole, then renamed: a run stopped midway leaves no half drawing.
+            partial = file.with_suffix(f".{os.getpid()}")
+            partial.write_bytes(alt_text.encode() + b"\0" + data)
+            partial.replace(file)
+            return data, alt_text
 
     return kept
 

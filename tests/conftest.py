@@ -13,11 +13,13 @@ import functools
 import hashlib
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 import images.renditions
@@ -236,8 +238,31 @@ def collected_static(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory):
-    """An SQLite file migrated once, for the servers' own databases to start as copies of."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """
+    The test database as pytest-django makes it, and on SQLite a copy of it as its
+    migrations left it, before any test writes to it: see ``migrated_database``.
+    """
+    # In memory: the test database, made only when some test of this process asks for one.
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return None
+    copy = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    with django_db_blocker.unblock(), sqlite3.connect(copy) as target:
+        connection.ensure_connection()
+        connection.connection.backup(target)
+    target.close()
+    return copy
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, django_db_setup):
+    """
+    An SQLite file migrated once, for the servers' own databases to start as copies of:
+    the test database's copy when it is SQLite, which spares running every migration
+    again in a process of its own.
+    """
+    if django_db_setup is not None:
+        return django_db_setup
     return migrate(tmp_path_factory.mktemp("migrated") / "db.sqlite3")
 
 

@@ -11,13 +11,16 @@ import contextlib
 import fcntl
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
@@ -25,7 +28,7 @@ from django.utils import translation
 import images.renditions
 from pagecache import forget_local_copies
 from tests.factories import ADMINISTRATOR, CONTRIBUTOR, EDITOR, make_member
-from tests.servers import collect_static, migrate
+from tests.servers import BASE_DIR, collect_static, migrate
 
 TOOLS_DIR = Path(os.environ.get("SCREENMANIA_TOOLS_DIR", "/opt/screenmania-tools"))
 
@@ -229,12 +232,42 @@ def own_renditions(media_root):
 
 
 @pytest.fixture(scope="session")
-def collected_static(tmp_path_factory):
+def collected_static(request, tmp_path_factory):
     """
     The static files collected once for every production process the tests start:
-    collecting the same files again for each took seconds. Nothing writes to them.
+    collecting them (hashing, then compressing each in gzip and Brotli) takes ten
+    seconds of processor time. They are kept between runs under the digest of what
+    they are made from, and a run's processes share them. Nothing writes to them.
     """
-    return collect_static(tmp_path_factory.mktemp("collected") / "static")
+    kept = kept_folder(request.config, "collected-static")
+    if kept is None:
+        return collect_static(tmp_path_factory.mktemp("collected") / "static")
+    digest = static_sources_digest()
+    root = kept / digest
+    with held(kept / "lock"):
+        if not root.exists():
+            for older in kept.iterdir():
+                if older.is_dir():
+                    shutil.rmtree(older)
+            # Collected aside, then renamed: a run stopped midway leaves no half collection.
+            aside = kept / f"collecting-{os.getpid()}"
+            collect_static(aside / "static").rename(root)
+            shutil.rmtree(aside)
+    return root
+
+
+def static_sources_digest():
+    """Changes whenever collectstatic's output could: a static file, the settings, a library."""
+    digest = hashlib.sha256()
+    for package in ("django", "whitenoise", "brotli"):
+        digest.update(importlib.metadata.version(package).encode())
+    digest.update((BASE_DIR / "screenmania" / "settings.py").read_bytes())
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            digest.update(path.encode())
+            with storage.open(path) as file:
+                digest.update(hashlib.sha256(file.read()).digest())
+    return digest.hexdigest()[:16]
 
 
 @pytest.fixture(scope="session")

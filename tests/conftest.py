@@ -8,20 +8,27 @@ a missing tool is a failure, so a green run always means the checks ran.
 """
 
 import contextlib
+import fcntl
 import functools
 import hashlib
+import importlib.metadata
 import json
 import os
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
+import images.renditions
 from pagecache import forget_local_copies
 from tests.factories import ADMINISTRATOR, CONTRIBUTOR, EDITOR, make_member
-from tests.servers import collect_static, migrate
+from tests.servers import BASE_DIR, collect_static, migrate
 
 TOOLS_DIR = Path(os.environ.get("SCREENMANIA_TOOLS_DIR", "/opt/screenmania-tools"))
 
@@ -82,6 +89,11 @@ def shared_renditions(request, tmp_path_factory):
     `make test`) draws only what changed. Each process keeps its own folder while it
     runs, so that no test reads a file another process is still writing; the kept
     files are hard links, written once and never opened for writing again.
+
+    An original's renditions are also handed over as soon as they are drawn, one
+    process at a time: the other processes of the run, which load the same demo,
+    wait for them rather than draw them too (a minute of processor time each, on a
+    first run).
     """
     renditions = tmp_path_factory.mktemp("renditions")
     kept = kept_folder(request.config, "renditions")
@@ -89,8 +101,47 @@ def shared_renditions(request, tmp_path_factory):
         yield renditions
         return
     link_missing_files(kept, renditions)
-    yield renditions
+    locks = kept_folder(request.config, "renditions-locks")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            images.renditions,
+            "generate",
+            generate_once_per_run(images.renditions.generate, renditions, kept, locks),
+        )
+        yield renditions
     link_missing_files(renditions, kept)
+
+
+def generate_once_per_run(generate, own, kept, locks):
+    """
+    ``generate``, taking the renditions another process already drew, and handing back
+    at once those it draws, for the originals whose renditions go to ``own``.
+    """
+
+    @functools.wraps(generate)
+    def shared(image):
+        try:
+            folder = Path(image.file.storage.path(images.renditions.folder(image))).resolve()
+        except NotImplementedError:  # An object storage, which the tests make their own.
+            return generate(image)
+        if not folder.is_relative_to(own.resolve()):  # A test's own_renditions.
+            return generate(image)
+        relative = folder.relative_to(own.resolve())
+        with held(locks / f"{image.file_digest}.lock"):
+            link_missing_files(kept / relative, own / relative)
+            result = generate(image)
+            link_missing_files(own / relative, kept / relative)
+        return result
+
+    return shared
+
+
+@contextlib.contextmanager
+def held(lock_file):
+    """``lock_file`` locked against every other process, until the block ends."""
+    with open(lock_file, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # Closing the file lets the next process in.
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -123,15 +174,17 @@ def kept_drawing(draw, folder, code):
             sort_keys=True,
         )
         file = folder / hashlib.sha256(call.encode()).hexdigest()
-        if file.exists():
-            alt_text, _, data = file.read_bytes().partition(b"\0")
-            return data, alt_text.decode()
-        data, alt_text = draw(*args, **kwargs)
-        # Written whole, then renamed: another process never reads half a drawing.
-        partial = file.with_suffix(f".{os.getpid()}")
-        partial.write_bytes(alt_text.encode() + b"\0" + data)
-        partial.replace(file)
-        return data, alt_text
+        # One process draws; the others of the run, loading the same demo, wait for it.
+        with held(file.with_suffix(".lock")):
+            if file.exists():
+                alt_text, _, data = file.read_bytes().partition(b"\0")
+                return data, alt_text.decode()
+            data, alt_text = draw(*args, **kwargs)
+            # Written whole, then renamed: a run stopped midway leaves no half drawing.
+            partial = file.with_suffix(f".{os.getpid()}")
+            partial.write_bytes(alt_text.encode() + b"\0" + data)
+            partial.replace(file)
+            return data, alt_text
 
     return kept
 
@@ -179,17 +232,70 @@ def own_renditions(media_root):
 
 
 @pytest.fixture(scope="session")
-def collected_static(tmp_path_factory):
+def collected_static(request, tmp_path_factory):
     """
     The static files collected once for every production process the tests start:
-    collecting the same files again for each took seconds. Nothing writes to them.
+    collecting them (hashing, then compressing each in gzip and Brotli) takes ten
+    seconds of processor time. They are kept between runs under the digest of what
+    they are made from, and a run's processes share them. Nothing writes to them.
     """
-    return collect_static(tmp_path_factory.mktemp("collected") / "static")
+    kept = kept_folder(request.config, "collected-static")
+    if kept is None:
+        return collect_static(tmp_path_factory.mktemp("collected") / "static")
+    digest = static_sources_digest()
+    root = kept / digest
+    with held(kept / "lock"):
+        if not root.exists():
+            for older in kept.iterdir():
+                if older.is_dir():
+                    shutil.rmtree(older)
+            # Collected aside, then renamed: a run stopped midway leaves no half collection.
+            aside = kept / f"collecting-{os.getpid()}"
+            collect_static(aside / "static").rename(root)
+            shutil.rmtree(aside)
+    return root
+
+
+def static_sources_digest():
+    """Changes whenever collectstatic's output could: a static file, the settings, a library."""
+    digest = hashlib.sha256()
+    for package in ("django", "whitenoise", "brotli"):
+        digest.update(importlib.metadata.version(package).encode())
+    digest.update((BASE_DIR / "screenmania" / "settings.py").read_bytes())
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list([]), key=lambda found: found[0]):
+            digest.update(path.encode())
+            with storage.open(path) as file:
+                digest.update(hashlib.sha256(file.read()).digest())
+    return digest.hexdigest()[:16]
 
 
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory):
-    """An SQLite file migrated once, for the servers' own databases to start as copies of."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """
+    The test database as pytest-django makes it, and on SQLite a copy of it as its
+    migrations left it, before any test writes to it: see ``migrated_database``.
+    """
+    # In memory: the test database, made only when some test of this process asks for one.
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return None
+    copy = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    with django_db_blocker.unblock(), sqlite3.connect(copy) as target:
+        connection.ensure_connection()
+        connection.connection.backup(target)
+    target.close()
+    return copy
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, django_db_setup):
+    """
+    An SQLite file migrated once, for the servers' own databases to start as copies of:
+    the test database's copy when it is SQLite, which spares running every migration
+    again in a process of its own.
+    """
+    if django_db_setup is not None:
+        return django_db_setup
     return migrate(tmp_path_factory.mktemp("migrated") / "db.sqlite3")
 
 

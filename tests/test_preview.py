@@ -22,6 +22,7 @@ from markup.formats import long_date
 from newsroom.preview import token_for
 from tests.factories import (
     EDITOR,
+    ensure_starting_data,
     logged_in,
     make_article,
     make_author,
@@ -421,6 +422,7 @@ def test_contributor_cannot_create_a_preview_link_even_for_their_draft(contribut
 
 
 def test_creating_a_link_needs_the_right_to_change_the_article(draft):
+    ensure_starting_data()  # The roles, which a browser test's flush may have emptied.
     # May create links in general, but may not change this article.
     user = User.objects.create_user("reader", password="pw", is_staff=True)
     user.user_permissions.add(

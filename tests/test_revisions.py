@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib import admin, messages
-from django.contrib.auth.models import Group, User
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.test import Client
@@ -17,7 +16,7 @@ from django.utils import timezone
 from articles.models import Article, EditorialAction
 from newsroom.revisions import History
 from tests.admin_forms import EMPTY_INLINES
-from tests.factories import make_article, make_author, make_work
+from tests.factories import make_article, make_member, make_work
 from tests.pages import soup, text
 
 pytestmark = pytest.mark.django_db
@@ -75,13 +74,6 @@ def restore_url(article, revision):
     return reverse(
         "admin:articles_article_revision_restore", args=[article.pk, revision.history_id]
     )
-
-
-def member(role, username):
-    user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    make_author(name=username.capitalize(), user=user)
-    return user
 
 
 def logged_in(user):
@@ -392,7 +384,7 @@ def test_an_editor_restoring_a_published_revision_republishes_and_logs_it(admin_
 
 
 def test_restoring_cannot_publish_for_someone_who_may_not_publish():
-    contributor = member("Contributeur", "camille")
+    contributor = make_member("Contributeur", "camille")
     article = make_article(authors=[contributor.author_profile], body="Version en ligne.")
     published = History.objects.get(id=article.pk)
     revised(article, status=Article.Status.DRAFT, body="Retravaillé.")
@@ -413,7 +405,7 @@ def test_restoring_cannot_publish_for_someone_who_may_not_publish():
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_someone_who_may_not_change_the_article_cannot_restore(method):
-    contributor = member("Contributeur", "camille")
+    contributor = make_member("Contributeur", "camille")
     article = make_article(body="Texte d’une autre.", status=Article.Status.DRAFT)
     wanted = History.objects.get(id=article.pk)
     revised(article, body="Texte actuel.")
@@ -434,7 +426,7 @@ def test_a_reader_is_sent_to_the_login_page(client):
 
 
 def test_an_editor_sees_revisions_and_may_restore_any_article():
-    editor = member("Éditeur", "ines")
+    editor = make_member("Éditeur", "ines")
     article = make_article(body="Avant.")
     wanted = History.objects.get(id=article.pk)
     revised(article, body="Après.")

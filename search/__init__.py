@@ -178,6 +178,10 @@ class _PostgreSQL:
         """Nothing to do: the vector goes with the article's row."""
 
     @staticmethod
+    def forget_missing(using):
+        """Nothing to do: the vectors go with the articles' rows."""
+
+    @staticmethod
     def search(queryset, query, alternatives):
         search_query = SearchQuery(query, config=POSTGRESQL_CONFIG, search_type="websearch")
         matching = queryset.filter(search_vector=search_query)
@@ -260,6 +264,17 @@ class _SQLite:
     def unindex(pk, using):
         with connections[using].cursor() as cursor:
             cursor.execute("DELETE FROM articles_article_search WHERE rowid = %s", [pk])
+
+    @staticmethod
+    def forget_missing(using):
+        connection = connections[using]
+        if "articles_article_search" not in connection.introspection.table_names():
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM articles_article_search "
+                "WHERE rowid NOT IN (SELECT id FROM articles_article)"
+            )
 
     @staticmethod
     def search(queryset, query, alternatives):
@@ -368,6 +383,15 @@ def index_all(articles, batch_size=500):
 def unindex(pk, using):
     """Removes a deleted article's search entry."""
     _backend(using).unindex(pk, using)
+
+
+def forget_missing(using):
+    """
+    Removes the entries of articles no longer there. ``manage.py flush`` empties the
+    articles in SQL, which no post_delete hears; the ids start again from 1, and a new
+    article would be found by the words of the one that had its id before.
+    """
+    _backend(using).forget_missing(using)
 
 
 # A search ranks the newest articles that match, this many at most, and one more to tell

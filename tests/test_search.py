@@ -222,6 +222,17 @@ def test_bulk_deleted_articles_leave_nothing_in_the_index(client):
     assert found(client, "oublié") == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_leaves_nothing_in_the_index():
+    make_article(title="Un court métrage oublié")
+    # flush empties the articles in SQL, without a post_delete for each.
+    call_command("flush", interactive=False, verbosity=0)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM articles_article_search")
+            assert cursor.fetchone() == (0,)
+
+
 def test_every_word_must_appear(client):
     both = make_article(title="Netflix et le documentaire")
     make_article(title="Netflix rachète un studio")

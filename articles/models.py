@@ -64,6 +64,11 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Shown as typed, at the top of the section's page: set in French as titles are.
+        self.description = french_typography(self.description)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
 

@@ -53,6 +53,14 @@ def test_section_page_lists_its_articles_newest_first(client):
     assert page.select_one('.site-nav a[aria-current="page"]')["href"] == "/rubriques/series/"
 
 
+def test_a_section_s_description_is_set_in_french(client):
+    make_section(slug="series", description="L'actualité des séries: saison après saison.")
+    page = soup(client.get("/rubriques/series/"))
+    assert page.select_one(".list-header__description").get_text() == (
+        "L’actualité des séries\u00a0: saison après saison."
+    )
+
+
 def test_tag_page_lists_tagged_articles(client):
     tagged = make_dated(2, tags=["Cannes"])
     make_article(tags=["Venise"])

@@ -73,10 +73,12 @@ NARROW_NBSP = "\u202f"
 # could otherwise stall a worker for minutes with a few kilobytes. So every rendering is
 # bounded three ways, each refusing the text with a message that says where and what.
 #
-# Twice a long feature (about 20,000 characters), some 6,500 words: the longest article a
-# contributor can save. A dense text of this length, links and emphasis in every
-# sentence, renders in 0.1 to 0.2 s of processor time on this project's 2-core machine.
-BODY_MAX_CHARS = 40_000
+# The longest article a contributor can save: a long-read of 10,000 words, with a fifth
+# to spare. French prose runs to some 6.5 characters a word, spaces and punctuation
+# included, so such a long-read is about 65,000 characters (tests/long_read.py) and
+# renders in about 0.1 s of processor time on this project's 2-core machine; a dense text
+# of the full length, a link and emphasis in every sentence, in 0.3 s.
+BODY_MAX_CHARS = 80_000
 # Processor time one rendering may take, counted on its own thread (time.thread_time) so
 # that a busy server does not refuse a text it would accept when idle, and without the
 # garbage collector's passes (see _CollectorTime). Half as much again

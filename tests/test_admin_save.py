@@ -9,6 +9,7 @@ from django.utils import timezone
 from markup import rendering
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import logged_in, make_article, make_author, make_image
+from tests.long_read import long_read
 
 
 @pytest.fixture
@@ -76,6 +77,19 @@ def test_saving_an_article_in_the_admin_takes_a_fixed_number_of_queries(
     assert {image.pk for image in images} == set(
         article.body_images.values_list("image_id", flat=True)
     )
+
+
+def test_a_ten_thousand_word_long_read_costs_the_same_queries(edit, django_assert_max_num_queries):
+    client, url, data, article, _images = edit
+    data["body"] = f"{data['body']}\n\n{long_read()}"
+
+    with django_assert_max_num_queries(SAVE_QUERIES):
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.body == data["body"]
+    assert article.reading_time > 45
 
 
 def test_saving_an_article_in_the_admin_renders_its_body_once(edit, monkeypatch):

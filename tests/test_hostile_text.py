@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from authors.models import Author
@@ -22,7 +23,8 @@ from markup.rendering import BODY_MAX_CHARS
 from search import lemmatizer
 from tests.admin_forms import new_article_fields
 from tests.factories import logged_in, make_article, make_section
-from tests.pages import soup
+from tests.long_read import long_read
+from tests.pages import soup, text
 from tests.pathological_bodies import PATHOLOGICAL_BODIES
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +159,24 @@ def test_a_long_article_up_to_the_limit_is_saved(contributor):
 
     assert response.status_code == 302
     assert Article.objects.get().reading_time > 15
+
+
+def test_a_ten_thousand_word_long_read_is_saved_found_and_read(contributor, client):
+    body = long_read()
+
+    response = logged_in(contributor).post(ADD, new_article_fields(body, make_section()))
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    article.status, article.published_at = Article.Status.PUBLISHED, timezone.now()
+    article.save()
+    page = soup(client.get(article.get_absolute_url()))
+    words = text(page.select_one(".article-body")).split()
+    assert sum(1 for word in words if any(char.isalnum() for char in word)) >= 10_000
+    assert "Temps de lecture : 47 minutes environ" in text(page.select_one(".article-meta"))
+    # A word that only its last line holds: the whole text is in the index.
+    found = soup(client.get("/recherche/", {"q": "Douarnenez"})).select(".card__title a")
+    assert [a["href"] for a in found] == [article.get_absolute_url()]
 
 
 def while_parsing():

@@ -120,7 +120,7 @@ def test_preview_refuses_a_text_too_long_with_a_message(admin_client):
 
     assert response.status_code == 400
     assert response.json()["error"] == (
-        "Le texte est trop long\u00a0: 40\u00a0001 caractères, pour 40\u00a0000 au plus. "
+        "Le texte est trop long\u00a0: 80\u00a0001 caractères, pour 80\u00a0000 au plus. "
         "Raccourcissez-le ou scindez-le en plusieurs articles."
     )
     assert preview(admin_client, paragraphs[:BODY_MAX_CHARS]).status_code == 200

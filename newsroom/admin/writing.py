@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from images.embedding import render
@@ -63,8 +64,9 @@ class WritingAdminMixin:
                     minutes,
                 )
                 % {"minutes": minutes},
+                # « 10 757 mots », grouped as French writes a long-read's count.
                 "words_label": ngettext("%(count)s word", "%(count)s words", words)
-                % {"count": words},
+                % {"count": number_format(words, force_grouping=True)},
             }
         )
 

@@ -7,6 +7,7 @@ typing that stays smooth in a long article.
 The form's textarea stays the field that is posted: every assertion on the text reads it.
 """
 
+import re
 import statistics
 
 import pytest
@@ -15,10 +16,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
-from markup.rendering import BODY_MAX_CHARS
 from tests.browser.axe import serious_violations
 from tests.browser.test_newsroom_browser import PASSWORD, WIDE, log_in, newsroom, watch
 from tests.factories import make_article
+from tests.long_read import HEADINGS, long_read
 
 pytestmark = pytest.mark.browser
 
@@ -448,20 +449,6 @@ def test_without_javascript_the_body_is_the_plain_textarea(newsroom, chromium):
     assert Article.objects.get(pk=article_id).body == "## Sans script\r\n\r\nUn texte **gras**."
 
 
-# The longest text the site accepts (markup.rendering.BODY_MAX_CHARS, 40,000 characters)
-# holds some 6,500 words of ordinary prose: 10,000 words fit only as short ones. Ten
-# sections of ten paragraphs of 105 words, bold in every third sentence.
-SENTENCES = "Il a vu un **bon** film. Il y va ce soir. On en a ri. "
-
-
-def long_body():
-    paragraph = (SENTENCES * 7).strip()
-    sections = [
-        f"## Partie {number}\n\n" + "\n\n".join([paragraph] * 10) for number in range(1, 11)
-    ]
-    return "\n\n".join(sections)
-
-
 # Per key, from keydown to the second frame after it, the first that can show what the
 # key changed: what the writer waits for, measured in the page, so the test driver's own
 # latency is left out. A frame is some 16 ms, so no key measures under that.
@@ -476,7 +463,10 @@ document.addEventListener("keydown", (event) => {
     }));
 }, true);
 """
-TYPED = "Une phrase tapée au clavier au milieu du texte long."
+# Typed after End, which goes to the end of the line as shown: in a paragraph wrapped
+# over several, before or after the space where it wraps. The last space keeps the
+# sentence's last word apart from the next one either way: ten words more, each time.
+TYPED = "Une phrase tapée au clavier au milieu du texte long. "
 
 
 def key_latencies(page):
@@ -505,41 +495,83 @@ def key_latencies(page):
 @pytest.fixture
 def long_article(live_server, transactional_db):
     User.objects.create_superuser("redaction", password=PASSWORD)
-    article = make_article(status=Article.Status.DRAFT, published_at=None, body=long_body())
-    return live_server.url, reverse("admin:articles_article_change", args=[article.pk])
+    article = make_article(body=long_read())
+    return live_server.url, reverse("admin:articles_article_change", args=[article.pk]), article
+
+
+def in_french(number):
+    """``number`` as the admin writes it, thousands apart: « 10 757 »."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def words_counted(page):
+    """The words of the text as the preview counts them for a reader (« 10 757 mots »)."""
+    label = page.locator("#writing-reading-time").inner_text()
+    return int(re.sub(r"\D", "", label.rpartition("·")[2]))
+
+
+def places_typed(page):
+    """Where the typed sentences are, each a fraction of the text, all halfway down."""
+    text = body_text(page)
+    places = [found.start() / len(text) for found in re.finditer(re.escape(TYPED), text)]
+    assert all(0.3 < place < 0.7 for place in places), places
+    return places
 
 
 def test_typing_in_a_ten_thousand_word_article_stays_smooth(
     long_article, chromium, record_property
 ):
-    origin, change_url = long_article
+    origin, change_url, article = long_article
     context, page, errors = open_form(chromium, origin, change_url)
     page.add_init_script(MEASURE_KEYS)
     page.reload()
-    assert len(body_text(page).split()) >= 10_000
-    assert len(body_text(page)) <= BODY_MAX_CHARS
     # The page settled, as a writer finds it: the preview of the whole text drawn.
-    expect(page.locator("#writing-preview-body h2")).to_have_count(10)
+    expect(page.locator("#writing-preview-body h2")).to_have_count(len(HEADINGS))
+    words = words_counted(page)
+    assert words >= 10_000
 
     # Halfway down the text, as a writer scrolls there and clicks.
     page.locator(".cm-scroller").evaluate(
         "(scroller) => { scroller.scrollTop = scroller.scrollHeight / 2; }"
     )
-    page.locator(".cm-line", has_text="On en a ri.").nth(2).click()
+    page.locator(".cm-line", has_text="cinéma").nth(2).click()
     formatted = key_latencies(page)
-    assert TYPED in body_text(page)
-    # The same in the Markdown view, the textarea of old, for comparison.
+    assert len(places_typed(page)) == 1
+    # The preview follows, its count with it: the sentence typed is ten words more.
+    expect(page.locator("#writing-reading-time")).to_contain_text(in_french(words + 10))
+    # The same in the Markdown view, the textarea of old, for comparison, halfway down too.
     page.get_by_role("button", name="Markdown").click()
+    textarea = page.locator("#id_body")
+    textarea.evaluate("(textarea) => { textarea.scrollTop = textarea.scrollHeight / 2; }")
+    textarea.click()
     markdown = key_latencies(page)
-    assert body_text(page).count(TYPED) == 2
+    assert len(places_typed(page)) == 2
+    expect(page.locator("#writing-reading-time")).to_contain_text(in_french(words + 20))
 
     record_property("keystroke_latency_ms", {"formatted": formatted, "markdown": markdown})
     print(f"keystroke latency, formatted {formatted}, Markdown {markdown}")
     # Timings vary with the machine's load: the bound is only what a writer would call
     # broken, keys taking a tenth of a second to show as a rule, not now and then.
     assert formatted["median"] < 100, formatted
+
+    # Saved through the form, stored whole and served to readers.
+    written = body_text(page)
+    page.click("button[name=_save]")
+    page.wait_for_load_state("load")
+    expect(page.locator(".messagelist .success")).to_be_visible()
     assert errors == []
     context.close()
+    article.refresh_from_db()
+    # As the browser posts it (CRLF) and the form cleans it (the last space dropped).
+    assert article.body.replace("\r\n", "\n") == written.strip()
+    reader = chromium.new_context(viewport=WIDE, locale="fr-FR")
+    page = reader.new_page()
+    page.goto(origin + article.get_absolute_url())
+    text = page.locator(".article-body").inner_text()
+    assert text.count(TYPED.strip()) == 2
+    # A word, for a reader, is a run between spaces holding a letter or a digit.
+    assert sum(1 for token in text.split() if any(c.isalnum() for c in token)) == words + 20
+    reader.close()
 
 
 def test_the_editor_has_no_serious_accessibility_violation(newsroom, chromium, axe_js):

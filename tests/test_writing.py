@@ -66,6 +66,12 @@ def test_preview_gives_the_reading_time_as_readers_read_it(admin_client):
     assert " ".join(result["reading_time_label"].split()) == "Temps de lecture : 4 minutes environ"
 
 
+def test_preview_writes_a_long_read_s_word_count_as_french_does(admin_client):
+    result = preview(admin_client, "\n\n".join(["mot " * 500] * 21)).json()
+
+    assert result["words_label"] == "10\u00a0500 mots"
+
+
 def test_preview_sanitises_hostile_input(admin_client):
     hostile = (
         '<script>alert(1)</script>\n\n<img src="x" onerror="alert(2)">\n\n'

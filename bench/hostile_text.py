@@ -3,10 +3,11 @@ What the hostile texts of tests/pathological_bodies.py cost to save and to previ
 contributor sends them through the admin, written to hostile-text.md, slowest first.
 
 The tests hold each under a second of processor time; this says how far under, and which
-family comes closest, next to a dense article of the longest length allowed for
-comparison. Time is the processor time of the request's thread (time.thread_time), the
-best of three tries, so that the machine's other work does not count. It uses a temporary
-SQLite database, so it touches nothing of the checkout's.
+family comes closest, next to two articles for comparison: a dense one of the longest
+length allowed, and a 10,000-word long-read (tests/long_read.py). Time is the processor
+time of the request's thread (time.thread_time), the best of three tries, so that the
+machine's other work does not count. It uses a temporary SQLite database, so it touches
+nothing of the checkout's.
 """
 
 import os
@@ -54,6 +55,7 @@ def main():
     from markup.rendering import BODY_MAX_CHARS
     from tests.admin_forms import new_article_fields
     from tests.factories import make_member, make_section
+    from tests.long_read import long_read
     from tests.pathological_bodies import PATHOLOGICAL_BODIES
 
     call_command("migrate", verbosity=0)
@@ -72,6 +74,7 @@ def main():
         "(for comparison) a dense article of the longest length": "\n\n".join(
             ["## Intertitre", paragraph] * 200
         )[: BODY_MAX_CHARS - 20],
+        "(for comparison) a 10,000-word long-read": long_read(),
         **PATHOLOGICAL_BODIES,
     }
 

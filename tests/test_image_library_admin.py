@@ -510,3 +510,12 @@ def test_no_image_button_without_the_right_to_see_the_library(contributor):
     assert page.select_one("#writing-toolbar [data-markdown=bold]")
     assert page.select_one("[data-markdown=image]") is None
     assert page.select_one("#image-picker") is None
+    # Nor images drawn in the formatted view: they show as their number.
+    assert not page.select_one("#writing-tools").has_attr("data-library-url")
+
+
+def test_the_formatted_view_shows_images_through_the_library(contributor):
+    tools = soup(logged_in(contributor).get(ARTICLE_ADD)).select_one("#writing-tools")
+
+    assert tools["data-library-url"] == LIBRARY
+    assert tools["data-text-image-missing"] == "Image introuvable (n°\u00a0%(number)s)"

@@ -42,7 +42,6 @@ const listLine = Decoration.line({class: "cm-md-list"});
 const spoilerFenceLine = Decoration.line({class: "cm-md-spoiler"});
 const spoilerLine = Decoration.line({class: "cm-md-spoiler-body"});
 const trailerLine = Decoration.line({class: "cm-md-trailer"});
-const figureLine = Decoration.line({class: "cm-md-figure-line"});
 const noteLine = Decoration.line({class: "cm-md-note"});
 const tableLine = Decoration.line({class: "cm-md-table"});
 const tableHeadLine = Decoration.line({class: "cm-md-table cm-md-table-head"});
@@ -156,7 +155,6 @@ function decorate(view, images) {
         }
         const image = LIBRARY_IMAGE.exec(text.trim());
         if (image) {
-            found.push(figureLine.range(line.from));
             if (touches(selection, line.from, line.to)) {
                 found.push(imageMark.range(node.from, node.to));
             } else {
@@ -169,8 +167,8 @@ function decorate(view, images) {
     }
 
     for (const {from, to} of view.visibleRanges) {
-        // Footnotes' own lines, read by the pipeline before anything else on them.
-        // Where each note's label ends, by the start of its line.
+        // Notes (``[^1]: …``), read by the pipeline before anything else on their
+        // lines: where each one's label ends, by the start of its line.
         const notes = new Map();
         for (let pos = from; pos <= to; ) {
             const line = doc.lineAt(pos);

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from images.models import Image
+from tests.browser.axe import serious_violations
 from tests.browser.test_body_editor_browser import WATCH_CSP
 from tests.browser.test_newsroom_browser import PASSWORD, log_in, watch
 from tests.browser.test_reading import screenshot_dir
@@ -81,8 +82,8 @@ def illustrated(live_server, transactional_db):
     }
 
 
-def open_form(chromium, origin, article, viewport=LAPTOP):
-    context = chromium.new_context(viewport=viewport, locale="fr-FR")
+def open_form(chromium, origin, article, viewport=LAPTOP, **options):
+    context = chromium.new_context(viewport=viewport, locale="fr-FR", **options)
     context.add_init_script(WATCH_CSP)
     page = context.new_page()
     errors, _requests = watch(page)
@@ -198,4 +199,18 @@ def test_on_a_phone_the_pictures_fit_the_editor(illustrated, chromium, tmp_path)
     expect(page.locator(".cm-line.cm-md-note")).to_be_visible()
     page.locator(".cm-editor").screenshot(path=shots / "body-syntax-390-end.png")
     assert errors == []
+    context.close()
+
+
+def test_what_the_view_draws_has_no_serious_accessibility_violation(illustrated, chromium, axe_js):
+    context, page, _errors = open_form(
+        chromium, illustrated["origin"], illustrated["article"], bypass_csp=True
+    )
+    expect(page.locator(".cm-md-figure img")).to_have_attribute("alt", ALT)
+    expect(page.locator(".cm-md-trailer-card")).to_be_visible()
+
+    # The text's own area: its scroller, like the preview's, is flagged as soon as a
+    # text is longer than the box, with or without what this view draws.
+    found = serious_violations(page, axe_js.read_text(), "body", scope=".writing-desk .cm-content")
+    assert found == []
     context.close()

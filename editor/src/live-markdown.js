@@ -155,10 +155,13 @@ function decorate(view, images) {
         }
         const image = LIBRARY_IMAGE.exec(text.trim());
         if (image) {
+            const widget = libraryImage(image[2], image[1], image[3] || image[4] || "", true);
             if (touches(selection, line.from, line.to)) {
+                // The picture stays under its source, where the writer has just put
+                // it or changes its alt text or caption.
                 found.push(imageMark.range(node.from, node.to));
+                found.push(Decoration.widget({widget, side: 1}).range(node.to));
             } else {
-                const widget = libraryImage(image[2], image[1], image[3] || image[4] || "", true);
                 found.push(Decoration.replace({widget}).range(node.from, node.to));
             }
             return true;

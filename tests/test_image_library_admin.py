@@ -402,6 +402,56 @@ def test_library_is_for_staff_who_may_see_images(client):
     assert anonymous["Location"].startswith(reverse("admin:login"))
 
 
+def test_library_gives_the_images_a_text_names_by_number(contributor):
+    first = make_image(title="Affiche", alt_text="Une actrice", caption="Le soir")
+    second = make_image(title="Plateau")
+    deleted = make_image()
+    missing = deleted.pk
+    deleted.delete()
+
+    results = library(logged_in(contributor), ids=f"{second.pk},{missing},{first.pk}")
+
+    # What the formatted view draws: the number, alt text, caption and a rendition.
+    assert [result["id"] for result in results] == [first.pk, second.pk]
+    assert results[0]["alt"] == "Une actrice"
+    assert results[0]["caption"] == "Le soir"
+    assert results[0]["thumbnail"]["url"].startswith("/media/renditions/")
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [",".join(["1"] * 25), "12,abc", "12,,14", "", "-3", "١٢", "9" * 20, "9" * 5000],
+    ids=["over-24", "word", "empty-part", "empty", "negative", "arabic", "too-large", "huge"],
+)
+def test_library_refuses_numbers_it_could_not_hold(contributor, ids):
+    response = logged_in(contributor).get(LIBRARY, {"ids": ids})
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["error"] == (
+        "Demandez au plus 24 numéros d’image, séparés par des virgules."
+    )
+
+
+def test_library_by_number_in_a_fixed_number_of_queries(contributor, django_assert_max_num_queries):
+    client = logged_in(contributor)
+    images = [make_image() for _ in range(24)]
+    with django_assert_max_num_queries(LIBRARY_MAX_QUERIES) as two:
+        library(client, ids=",".join(str(image.pk) for image in images[:2]))
+
+    with django_assert_max_num_queries(LIBRARY_MAX_QUERIES) as all_of_them:
+        assert len(library(client, ids=",".join(str(image.pk) for image in images))) == 24
+
+    assert len(all_of_them) == len(two)
+
+
+def test_library_by_number_is_for_staff_who_may_see_images(client):
+    image = make_image()
+    stranger = User.objects.create_user("visiteur", password="pw", is_staff=True)
+
+    assert logged_in(stranger).get(LIBRARY, {"ids": image.pk}).status_code == 403
+    assert client.get(LIBRARY, {"ids": image.pk}).status_code == 302
+
+
 # ---------------------------------------------------------------------------- article form
 
 
@@ -460,3 +510,12 @@ def test_no_image_button_without_the_right_to_see_the_library(contributor):
     assert page.select_one("#writing-toolbar [data-markdown=bold]")
     assert page.select_one("[data-markdown=image]") is None
     assert page.select_one("#image-picker") is None
+    # Nor images drawn in the formatted view: they show as their number.
+    assert not page.select_one("#writing-tools").has_attr("data-library-url")
+
+
+def test_the_formatted_view_shows_images_through_the_library(contributor):
+    tools = soup(logged_in(contributor).get(ARTICLE_ADD)).select_one("#writing-tools")
+
+    assert tools["data-library-url"] == LIBRARY
+    assert tools["data-text-image-missing"] == "Image introuvable (n°\u00a0%(number)s)"

@@ -10,13 +10,15 @@
  * the Markdown view, images); this file knows nothing of the admin.
  */
 import {defaultKeymap, history, historyKeymap, indentLess, indentMore, insertNewline, isolateHistory} from "@codemirror/commands";
-import {commonmarkLanguage, deleteMarkupBackward, insertNewlineContinueMarkup} from "@codemirror/lang-markdown";
+import {deleteMarkupBackward, insertNewlineContinueMarkup} from "@codemirror/lang-markdown";
 import {indentUnit, syntaxTree} from "@codemirror/language";
 import {EditorState, Prec} from "@codemirror/state";
 import {drawSelection, dropCursor, EditorView, keymap} from "@codemirror/view";
 
+import {imageFinder} from "./library-images.js";
 import {liveMarkdown} from "./live-markdown.js";
 import {htmlToMarkdown} from "./paste.js";
+import {magazineMarkdown} from "./syntax.js";
 
 const LIST_LINE = /^\s*([-*+]|\d{1,9}[.)])\s/;
 const VERBATIM = new Set(["FencedCode", "CodeBlock", "HTMLBlock"]);
@@ -75,6 +77,10 @@ function inListLine(state) {
  *
  * options.label, options.describedBy: the accessible name and description.
  * options.nonce: the CSP nonce CodeMirror's own style element needs.
+ * options.phrases: the editor's words in the page's language, by their
+ * English ("Image not found (no. $1)"), as EditorState.phrases takes them.
+ * options.findImages(numbers): a promise of the library's images among
+ * ``numbers`` (see library-images.js); without it, images show as numbers.
  * options.shortcuts: {"Mod-b": function} for the toolbar's keys.
  * options.onPaste(event), options.onDrop(event, position): true when they
  * took care of it, false to let CodeMirror paste or drop the plain text.
@@ -116,7 +122,9 @@ export function mountEditor(textarea, options = {}) {
                 EditorView.cspNonce.of(options.nonce || ""),
                 // Python-Markdown reads a nested list indented by four spaces.
                 indentUnit.of("    "),
-                commonmarkLanguage,
+                magazineMarkdown,
+                EditorState.phrases.of(options.phrases || {}),
+                imageFinder.of(options.findImages || null),
                 liveMarkdown,
                 history(),
                 drawSelection(),

@@ -1,9 +1,11 @@
 /*
  * Markdown shown as formatting: headings large, bold bold, quotes and lists
- * drawn as such, link text as a link. The text itself is never changed: the
- * markers (##, **, *, >, [](…)) are only hidden while the cursor is away from
- * them, and shown again where the writer is, so that what is stored stays the
- * Markdown the site renders, byte for byte.
+ * drawn as such, link text as a link, library images as pictures, footnote
+ * calls raised, spoilers and trailers as readers will meet them. The text
+ * itself is never changed: the markers (##, **, *, >, [](…)) and the
+ * magazine's syntax are only hidden, or drawn over (widgets.js), while the
+ * cursor is away from them, and shown again where the writer is, so that
+ * what is stored stays the Markdown the site renders, byte for byte.
  *
  * Decorations are built from the syntax tree of the visible lines only, so a
  * keystroke costs the same in a ten-thousand-word article as in a short one.
@@ -12,7 +14,13 @@
  */
 import {syntaxTree} from "@codemirror/language";
 import {RangeSet} from "@codemirror/state";
-import {Decoration, ViewPlugin, WidgetType} from "@codemirror/view";
+import {Decoration, ViewPlugin} from "@codemirror/view";
+
+import {imageNumber, imagesFound, LibraryImages} from "./library-images.js";
+import {FOOTNOTE_CALL, FOOTNOTE_DEFINITION, SPOILER_CLOSER, SPOILER_OPENER} from "./syntax.js";
+import {
+    bulletWidget, FootnoteCallWidget, FootnoteLabelWidget, ImageWidget, SpoilerFenceWidget, TrailerWidget,
+} from "./widgets.js";
 
 const HEADINGS = {
     ATXHeading1: 1, ATXHeading2: 2, ATXHeading3: 3, ATXHeading4: 4, ATXHeading5: 5, ATXHeading6: 6,
@@ -22,6 +30,8 @@ const INLINE = {
     Emphasis: "cm-md-em",
     InlineCode: "cm-md-code",
 };
+// The blocks that may hold a spoiler's fence; what other blocks hold is not looked into.
+const CONTAINERS = new Set(["Document", "Blockquote", "BulletList", "OrderedList", "ListItem"]);
 
 const hidden = Decoration.replace({});
 const marker = Decoration.mark({class: "cm-md-marker"});
@@ -29,9 +39,14 @@ const linkText = Decoration.mark({class: "cm-md-link"});
 const imageMark = Decoration.mark({class: "cm-md-image"});
 const quoteLine = Decoration.line({class: "cm-md-quote"});
 const listLine = Decoration.line({class: "cm-md-list"});
-const spoilerLine = Decoration.line({class: "cm-md-spoiler"});
+const spoilerFenceLine = Decoration.line({class: "cm-md-spoiler"});
+const spoilerLine = Decoration.line({class: "cm-md-spoiler-body"});
 const trailerLine = Decoration.line({class: "cm-md-trailer"});
+const noteLine = Decoration.line({class: "cm-md-note"});
+const tableLine = Decoration.line({class: "cm-md-table"});
+const tableHeadLine = Decoration.line({class: "cm-md-table cm-md-table-head"});
 const footnoteMark = Decoration.mark({class: "cm-md-footnote"});
+const bullet = Decoration.replace({widget: bulletWidget});
 const headingLines = Object.fromEntries(
     Object.values(HEADINGS).map((level) => [level, Decoration.line({class: `cm-md-h cm-md-h${level}`})])
 );
@@ -39,24 +54,12 @@ const inlineMarks = Object.fromEntries(
     Object.entries(INLINE).map(([name, className]) => [name, Decoration.mark({class: className})])
 );
 
-class BulletWidget extends WidgetType {
-    eq() {
-        return true;
-    }
-
-    toDOM() {
-        const bullet = document.createElement("span");
-        bullet.className = "cm-md-bullet";
-        bullet.textContent = "•";
-        return bullet;
-    }
-}
-const bullet = Decoration.replace({widget: new BulletWidget()});
-
-// The magazine's own block syntaxes, which CommonMark does not know.
-const SPOILER_FENCE = /^:::(\s*spoiler\b.*|\s*)$/;
-const TRAILER = /^@\[[^\]\n]*\]\([^)\n]*\)/;
-const FOOTNOTE = /\[\^[^\]\n]{1,40}\]/g;
+// The magazine's syntaxes, as markup/ reads them: a trailer is a paragraph of
+// its own (markup/rendering.py, _TRAILER_RE), a library image names its number
+// as its address (markup/references.py), alone in its paragraph for a figure.
+const TRAILER = /^ {0,3}@\[([^[\]\n]*)\]\(([^\n]*)\)[ \t]*$/;
+const POSTER = /^image:(\d+)$/i;
+const LIBRARY_IMAGE = /^!\[([^\]\n]*)\]\(\s*image:(\d+)(?:\s+(?:"([^"\n]*)"|'([^'\n]*)'))?\s*\)$/i;
 
 // The selection shows the markers it touches; an editor without the focus
 // shows none, only the formatting.
@@ -68,18 +71,135 @@ function onLines(state, selection, from, to) {
     return touches(selection, state.doc.lineAt(from).from, state.doc.lineAt(to).to);
 }
 
-function decorate(view) {
+/**
+ * The spoilers open over the text up to ``upTo``: where each one's text runs
+ * (from its opening fence to its closing one, or to the end when it is never
+ * closed) and the closing fences that end one. Nested spoilers are inside the
+ * outer one's run.
+ */
+function spoilers(state, upTo) {
+    const {doc} = state;
+    const runs = [];
+    const closers = new Set();
+    let depth = 0;
+    let start = 0;
+    syntaxTree(state).iterate({
+        to: upTo,
+        enter(node) {
+            if (node.name === "SpoilerFence") {
+                const text = doc.sliceString(node.from, node.to);
+                if (SPOILER_OPENER.test(text)) {
+                    if (depth === 0) {
+                        start = node.to;
+                    }
+                    depth += 1;
+                } else if (depth > 0) {
+                    depth -= 1;
+                    closers.add(node.from);
+                    if (depth === 0) {
+                        runs.push({from: start, to: node.from});
+                    }
+                }
+                return false;
+            }
+            return CONTAINERS.has(node.name) ? undefined : false;
+        },
+    });
+    if (depth > 0) {
+        runs.push({from: start, to: doc.length});
+    }
+    return {runs, closers};
+}
+
+function decorate(view, images) {
     const {state} = view;
     const {doc} = state;
     const selection = view.hasFocus ? state.selection : null;
     const found = [];
+    const wanted = [];
     const tree = syntaxTree(state);
+    const visibleEnd = view.visibleRanges.length ? view.visibleRanges[view.visibleRanges.length - 1].to : 0;
+    const {runs, closers} = spoilers(state, visibleEnd);
+
+    function libraryImage(number, alt, caption, block) {
+        const key = imageNumber(number);
+        const entry = images.entry(key);
+        if (entry === undefined) {
+            wanted.push(key);
+        }
+        return new ImageWidget(number, alt, caption, entry, block);
+    }
+
+    // A paragraph holding a trailer or a library image alone: its card or its figure.
+    function decorateParagraph(node) {
+        const line = doc.lineAt(node.from);
+        if (node.to > line.to) {
+            return false;
+        }
+        const text = doc.sliceString(node.from, node.to);
+        const trailer = TRAILER.exec(doc.sliceString(line.from, node.to));
+        if (trailer) {
+            if (touches(selection, line.from, line.to)) {
+                found.push(trailerLine.range(line.from));
+            } else {
+                const [address, ...extra] = trailer[2].trim().split(/\s+/);
+                const poster = extra.length === 1 ? POSTER.exec(extra[0]) : null;
+                const entry = poster ? images.entry(imageNumber(poster[1])) : undefined;
+                if (poster && entry === undefined) {
+                    wanted.push(imageNumber(poster[1]));
+                }
+                const widget = new TrailerWidget(trailer[1].trim(), address.replace(/^<|>$/g, ""), entry || null);
+                found.push(Decoration.replace({widget}).range(node.from, node.to));
+            }
+            return true;
+        }
+        const image = LIBRARY_IMAGE.exec(text.trim());
+        if (image) {
+            const widget = libraryImage(image[2], image[1], image[3] || image[4] || "", true);
+            if (touches(selection, line.from, line.to)) {
+                // The picture stays under its source, where the writer has just put
+                // it or changes its alt text or caption.
+                found.push(imageMark.range(node.from, node.to));
+                found.push(Decoration.widget({widget, side: 1}).range(node.to));
+            } else {
+                found.push(Decoration.replace({widget}).range(node.from, node.to));
+            }
+            return true;
+        }
+        return false;
+    }
+
     for (const {from, to} of view.visibleRanges) {
+        // Notes (``[^1]: …``), read by the pipeline before anything else on their
+        // lines: where each one's label ends, by the start of its line.
+        const notes = new Map();
+        for (let pos = from; pos <= to; ) {
+            const line = doc.lineAt(pos);
+            const note = line.text.includes("[^") ? FOOTNOTE_DEFINITION.exec(line.text) : null;
+            if (note) {
+                const end = line.from + note[0].length;
+                notes.set(line.from, end);
+                found.push(noteLine.range(line.from));
+                if (touches(selection, line.from, line.to)) {
+                    found.push(footnoteMark.range(line.from, end));
+                } else {
+                    found.push(Decoration.replace({widget: new FootnoteLabelWidget(note[1])}).range(line.from, end));
+                }
+            }
+            if (runs.some((run) => line.from > run.from && line.from < run.to)) {
+                found.push(spoilerLine.range(line.from));
+            }
+            pos = line.to + 1;
+        }
         tree.iterate({
             from,
             to,
             enter(node) {
                 const name = node.name;
+                if (notes.size && isNoteLabel(node, notes.get(doc.lineAt(node.from).from))) {
+                    // Drawn above.
+                    return false;
+                }
                 if (name in HEADINGS) {
                     found.push(headingLines[HEADINGS[name]].range(doc.lineAt(node.from).from));
                     const mark = node.node.getChild("HeaderMark");
@@ -128,33 +248,68 @@ function decorate(view) {
                     decorateLink(node.node, state, selection, found);
                     return false;
                 } else if (name === "Image") {
-                    found.push(imageMark.range(node.from, node.to));
-                    return false;
-                } else if (name === "Paragraph") {
-                    const line = doc.lineAt(node.from);
-                    if (TRAILER.test(line.text)) {
-                        found.push(trailerLine.range(line.from));
+                    const image = LIBRARY_IMAGE.exec(doc.sliceString(node.from, node.to));
+                    if (image && !touches(selection, node.from, node.to)) {
+                        const widget = libraryImage(image[2], image[1], image[3] || image[4] || "", false);
+                        found.push(Decoration.replace({widget}).range(node.from, node.to));
+                    } else {
+                        found.push(imageMark.range(node.from, node.to));
                     }
+                    return false;
+                } else if (name === "FootnoteCall") {
+                    if (touches(selection, node.from, node.to)) {
+                        found.push(footnoteMark.range(node.from, node.to));
+                    } else {
+                        const label = FOOTNOTE_CALL.exec(doc.sliceString(node.from, node.to))[1];
+                        found.push(Decoration.replace({widget: new FootnoteCallWidget(label)}).range(node.from, node.to));
+                    }
+                } else if (name === "Paragraph") {
+                    if (decorateParagraph(node)) {
+                        return false;
+                    }
+                } else if (name === "SpoilerFence") {
+                    decorateFence(node, state, selection, closers, found);
+                } else if (name === "Table") {
+                    for (let line = doc.lineAt(node.from); ; line = doc.line(line.number + 1)) {
+                        found.push((line.from <= node.from ? tableHeadLine : tableLine).range(line.from));
+                        if (line.to >= node.to || line.number === doc.lines) {
+                            break;
+                        }
+                    }
+                } else if (name === "TableDelimiter") {
+                    found.push(marker.range(node.from, node.to));
                 }
                 return undefined;
             },
         });
-        // Lines the syntax tree reads as text: spoiler fences and footnotes.
-        for (let pos = from; pos <= to; ) {
-            const line = doc.lineAt(pos);
-            if (SPOILER_FENCE.test(line.text)) {
-                found.push(spoilerLine.range(line.from));
-            }
-            if (line.text.includes("[^")) {
-                for (const match of line.text.matchAll(FOOTNOTE)) {
-                    const start = line.from + match.index;
-                    found.push(footnoteMark.range(start, start + match[0].length));
-                }
-            }
-            pos = line.to + 1;
-        }
     }
+    images.ask(wanted);
     return RangeSet.of(found, true);
+}
+
+// A note's label (``[^1]: ``), which CommonMark reads as a link or a link's definition.
+function isNoteLabel(node, labelEnd) {
+    if (labelEnd === undefined) {
+        return false;
+    }
+    const {name} = node;
+    return name === "LinkReference" || (node.from < labelEnd && (name === "FootnoteCall" || name === "Link"));
+}
+
+function decorateFence(node, state, selection, closers, found) {
+    const {doc} = state;
+    const line = doc.lineAt(node.from);
+    const text = doc.sliceString(node.from, node.to);
+    const opener = SPOILER_OPENER.exec(text);
+    if (!opener && !closers.has(node.from)) {
+        // A ":::" that closes nothing is text, for the pipeline too.
+        return;
+    }
+    found.push(spoilerFenceLine.range(line.from));
+    if (!touches(selection, line.from, line.to)) {
+        const widget = new SpoilerFenceWidget(opener ? (opener[1] || "").trim() : "", !opener);
+        found.push(Decoration.replace({widget}).range(node.from, node.to));
+    }
 }
 
 function decorateLink(link, state, selection, found) {
@@ -180,7 +335,8 @@ function decorateLink(link, state, selection, found) {
 export const liveMarkdown = ViewPlugin.fromClass(
     class {
         constructor(view) {
-            this.decorations = decorate(view);
+            this.images = new LibraryImages(view);
+            this.decorations = decorate(view, this.images);
         }
 
         update(update) {
@@ -190,9 +346,14 @@ export const liveMarkdown = ViewPlugin.fromClass(
                 || update.selectionSet
                 || update.focusChanged
                 || syntaxTree(update.startState) !== syntaxTree(update.state)
+                || update.transactions.some((transaction) => transaction.effects.some((effect) => effect.is(imagesFound)))
             ) {
-                this.decorations = decorate(update.view);
+                this.decorations = decorate(update.view, this.images);
             }
+        }
+
+        destroy() {
+            this.images.destroy();
         }
     },
     {decorations: (plugin) => plugin.decorations}

@@ -36,7 +36,7 @@ from images import renditions
 from images.forms import DescribedLaterForm, ImageForm, KeptUploadForm
 from images.models import Image, ImageQuerySet
 from images.validators import ImageFileField, over_the_limit_message
-from markup.references import SCHEME
+from markup.references import LARGEST_ID, SCHEME
 from newsroom.admin.labels import NamedAutocompleteSelect
 from newsroom.admin.wording import WordingMixin, titled
 
@@ -127,6 +127,24 @@ def library_entry(image):
         "thumbnail": fitted(image, *LIBRARY_THUMBNAIL),
         "markdown": f"![]({SCHEME}:{image.pk})",
     }
+
+
+def asked_numbers(text):
+    """
+    The library numbers in ``text`` (``12,14``), or None unless it is up to
+    LIBRARY_LIMIT numbers a library image could have.
+    """
+    parts = text.split(",")
+    if len(parts) > LIBRARY_LIMIT or not all(map(is_number, parts)):
+        return None
+    numbers = [int(part) for part in parts]
+    # A larger number, typed by mistake, must not reach a query (SQLite raises OverflowError).
+    return None if any(number > LARGEST_ID for number in numbers) else numbers
+
+
+def is_number(text):
+    # Bounded before int() reads it: Python refuses to read over 4,300 digits, slowly.
+    return text.isascii() and text.isdigit() and len(text) <= len(str(LARGEST_ID))
 
 
 def declared_length(request):
@@ -511,9 +529,20 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         return {"thumbnail": fitted(image, *CHOOSER_THUMBNAIL)}
 
     def library_view(self, request):
-        """The latest images matching ``?q=``, as JSON, for the Image button of the article form."""
+        """
+        The latest images matching ``?q=``, as JSON, for the Image button of the article
+        form; or, with ``?ids=12,14``, those of these numbers the library holds, for the
+        body's formatted view to show the images the text names.
+        """
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if "ids" in request.GET:
+            numbers = asked_numbers(request.GET["ids"])
+            if numbers is None:
+                message = gettext("Ask for up to %(limit)s image numbers, separated by commas.")
+                return JsonResponse({"error": message % {"limit": LIBRARY_LIMIT}}, status=400)
+            images = Image.objects.filter(pk__in=numbers).order_by("pk")
+            return JsonResponse({"results": [library_entry(image) for image in images]})
         query = request.GET.get("q", "").strip()[:100]
         images, _duplicates = self.get_search_results(
             request, Image.objects.order_by("-created_at", "-pk"), query

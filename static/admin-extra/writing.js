@@ -359,6 +359,50 @@
 
     const VIEW_KEY = "screenmania:writing-view";
 
+    // The formatted view's words (the editor's phrases, by their English), from
+    // the translations the template gives: its %(name)s is the editor's $1.
+    const EDITOR_PHRASES = {
+        "Image no. $1": "textImage",
+        "Image not found (no. $1)": "textImageMissing",
+        "Alternative text: $1": "textImageAlt",
+        "Footnote $1": "textFootnote",
+        "Spoiler: $1": "textSpoiler",
+        "Spoiler": "textSpoilerUnnamed",
+        "End of spoiler": "textSpoilerEnd",
+        "Trailer": "textTrailer",
+    };
+
+    function editorPhrases(tools) {
+        const phrases = {};
+        Object.entries(EDITOR_PHRASES).forEach(([phrase, key]) => {
+            const translated = tools.dataset[key];
+            if (translated) {
+                phrases[phrase] = translated.replace(/%\(\w+\)s/, () => "$1");
+            }
+        });
+        return phrases;
+    }
+
+    // The library's images the formatted view shows, by number, from the Image
+    // dialog's own endpoint; a failed answer is the editor's to try again.
+    function imageFinder(libraryUrl) {
+        if (!libraryUrl) {
+            return null;
+        }
+        return async (numbers) => {
+            const address = new URL(libraryUrl, document.baseURI);
+            address.searchParams.set("ids", numbers.join(","));
+            const response = await fetch(address, {
+                headers: {Accept: "application/json"},
+                credentials: "same-origin",
+            });
+            if (!response.ok) {
+                throw new Error(`${response.status}`);
+            }
+            return (await response.json()).results;
+        };
+    }
+
     function rememberedView() {
         try {
             return window.localStorage.getItem(VIEW_KEY);
@@ -399,6 +443,8 @@
             describedBy: (textarea.getAttribute("aria-describedby") || "")
                 .split(/\s+/).filter((id) => id && (!syntaxHelp || id !== syntaxHelp.id)).join(" "),
             nonce: tools.dataset.styleNonce,
+            phrases: editorPhrases(tools),
+            findImages: imageFinder(tools.dataset.libraryUrl),
             shortcuts,
             onPaste: (event) => pasted(editor, event),
             onDrop: (event, position) => dropped(editor, event, position),

@@ -145,6 +145,9 @@ export function mountEditor(textarea, options = {}) {
                     ...(options.describedBy ? {"aria-describedby": options.describedBy} : {}),
                     spellcheck: "true",
                     autocapitalize: "sentences",
+                    // Said outright so that a long text's scrolling box is known to be
+                    // reachable by keyboard (axe's scrollable-region-focusable reads tabindex).
+                    tabindex: "0",
                 }),
                 EditorView.updateListener.of(writeBack),
                 EditorView.domEventHandlers({

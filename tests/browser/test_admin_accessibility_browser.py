@@ -19,6 +19,7 @@ from articles.models import Article
 from tests.browser.axe import serious_violations
 from tests.browser.test_desk_browser import log_in, newsroom
 from tests.factories import make_article, make_image, make_work
+from tests.long_read import paragraph
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,11 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def article_pages(newsroom):
-    """The desk's editor and contributor, and a draft of hers with an image, a film and a tag."""
+    """
+    The desk's editor and contributor, and a draft of hers with an image, a film and a tag,
+    long enough that the editor and the preview scroll in their own boxes, as a real
+    article's do: a box that scrolls must be reachable by keyboard.
+    """
     contributor = User.objects.get(username="camille")
     poster = make_image(title="Affiche de Station Vega")
     work = make_work(title="Station Vega", poster=poster)
@@ -42,6 +47,7 @@ def article_pages(newsroom):
         featured_image=poster,
         works=[work],
         tags=["science-fiction"],
+        body="\n\n".join(["## La critique", *(paragraph(number) for number in range(12))]),
     )
     return {
         "origin": newsroom,

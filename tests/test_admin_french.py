@@ -445,6 +445,18 @@ def test_a_refused_deletion_says_why_in_french(editor):
     ]
 
 
+def test_a_page_refused_to_a_contributor_says_so_in_french(contributor, editor):
+    colleague_s = make_article(authors=[editor.author_profile], status=Article.Status.DRAFT)
+
+    page = logged_in(contributor).get(
+        reverse("admin:articles_article_change", args=[colleague_s.pk])
+    )
+
+    assert page.status_code == 403
+    assert "Vous n’avez pas accès à cette page." in visible_text(page.content.decode())
+    assert faults(page.content.decode()) == []
+
+
 def test_the_front_page_is_one_crumb_and_its_blocks_titled_in_french(editor):
     front_page = FrontPage.objects.first() or FrontPage.objects.create()
     Block.objects.create(front_page=front_page, kind=Block.Kind.REVIEWS, heading="Critiques")

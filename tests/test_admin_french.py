@@ -532,6 +532,22 @@ def test_the_security_apps_are_named_in_french_for_administrators(administrator)
     assert "Applications d’authentification" in visible_text(index)
 
 
+def test_roles_and_accounts_name_their_permissions_in_french(administrator, editor):
+    client = logged_in(administrator)
+    role = editor.groups.get()
+    pages = [
+        client.get(reverse("admin:auth_group_change", args=[role.pk])),
+        client.get(reverse("admin:auth_user_change", args=[editor.pk])),
+    ]
+
+    for page in pages:
+        content = BeautifulSoup(page.content, "html.parser")
+        labels = [option.get_text() for option in content.select("select[multiple] option")]
+        assert "Articles | article | Ajouter" in labels
+        assert "Articles | article | Peut publier, programmer et dépublier des articles" in labels
+        assert [label for label in labels if "Can " in label] == []
+
+
 def test_what_a_deleted_account_takes_is_named_in_french(administrator, editor):
     TOTPDevice.objects.create(user=editor, name="Téléphone")
     StaticDevice.objects.create(user=editor, name="Codes de secours")

@@ -62,7 +62,8 @@ def schedule_at(day, time):
             "Programmé pour le 12 décembre 2036 à 6 h 00",
         ),
         (
-            {"published_at": datetime(2026, 7, 14, 18, 30, tzinfo=UTC)},
+            # Published now, to the second: the badge says the minute.
+            {"published_at": datetime(2026, 7, 14, 18, 30, 27, tzinfo=UTC)},
             "Publié le 14 juillet 2026 à 20 h 30",
         ),
         (

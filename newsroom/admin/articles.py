@@ -313,7 +313,9 @@ def state_label(state, published_at):
     if published_at is not None and state == State.SCHEDULED:
         return _("Scheduled for %(moment)s") % {"moment": workflow.paris_day_and_time(published_at)}
     if published_at is not None and state == State.PUBLISHED:
-        return _("Published on %(moment)s") % {"moment": workflow.paris_day_and_time(published_at)}
+        # To the minute: « Publier maintenant » dates it to the second, which is noise here.
+        moment = workflow.paris_day_and_time(published_at.replace(second=0, microsecond=0))
+        return _("Published on %(moment)s") % {"moment": moment}
     return state.label
 
 

@@ -2,6 +2,7 @@ import re
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +13,7 @@ from articles.models import Article, ConcurrentEdit
 from images.embedding import render
 from markup.rendering import TextTooComplex
 from newsroom import workflow
+from newsroom.calendar import paris_moment
 
 DRAFT_KEY_RE = re.compile(r"[0-9a-f]{32}")
 
@@ -36,6 +38,38 @@ class VersionField(FormState, forms.IntegerField):
 
 class DraftKeyField(FormState, forms.CharField):
     pass
+
+
+class ParisTimeMixin:
+    """
+    A date and time typed in Paris time that the clocks skip or show twice is refused
+    in the calendar's words, which say why and what to choose: Django's own message
+    prints the moment in ISO and names the zone « Europe/Paris ».
+    """
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            if getattr(error, "code", None) != "ambiguous_timezone":
+                raise
+            typed = error.params["datetime"]
+            return paris_moment(typed.date(), typed.time())
+
+
+class ParisDateTimeField(ParisTimeMixin, forms.DateTimeField):
+    pass
+
+
+class ParisSplitDateTimeField(ParisTimeMixin, forms.SplitDateTimeField):
+    pass
+
+
+class ScheduleField(ParisSplitDateTimeField):
+    """The date given to « Programmer… »: the button's, never a change to the article."""
+
+    def has_changed(self, initial, data):
+        return False
 
 
 class HeldChoiceField(forms.ModelChoiceField):
@@ -86,9 +120,7 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
     # Read by the « Programmer… » button only, and drawn beside it (submit_line.html)
     # as a plain date input and time input, which browsers offer pickers for without
     # script: they post ISO dates, which every language's input formats accept.
-    scheduled_for = forms.SplitDateTimeField(
-        label=_("Publication date and time (Paris time)"), required=False
-    )
+    scheduled_for = ScheduleField(label=_("Publication date and time (Paris time)"), required=False)
 
     class Meta:
         model = Article
@@ -118,6 +150,8 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
             "section": HeldChoiceField,
             "featured_image": HeldChoiceField,
             "reviewed_work": HeldChoiceField,
+            "planned_for": ParisSplitDateTimeField,
+            "embargo_until": ParisSplitDateTimeField,
         }
 
     class Media:

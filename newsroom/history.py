@@ -8,10 +8,24 @@ catalogue's lower-case field names, and the history shows them in English.
 """
 
 import json
+from datetime import datetime
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst, get_text_list
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
+
+from newsroom import workflow
+
+# What each publishing button did, by its move's name (workflow.MOVES), as a history
+# line says it: the button sets the status and date outside the form's fields, so
+# Django's own line would read « Aucun champ modifié ».
+MOVES_DONE = {
+    workflow.SUBMIT.name: gettext_lazy("submitted for review."),
+    workflow.SEND_BACK.name: gettext_lazy("sent back to draft."),
+    workflow.PUBLISH_NOW.name: gettext_lazy("published."),
+    workflow.SCHEDULE.name: gettext_lazy("scheduled for {moment} (Paris time)."),
+    workflow.UNPUBLISH.name: gettext_lazy("unpublished."),
+}
 
 
 def describe_change(entry):
@@ -48,6 +62,14 @@ def describe_change(entry):
                 )
             else:
                 sentences.append(gettext("Changed {fields}.").format(fields=fields))
+        elif part.get("moved", {}).get("move") in MOVES_DONE:
+            moved = part["moved"]
+            when = datetime.fromisoformat(moved["at"]) if moved.get("at") else None
+            sentences.append(
+                str(MOVES_DONE[moved["move"]]).format(
+                    moment=when and workflow.paris_day_and_time(when)
+                )
+            )
         elif "deleted" in part:
             deleted = part["deleted"]
             sentences.append(

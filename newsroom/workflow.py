@@ -24,6 +24,7 @@ Every move, whether from the article form or a bulk action, goes to the
 action log with the user who made it.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -154,6 +155,20 @@ NEW = Snapshot(Status.DRAFT, None)
 def paris_time(moment):
     local = timezone.localtime(moment)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+# paris_time()'s stamp, as stored in the action log's details.
+PARIS_TIME_RE = re.compile(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}) CES?T")
+
+
+def paris_times_in_words(detail):
+    """``detail`` with each paris_time() stamp in it written as paris_day_and_time() writes it."""
+
+    def in_words(stamp):
+        naive = datetime.strptime(stamp[1], "%Y-%m-%d %H:%M")
+        return paris_day_and_time(naive.replace(tzinfo=timezone.get_current_timezone()))
+
+    return PARIS_TIME_RE.sub(in_words, detail)
 
 
 def paris_day_and_time(moment):

@@ -9,7 +9,7 @@ pages of the actions: a model or a view added later is read without being listed
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,9 +22,10 @@ from django.utils import timezone, translation
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from articles.models import Article, EditorialAction, PreviewLink
+from articles.models import Article, Correction, EditorialAction, PreviewLink
+from frontpage.models import Block, FrontPage
 from images.models import Image
-from newsroom import notes
+from newsroom import notes, workflow
 from newsroom.models import Note
 from tests.admin_forms import EMPTY_INLINES, article_fields
 from tests.factories import (
@@ -57,11 +58,18 @@ STOCK_PHRASES = [
     r"\(e\)",
     r"\bà (changer|afficher)\b",
     r"\bModification de\b",
+    # Django's « Cannot delete %(name)s », pasting the name without its article.
+    r"\bImpossible de supprimer\b",
     r"\bavec succès\b",
     r"\bavec ce champ\b",
     # An ISO date or a clock with seconds, where a person reads « 12 décembre 2026 à 6 h 00 ».
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}:\d{2}\b",
+    # A date in figures, where a list writes « 9 décembre 2026 ».
+    r"\b\d{2}/\d{2}/\d{4}\b",
+    # A colon, semicolon, question or exclamation mark glued to its word, where French
+    # puts a space before it (« Bloc: Critiques », « Actuellement: »).
+    r"(?<=[^\W\d_])[:;?!](?=\s|$)",
 ]
 # English a stock admin shows; French words that look the same are left out.
 ENGLISH_WORDS = [
@@ -200,11 +208,25 @@ def newsroom(editor, contributor):
         tags=["Cannes"],
         section=make_section(name="Festivals", slug="festivals"),
         featured_image=make_image(alt_text="La Croisette", caption="Le tapis rouge"),
-        reviewed_work=make_work(title="La Nuit du festival", slug="la-nuit-du-festival"),
+        reviewed_work=make_work(
+            title="La Nuit du festival",
+            slug="la-nuit-du-festival",
+            release_date=date(2026, 12, 9),
+            platform="Lumio",
+            platform_date=date(2027, 3, 3),
+        ),
         embargo_until=timezone.now() + timedelta(days=2),
     )
     article.save()  # A second revision, to compare and restore.
     EditorialAction.record(article, editor, EditorialAction.Kind.SUBMITTED)
+    # As the workflow logs a date it sets.
+    EditorialAction.record(
+        article, editor, EditorialAction.Kind.SCHEDULED, workflow.paris_time(article.published_at)
+    )
+    # Rows of Django's stacked inlines, each titled by its kind.
+    Correction.objects.create(article=article, text="Le film ouvre le festival, non le clôt.")
+    front_page = FrontPage.objects.first() or FrontPage.objects.create()
+    Block.objects.create(front_page=front_page, kind=Block.Kind.REVIEWS, heading="Critiques")
     PreviewLink.objects.create(
         article=article, created_by=editor, expires_at=timezone.now() + timedelta(days=1)
     )
@@ -305,6 +327,10 @@ def test_the_scan_catches_what_it_looks_for():
     assert faults("<td>published_at</td>")
     assert faults("<div class='breadcrumbs'>Articles › Ajouter article</div>")
     assert faults("<caption>OTP_TOTP</caption><a>TOTP devices</a>")
+    assert faults("<h3><b>Bloc:</b> Critiques</h3>")
+    assert faults("<p>Actuellement: <a>photo.jpg</a></p>")
+    assert faults("<td>en salles le 09/12/2026</td>")
+    assert not faults("<p>Bloc\u00a0: Critiques ; 16:9, pour les cartes</p>")
     assert not faults("<div class='breadcrumbs'>Images › Ajouter plusieurs images</div>")
     assert not faults("<td>12 décembre 2026 à 6 h 00</td>")
     assert not faults("<script>var add = 1;</script><p>Nouvel article</p>")
@@ -403,6 +429,77 @@ def test_the_deletion_summary_puts_a_space_before_its_colons(editor):
     assert not [line for line in lines if re.search(r"\w: ", line)]
 
 
+def test_a_refused_deletion_says_why_in_french(editor):
+    article = make_article(title="Cannes, jour 1", section=make_section(name="Festivals"))
+
+    page = logged_in(editor).get(
+        reverse("admin:articles_section_delete", args=[article.section_id])
+    )
+
+    content = BeautifulSoup(page.content, "html.parser")
+    assert visible_text(str(content.select_one("#content h1"))) == (
+        "Suppression impossible (rubrique)"
+    )
+    assert [li.get_text() for li in content.select("#content li")] == [
+        "Article\u00a0: Cannes, jour 1"
+    ]
+
+
+def test_a_page_refused_to_a_contributor_says_so_in_french(contributor, editor):
+    colleague_s = make_article(authors=[editor.author_profile], status=Article.Status.DRAFT)
+
+    page = logged_in(contributor).get(
+        reverse("admin:articles_article_change", args=[colleague_s.pk])
+    )
+
+    assert page.status_code == 403
+    assert "Vous n’avez pas accès à cette page." in visible_text(page.content.decode())
+    assert faults(page.content.decode()) == []
+
+
+def test_the_front_page_is_one_crumb_and_its_blocks_titled_in_french(editor):
+    front_page = FrontPage.objects.first() or FrontPage.objects.create()
+    Block.objects.create(front_page=front_page, kind=Block.Kind.REVIEWS, heading="Critiques")
+    client = logged_in(editor)
+
+    page = BeautifulSoup(
+        client.get(reverse("admin:frontpage_frontpage_change", args=[front_page.pk])).content,
+        "html.parser",
+    )
+    history = BeautifulSoup(
+        client.get(reverse("admin:frontpage_frontpage_history", args=[front_page.pk])).content,
+        "html.parser",
+    )
+
+    # Its app, its list and itself all bear the name « Page d’accueil ».
+    assert visible_text(str(page.select_one(".breadcrumbs"))) == "Accueil › Page d’accueil"
+    assert visible_text(str(history.select_one(".breadcrumbs"))) == (
+        "Accueil › Page d’accueil › Historique"
+    )
+    assert page.select_one("#blocks-0 h3 b").get_text() == "Bloc\u00a0:"
+
+
+def test_the_history_names_each_member_by_their_byline(editor, contributor):
+    article = make_article(authors=[contributor.author_profile])
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    logged_in(editor).post(url, article_fields(article, title="Un autre titre", **EMPTY_INLINES))
+
+    page = logged_in(contributor).get(reverse("admin:articles_article_history", args=[article.pk]))
+
+    cells = BeautifulSoup(page.content, "html.parser").select("#change-history td")
+    assert [visible_text(str(cell)) for cell in cells] == ["Ines", "Modifié : Titre."]
+
+
+def test_the_library_s_filter_choices_are_capitalised_as_django_s_own(editor):
+    page = BeautifulSoup(
+        logged_in(editor).get(reverse("admin:images_image_changelist")).content, "html.parser"
+    )
+
+    choices = [visible_text(str(a)) for a in page.select("#changelist-filter li a")]
+    assert {"Tout", "À écrire", "Paysage", "Carrée", "Utilisée nulle part"} <= set(choices)
+    assert [choice for choice in choices if not choice[:1].isupper()] == []
+
+
 @pytest.mark.parametrize(
     ("model", "label"),
     [
@@ -433,6 +530,22 @@ def test_the_security_apps_are_named_in_french_for_administrators(administrator)
         caption.get_text(strip=True) for caption in captions
     }
     assert "Applications d’authentification" in visible_text(index)
+
+
+def test_roles_and_accounts_name_their_permissions_in_french(administrator, editor):
+    client = logged_in(administrator)
+    role = editor.groups.get()
+    pages = [
+        client.get(reverse("admin:auth_group_change", args=[role.pk])),
+        client.get(reverse("admin:auth_user_change", args=[editor.pk])),
+    ]
+
+    for page in pages:
+        content = BeautifulSoup(page.content, "html.parser")
+        labels = [option.get_text() for option in content.select("select[multiple] option")]
+        assert "Articles | article | Ajouter" in labels
+        assert "Articles | article | Peut publier, programmer et dépublier des articles" in labels
+        assert [label for label in labels if "Can " in label] == []
 
 
 def test_what_a_deleted_account_takes_is_named_in_french(administrator, editor):

@@ -139,14 +139,14 @@ def test_the_week_puts_each_entry_at_its_hour(editor, newsroom):
     slot = page.select_one(".cal-entry").find_parent(class_="cal-slot")
     assert (slot["data-day"], slot["data-time"]) == ("2026-12-15", "09:00")
     assert [title for *_, title in entries(response)] == ["Mon portrait", "Leur entretien"]
-    assert text(page.select_one("h1")) == "Calendrier : Semaine 51, du 14 au 20 décembre 2026"
+    assert text(page.select_one("h1")) == "Calendrier : semaine 51, du 14 au 20 décembre 2026"
 
 
 def test_the_week_names_its_days_as_a_newsroom_writes_them(editor):
     page = soup(logged_in(editor).get(CALENDAR, {"semaine": "2026-W53"}))
 
     assert text(page.select_one("h1")) == (
-        "Calendrier : Semaine 53, du 28 décembre 2026 au 3 janvier 2027"
+        "Calendrier : semaine 53, du 28 décembre 2026 au 3 janvier 2027"
     )
     assert [text(heading) for heading in page.select(".cal-date time")][3:6] == [
         "jeudi 31 décembre",

@@ -5,6 +5,7 @@ from unittest.mock import Mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from articles.models import Article
 from markup import rendering
@@ -61,7 +62,8 @@ def schedule_at(day, time):
             "Programmé pour le 12 décembre 2036 à 6 h 00",
         ),
         (
-            {"published_at": datetime(2026, 7, 14, 18, 30, tzinfo=UTC)},
+            # Published now, to the second: the badge says the minute.
+            {"published_at": datetime(2026, 7, 14, 18, 30, 27, tzinfo=UTC)},
             "Publié le 14 juillet 2026 à 20 h 30",
         ),
         (
@@ -176,7 +178,7 @@ def test_publishing_now_says_it_is_published(editor):
 
     response = press(logged_in(editor), article, "publish")
 
-    assert success(response) == [f"« {TITLE} » est publié."]
+    assert success(response) == [f"« {TITLE} » est publié : il est en ligne dès maintenant."]
     article.refresh_from_db()
     assert article.is_published
     assert logged(article) == [("published", editor.username)]
@@ -246,6 +248,38 @@ def test_unpublishing_says_it_is_off_the_site(editor):
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
     assert logged(article) == [("unpublished", editor.username)]
+
+
+def history_lines(client, article):
+    page = soup(client.get(reverse("admin:articles_article_history", args=[article.pk])))
+    return [
+        [text(cell) for cell in row.select("td")] for row in page.select("#change-history tr")[1:]
+    ]
+
+
+def test_each_button_s_move_is_a_line_of_the_article_s_history(editor, contributor):
+    # The buttons set the status and date outside the form's fields: the history said
+    # « Aucun champ modifié » for each, and « Date et heure de publication » when scheduling.
+    article = draft_of(contributor, title=TITLE)
+    writer, desk = logged_in(contributor), logged_in(editor)
+
+    for client, move, changes in [
+        (writer, "review", {}),
+        (desk, "draft", {}),
+        (desk, "publish", {}),
+        (desk, "unpublish", {}),
+        (desk, "schedule", {"body": "Corrigé.", **schedule_at("2036-12-12", "06:00")}),
+    ]:
+        article.refresh_from_db()  # The version the next form is opened with.
+        press(client, article, move, **changes)
+
+    assert history_lines(desk, article) == [
+        ["Camille", "Soumis à la relecture."],
+        ["Ines", "Renvoyé en brouillon."],
+        ["Ines", "Publié."],
+        ["Ines", "Dépublié."],
+        ["Ines", "Modifié : Corps. Programmé pour le 12 décembre 2036 à 6 h 00 (heure de Paris)."],
+    ]
 
 
 @pytest.mark.parametrize(

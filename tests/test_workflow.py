@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, EditorialAction
+from newsroom import workflow
 from tests.factories import (
     logged_in,
     make_article,
@@ -28,8 +29,21 @@ from tests.test_roles import (
 
 pytestmark = pytest.mark.django_db
 
-# Django's own message for a time a daylight-saving change skips or repeats.
-NOT_A_PARIS_TIME = "n’a pas pu être interprétée dans le fuseau horaire Europe/Paris"
+# What a time that a daylight-saving change skips or repeats is told, as the calendar
+# tells it, rather than Django's « 2036-03-30 02:30:00 n’a pas pu être interprétée dans le
+# fuseau horaire Europe/Paris ».
+NOT_A_PARIS_TIME = {
+    "2036-03-30": "Le 30 mars 2036 à 2 h 30 n’existe pas à Paris : cette nuit-là, les "
+    "horloges avancent d’une heure, de 2 h 00 à 3 h 00. Choisissez une autre heure.",
+    "2036-10-26": "Le 26 octobre 2036 à 2 h 30 a lieu deux fois à Paris : cette nuit-là, les "
+    "horloges reculent d’une heure, de 3 h 00 à 2 h 00. Choisissez une heure avant 2 h 00 "
+    "ou à partir de 3 h 00.",
+}
+
+
+def as_read(message):
+    """``message`` with its no-break spaces read as spaces."""
+    return " ".join(message.split())
 
 
 @pytest.fixture
@@ -116,9 +130,20 @@ def test_a_time_that_is_not_one_moment_in_paris_is_a_form_error(editor, day, why
 
     assert response.status_code == 200, why
     errors = response.context["adminform"].form.errors["scheduled_for"]
-    assert NOT_A_PARIS_TIME in errors[0]
+    assert [as_read(error) for error in errors] == [NOT_A_PARIS_TIME[day]]
     article.refresh_from_db()
     assert article.status == Article.Status.REVIEW
+
+
+@pytest.mark.parametrize("field", ["embargo_until", "planned_for"])
+def test_the_article_s_other_paris_times_are_refused_in_the_same_words(editor, field):
+    article = make_article(status=Article.Status.REVIEW)
+    typed = {f"{field}_0": "2036-03-30", f"{field}_1": "02:30"}
+
+    response = logged_in(editor).post(change_url(article), form_data(article, **typed))
+
+    errors = response.context["adminform"].form.errors[field]
+    assert [as_read(error) for error in errors] == [NOT_A_PARIS_TIME["2036-03-30"]]
 
 
 def test_schedule_action_reads_paris_time(editor):
@@ -137,7 +162,7 @@ def test_schedule_action_reads_paris_time(editor):
     [
         ("", "Choisissez la date et l’heure de publication"),
         ("2020-01-01T12:00", "Cette date est passée"),
-        ("2036-03-30T02:30", NOT_A_PARIS_TIME),
+        ("2036-03-30T02:30", NOT_A_PARIS_TIME["2036-03-30"]),
         ("demain", "Saisissez une date et une heure valides"),
     ],
 )
@@ -216,11 +241,27 @@ def test_action_log_lists_who_did_what_with_a_link_to_the_article(editor, contri
     page = soup(logged_in(editor).get(ACTION_LOG))
 
     rows = page.select("#result_list tbody tr")
-    assert [text(row.select_one(".field-user")) for row in rows] == ["ines", "camille"]
+    # Each member by their byline, as the desk names them, not by their login.
+    assert [text(row.select_one(".field-by")) for row in rows] == ["Ines", "Camille"]
     link = rows[0].select_one(".field-article_link a")
     assert link["href"] == change_url(article)
     assert text(link) == "Cannes, jour 1"
     assert page.select_one("#changelist-filter")
+
+
+def test_action_log_writes_dates_and_counts_as_the_newsroom_does(editor):
+    article = make_article(status=Article.Status.REVIEW)
+    run_action(logged_in(editor), "schedule", [article], publish_at="2036-12-12T06:00")
+    article.refresh_from_db()
+    embargo = datetime(2036, 12, 3, 8, 0, tzinfo=UTC)
+    before = workflow.Snapshot(article.status, article.published_at, embargo)
+    workflow.record_embargo_lift(article, editor, before)
+
+    page = soup(logged_in(editor).get(ACTION_LOG))
+
+    details = [text(cell) for cell in page.select("#result_list .field-detail_in_words")]
+    assert details == ["3 décembre 2036 à 9 h 00", "12 décembre 2036 à 6 h 00"]
+    assert text(page.select_one(".paginator")) == "2 actions"
 
 
 def test_action_log_filters_by_action_and_user(editor, contributor):

@@ -189,6 +189,6 @@ def test_work_list_says_when_and_where_each_work_comes_out(admin_client):
         for row in page.select("#result_list tbody tr")
     }
     assert releases == {
-        "Marée basse": "en salles le 02/12/2026",
-        "Station Vega": "Lumio, 20/11/2026",
+        "Marée basse": "en salles le 2 décembre 2026",
+        "Station Vega": "sur Lumio le 20 novembre 2026",
     }

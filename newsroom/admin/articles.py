@@ -24,7 +24,7 @@ from articles import stored_relations
 from articles.models import Article, Authorship, Correction, EditorialAction, Section, State
 from markup import rendering
 from newsroom import workflow
-from newsroom.admin.images import ADMIN_CSS, ImageChooserMixin, thumbnail
+from newsroom.admin.images import ImageChooserMixin, thumbnail
 from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
@@ -33,7 +33,13 @@ from newsroom.admin.wording import WordingMixin, titled
 from newsroom.admin.working_copies import WorkingCopyAdminMixin
 from newsroom.admin.writing import WritingAdminMixin
 from newsroom.checklist import checklist
-from newsroom.forms import ArticleAdminForm, HeldChoiceField, HeldChoicesMixin
+from newsroom.forms import (
+    ArticleAdminForm,
+    HeldChoiceField,
+    HeldChoicesMixin,
+    ParisDateTimeField,
+)
+from newsroom.templatetags.newsroom import member_name
 
 TAG_SUGGESTIONS_LIMIT = 10
 
@@ -146,6 +152,7 @@ class AuthorshipInline(LabelledFieldsMixin, admin.TabularInline):
 
 class CorrectionInline(admin.StackedInline):
     model = Correction
+    template = "admin/edit_inline/stacked_punctuated.html"
     extra = 0
     fields = ["text", "created_at"]
     verbose_name_plural = _("corrections shown to readers")
@@ -289,7 +296,7 @@ SAVE_LABELS = {
 MOVED = {
     workflow.SUBMIT.name: _("“%(title)s” is submitted for review."),
     workflow.SEND_BACK.name: _("“%(title)s” is back to draft: its writer may edit it again."),
-    workflow.PUBLISH_NOW.name: _("“%(title)s” is published."),
+    workflow.PUBLISH_NOW.name: _("“%(title)s” is published: it is online now."),
     workflow.SCHEDULE.name: _("“%(title)s” will be published on %(moment)s (Paris time)."),
     workflow.UNPUBLISH.name: _("“%(title)s” is unpublished: back to draft, off the site."),
 }
@@ -306,7 +313,9 @@ def state_label(state, published_at):
     if published_at is not None and state == State.SCHEDULED:
         return _("Scheduled for %(moment)s") % {"moment": workflow.paris_day_and_time(published_at)}
     if published_at is not None and state == State.PUBLISHED:
-        return _("Published on %(moment)s") % {"moment": workflow.paris_day_and_time(published_at)}
+        # To the minute: « Publier maintenant » dates it to the second, which is noise here.
+        moment = workflow.paris_day_and_time(published_at.replace(second=0, microsecond=0))
+        return _("Published on %(moment)s") % {"moment": moment}
     return state.label
 
 
@@ -435,7 +444,7 @@ class ArticleAdmin(
     ]
 
     class Media:
-        css = {"all": [*ADMIN_CSS["all"], "admin-extra/publishing.css"]}
+        css = {"all": ["admin-extra/publishing.css"]}
         js = ["admin-extra/tag-suggestions.js"]
 
     def get_queryset(self, request):
@@ -590,6 +599,17 @@ class ArticleAdmin(
         if marked_as_update:
             EditorialAction.record(obj, request.user, EditorialAction.Kind.UPDATED)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        move = request.POST.get(PUBLISHING)
+        if form.planned and move in workflow.MOVES:
+            # Read by newsroom.history, which says it as the message after the save does.
+            moved = {"move": move}
+            if move == workflow.SCHEDULE.name:
+                moved["at"] = form.instance.published_at.isoformat()
+            message.append({"moved": moved})
+        return message
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
@@ -629,7 +649,7 @@ class ArticleAdmin(
             )
             return
         try:
-            when = forms.DateTimeField().clean(value)
+            when = ParisDateTimeField().clean(value)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
@@ -842,12 +862,12 @@ class EditorialActionAdmin(WordingMixin, admin.ModelAdmin):
 
     view_title = _("An action of the log")
 
-    list_display = ["at", "user", "kind", "article_link", "detail"]
+    list_display = ["at", "by", "kind", "article_link", "detail_in_words"]
     list_filter = ["kind", ("user", titled(admin.RelatedOnlyFieldListFilter, _("newsroom member")))]
-    list_select_related = ["article", "user"]
+    list_select_related = ["article", "user__author_profile"]
     search_fields = ["article__title", "detail"]
     date_hierarchy = "at"
-    fields = ["at", "user", "kind", "article_link", "detail"]
+    fields = ["at", "by", "kind", "article_link", "detail_in_words"]
 
     def has_add_permission(self, request):
         return False
@@ -857,6 +877,15 @@ class EditorialActionAdmin(WordingMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("by"), ordering="user")
+    def by(self, action):
+        return member_name(action.user)
+
+    @admin.display(description=_("detail"))
+    def detail_in_words(self, action):
+        # Stored as the workflow stamps it, read as the newsroom writes dates.
+        return workflow.paris_times_in_words(action.detail) or self.get_empty_value_display()
 
     @admin.display(description=_("article"), ordering="article__title")
     def article_link(self, action):

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from authors.models import Author
-from newsroom.admin.images import ADMIN_CSS, ImageChooserMixin, thumbnail
+from newsroom.admin.images import ImageChooserMixin, thumbnail
 from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.wording import WordingMixin
 
@@ -37,9 +37,6 @@ class AuthorAdmin(ImageChooserMixin, LabelledFieldsMixin, WordingMixin, admin.Mo
         (_("Login account"), {"fields": ["user"]}),
     ]
 
-    class Media:
-        css = ADMIN_CSS
-
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("authorships"))
 
@@ -62,7 +59,7 @@ class AuthorAdmin(ImageChooserMixin, LabelledFieldsMixin, WordingMixin, admin.Mo
     def avatar_thumbnail(self, author):
         return thumbnail(author.avatar, max_width=48, max_height=48)
 
-    @admin.display(description=_("avatar"))
+    @admin.display(description=_("avatar preview"))
     def avatar_preview(self, author):
         preview = thumbnail(author.avatar, max_width=160, max_height=160)
         return preview or self.get_empty_value_display()

@@ -12,7 +12,6 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from frontpage.models import LEAD_PLACES, MAX_BLOCKS, Block, FrontPage, LeadPick
-from newsroom.admin.images import ADMIN_CSS
 from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.wording import WordingMixin
 
@@ -68,6 +67,7 @@ class LeadPickInline(BoundedInline, admin.TabularInline):
 
 class BlockInline(BoundedInline, admin.StackedInline):
     model = Block
+    template = "admin/edit_inline/stacked_punctuated.html"
     fields = [("position", "kind", "size"), ("section", "tag"), "heading", "articles"]
     autocomplete_fields = ["tag", "articles"]
     max_num = MAX_BLOCKS
@@ -82,9 +82,6 @@ class FrontPageAdmin(WordingMixin, admin.ModelAdmin):
     view_title = _("The home page’s arrangement")
     inlines = [LeadPickInline, BlockInline]
     fields = []
-
-    class Media:
-        css = ADMIN_CSS
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):

@@ -11,6 +11,7 @@ the editor knows what to change first.
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -39,8 +40,6 @@ from images.validators import ImageFileField, over_the_limit_message
 from markup.references import LARGEST_ID, SCHEME
 from newsroom.admin.labels import NamedAutocompleteSelect
 from newsroom.admin.wording import WordingMixin, titled
-
-ADMIN_CSS = {"all": ["admin-extra/admin.css"]}
 
 # Enough to recognise the picture one is looking for; a search narrows down the rest.
 LIBRARY_LIMIT = 24
@@ -179,7 +178,8 @@ class OptionsFilter(admin.SimpleListFilter):
     options = {}
 
     def lookups(self, request, model_admin):
-        return [(value, label) for value, (label, _keep) in self.options.items()]
+        # Capitalised as Django's own choices beside them (« Tout », « Oui »).
+        return [(value, capfirst(label)) for value, (label, _keep) in self.options.items()]
 
     def queryset(self, request, queryset):
         if self.value() in self.options:
@@ -265,6 +265,13 @@ class ImageChooser(NamedAutocompleteSelect):
         )
 
 
+class ImageFileWidget(widgets.AdminFileWidget):
+    # The admin's template glues a colon to these words (« Actuellement: »): the
+    # catalogue gives each the space its language puts before it.
+    initial_text = pgettext_lazy("file input, before its colon", "Currently")
+    input_text = pgettext_lazy("file input, before its colon", "Change")
+
+
 class ImageChooserMixin:
     """For ModelAdmins whose autocomplete fields choose images: thumbnails in the choices."""
 
@@ -308,11 +315,13 @@ class ImageAdmin(WordingMixin, admin.ModelAdmin):
         (_("Description"), {"fields": DESCRIPTION_FIELDS}),
         (_("Where the image is used"), {"fields": ["used_in"]}),
     ]
-    formfield_overrides = {models.ImageField: {"form_class": ImageFileField}}
+    formfield_overrides = {
+        models.ImageField: {"form_class": ImageFileField, "widget": ImageFileWidget}
+    }
     list_per_page = 50
 
     class Media:
-        css = {"all": [*ADMIN_CSS["all"], "admin-extra/library.css"]}
+        css = {"all": ["admin-extra/library.css"]}
         js = ["admin-extra/focal-point.js", "admin-extra/crop-previews.js"]
 
     def get_queryset(self, request):

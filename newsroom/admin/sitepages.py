@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin.images import ADMIN_CSS
 from newsroom.admin.wording import WordingMixin
 from sitepages.models import SitePage
 
@@ -16,9 +15,6 @@ class SitePageAdmin(WordingMixin, admin.ModelAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     fields = ["title", "slug", "body"]
-
-    class Media:
-        css = ADMIN_CSS
 
     @admin.display(description=_("address"), ordering="slug")
     def address(self, page):

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import pgettext
 
+from authors.models import Author
 from newsroom.history import describe_change
 
 
@@ -57,13 +58,25 @@ class WordingMixin:
         for opts in links:
             counts.pop(opts.verbose_name_plural, None)
         prefixes = tuple(f"{capfirst(opts.verbose_name)}: " for opts in links)
-        return punctuated(without_links(deleted, prefixes)), counts, perms_needed, protected
+        deleted = punctuated(without_links(deleted, prefixes))
+        return deleted, counts, perms_needed, punctuated(protected)
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
-        for entry in getattr(response, "context_data", {}).get("action_list", []):
-            if isinstance(entry, LogEntry):
-                entry.description = describe_change(entry)
+        entries = [
+            entry
+            for entry in getattr(response, "context_data", {}).get("action_list", [])
+            if isinstance(entry, LogEntry)
+        ]
+        # Each member by their byline, as the desk names them: one query for the page.
+        bylines = dict(
+            Author.objects.filter(user__in={entry.user_id for entry in entries}).values_list(
+                "user_id", "name"
+            )
+        )
+        for entry in entries:
+            entry.description = describe_change(entry)
+            entry.member = bylines.get(entry.user_id) or entry.user.get_full_name()
         return response
 
 

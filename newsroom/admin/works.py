@@ -1,12 +1,19 @@
+from datetime import datetime, time
+
 from django.contrib import admin
 from django.db.models import Count
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin.images import ADMIN_CSS, ImageChooserMixin, thumbnail
+from markup.formats import long_date
+from newsroom.admin.images import ImageChooserMixin, thumbnail
 from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.wording import WordingMixin
 from works.models import Work
+
+
+def day_in_words(day):
+    """« 9 décembre 2026 », as the lists write dates (long_date() takes a moment)."""
+    return long_date(datetime.combine(day, time()))
 
 
 @admin.register(Work)
@@ -31,9 +38,6 @@ class WorkAdmin(ImageChooserMixin, LabelledFieldsMixin, WordingMixin, admin.Mode
         (_("Poster"), {"fields": ["poster", "poster_preview"]}),
     ]
 
-    class Media:
-        css = ADMIN_CSS
-
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_total=Count("articles"))
 
@@ -41,10 +45,12 @@ class WorkAdmin(ImageChooserMixin, LabelledFieldsMixin, WordingMixin, admin.Mode
     def release(self, work):
         parts = []
         if work.release_date:
-            date = date_format(work.release_date, "SHORT_DATE_FORMAT")
-            parts.append(_("in cinemas on %(date)s") % {"date": date})
+            parts.append(_("in cinemas on %(date)s") % {"date": day_in_words(work.release_date)})
         if work.platform_date:
-            parts.append(f"{work.platform}, {date_format(work.platform_date, 'SHORT_DATE_FORMAT')}")
+            parts.append(
+                _("on %(platform)s on %(date)s")
+                % {"platform": work.platform, "date": day_in_words(work.platform_date)}
+            )
         return " · ".join(parts) or self.get_empty_value_display()
 
     @admin.display(description=_("poster"))

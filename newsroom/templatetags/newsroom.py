@@ -1,8 +1,12 @@
+import re
+
 from django import template
 from django.conf import settings
 from django.db import models
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from images.models import Image
 from images.validators import UNREADABLE_MESSAGE, over_the_limit_message
@@ -29,6 +33,29 @@ def member_name(user):
     if profile is not None:
         return profile.name
     return user.get_full_name() or user.get_username()
+
+
+# The title Django's stacked inline gives each row: « <b>Bloc:</b> Critiques ».
+INLINE_ROW_TITLE_RE = re.compile(r"<b>([^<>:]+):</b>")
+
+
+@register.filter(is_safe=True)
+def punctuated_row_titles(html):
+    """
+    Django's stacked inline glues its colon to each row's title (« Bloc: Critiques »)
+    in every language, in a template with no block to override: the colon is set
+    with the active language's punctuation instead (« Bloc : Critiques »).
+    """
+
+    def punctuate(title):
+        line = pgettext("a label and what it names", "%(label)s: %(value)s") % {
+            "label": title[1],
+            "value": "",
+        }
+        return f"<b>{line.rstrip()}</b>"
+
+    # The title is the template's escaped output, put back as it was.
+    return mark_safe(INLINE_ROW_TITLE_RE.sub(punctuate, html))  # noqa: S308
 
 
 # What the upload dialog asks, in this order: the alt text first, the rights next.

@@ -383,6 +383,8 @@ class NewsroomCalendar:
             "weeks": [days[start : start + 7] for start in range(0, len(days), 7)],
             "calendar_url": reverse("admin:calendar", current_app=self.site.name),
             "states": [State.PUBLISHED, State.SCHEDULED, State.DRAFT, State.REVIEW],
+            # The help says what this user may move: a contributor, her drafts only.
+            "may_schedule": workflow.can_publish(request.user),
         }
         template = self.week_template if period.kind == WEEK else self.month_template
         return TemplateResponse(request, template, context)

@@ -190,6 +190,17 @@ def test_only_what_the_user_may_move_can_be_dragged_or_has_a_form(contributor, e
     assert movable(contributor) == {"Mon portrait": (True, True)}
 
 
+@pytest.mark.parametrize("period", [{"mois": "2026-12"}, {"semaine": "2026-W51"}])
+def test_the_help_tells_each_user_what_they_may_move(contributor, editor, period):
+    def help_text(user):
+        return text(soup(logged_in(user).get(CALENDAR, period)).select_one(".cal-help-drag"))
+
+    assert help_text(editor).startswith("Faites glisser un article programmé, ou un brouillon")
+    # A contributor cannot move a scheduled article: she is not told she may.
+    assert help_text(contributor).startswith("Faites glisser l’un de vos brouillons qui a une")
+    assert "programmé" not in help_text(contributor)
+
+
 def test_the_calendar_is_linked_from_the_admin_navigation(editor):
     page = soup(logged_in(editor).get(reverse("admin:index")))
 

@@ -2,7 +2,8 @@
 The article page's own part, stored with the article (``Article.stored_page``): the head's
 title, description and social tags, and the ``<article>`` element (header, meta line,
 text, corrections, tags, author boxes, share links), rendered in each interface
-language, so that a page built from nothing reads one small row and prints them.
+language, so that a page built from nothing reads one small row and prints them; and
+the article's compact card, which « À lire aussi » prints on other articles' pages.
 
 What else it depends on is the release: the templates, the code, the translations, the
 static files' manifest and a few settings, summed up by ``release()``. A part stored
@@ -15,20 +16,23 @@ Previews render it each time and never store it.
 
 import functools
 import hashlib
+import json
 import os
 from pathlib import Path
 
 import django
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
+from django.db.models.fields.json import KT
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from articles.models import Article, Section, page_out_of_date
+from articles import stored_relations
+from articles.models import COMPACT_CARD_FIELDS, Article, Section, bylines, page_out_of_date
 from pagecache import keys_for
 
 # The pieces of the page, and the templates of those not short enough to write here.
@@ -37,6 +41,7 @@ TEMPLATES = {
     "social": "articles/page/social.html",
     "article": "articles/page/article.html",
 }
+COMPACT_CARD = ("includes/article_card.html", {"heading_level": 3, "compact": True})
 # What release() sums up: the code, templates and translations of the project.
 RELEASE_SUFFIXES = (".py", ".html", ".txt", ".mo")
 RELEASE_SETTINGS = (
@@ -107,7 +112,44 @@ def render(article):
     }
     for name, template in TEMPLATES.items():
         part[name] = render_to_string(template, {"article": article})
+    part["card"] = compact_card(article)
     return part
+
+
+def compact_card(article):
+    template, options = COMPACT_CARD
+    return render_to_string(template, {"article": article, **options})
+
+
+def related_cards(related):
+    """
+    The compact cards of the articles of ``related`` (a queryset), in its order, and the
+    page cache's keys of what they show: as stored with each article, else rendered.
+    """
+    language = get_language()
+    rows = related.values_list(
+        "pk",
+        KT("stored_page__release"),
+        KT(f"stored_page__{language}__card"),
+        KT("stored_page__card_keys"),
+    )
+    cards, keys, missing = {}, set(), []
+    for pk, stored_release, card, card_keys in rows:
+        if card is None or stored_release != release():
+            missing.append(pk)
+            continue
+        # Rendered by render() with every value escaped.
+        cards[pk] = mark_safe(card)  # noqa: S308
+        keys.update(json.loads(card_keys))
+    if missing:
+        rendered = Article.objects.select_related("section", "featured_image")
+        rendered = list(rendered.only(*COMPACT_CARD_FIELDS).filter(pk__in=missing))
+        # Their bylines, which the page cache's keys name.
+        prefetch_related_objects(stored_relations.restore(rendered, tags=False), bylines())
+        for article in rendered:
+            cards[article.pk] = compact_card(article)
+        keys |= keys_for(rendered)
+    return [cards[pk] for pk, *_ in rows if pk in cards], keys
 
 
 def shown_by(article):
@@ -118,7 +160,12 @@ def shown_by(article):
     tags = list(article.tags.all())
     # Without tags, the latest articles are its related ones: any publication changes them.
     keys = keys_for(Section, article, tags or Article, article.reviewed_work)
-    return {"keys": sorted(keys), "tag_ids": [tag.pk for tag in tags]}
+    return {
+        "keys": sorted(keys),
+        "tag_ids": [tag.pk for tag in tags],
+        # What its card shows, on the pages whose « À lire aussi » print it.
+        "card_keys": sorted(keys_for(article)),
+    }
 
 
 def store(read, part, shown):

@@ -247,12 +247,11 @@ class ArticleDetailView(PublicPageMixin, DetailView):
                 stored_page.store(self.read, self.page, self.shown_by_page)
         else:
             self.shown_by_page = self.read.stored_page
-        # Picked by its tags among the latest published articles.
+        # Picked by its tags among the latest published articles, their cards as stored.
         tag_ids = self.shown_by_page["tag_ids"]
-        related = list(Article.objects.published().related_to(article, tag_ids=tag_ids))
-        # Their bylines, what their cards name.
-        prefetch_related_objects(stored_relations.restore(related, tags=False), bylines())
-        return super().get_context_data(page=self.page, related_articles=related, **kwargs)
+        related = Article.objects.published().related_to(article, tag_ids=tag_ids)
+        cards, self.shown_by_cards = stored_page.related_cards(related)
+        return super().get_context_data(page=self.page, related_cards=cards, **kwargs)
 
     def render_page(self, article):
         """The article's own part, and what it shows, with every related row it needs read."""
@@ -268,4 +267,4 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         return stored_page.render(article), stored_page.shown_by(article)
 
     def cache_keys(self, context):
-        return keys_for(Section, context["related_articles"]) | set(self.shown_by_page["keys"])
+        return {*self.shown_by_page["keys"], *self.shown_by_cards}

@@ -92,8 +92,9 @@ def _release_files(base):
 def stored(article):
     """The part ``article`` (read by ``for_stored_page()``) holds for this language, if current."""
     page = article.stored_page
-    part = page.get(get_language())
-    if part is None or page.get("release") != release():
+    part = page.get(get_language(), {})
+    # A part may hold the card alone, stored by a page showing it (related_cards()).
+    if "article" not in part or page.get("release") != release():
         return None
     # Rendered by render() with every value escaped.
     return {name: mark_safe(html) for name, html in part.items()}  # noqa: S308
@@ -127,11 +128,13 @@ def related_cards(related):
     page cache's keys of what they show: as stored with each article, else rendered.
     """
     language = get_language()
-    rows = related.values_list(
-        "pk",
-        KT("stored_page__release"),
-        KT(f"stored_page__{language}__card"),
-        KT("stored_page__card_keys"),
+    rows = list(
+        related.values_list(
+            "pk",
+            KT("stored_page__release"),
+            KT(f"stored_page__{language}__card"),
+            KT("stored_page__card_keys"),
+        )
     )
     cards, keys, missing = {}, set(), []
     for pk, stored_release, card, card_keys in rows:
@@ -143,12 +146,16 @@ def related_cards(related):
         keys.update(json.loads(card_keys))
     if missing:
         rendered = Article.objects.select_related("section", "featured_image")
-        rendered = list(rendered.only(*COMPACT_CARD_FIELDS).filter(pk__in=missing))
+        fields = (*COMPACT_CARD_FIELDS, "stored_page")
+        rendered = list(rendered.only(*fields).filter(pk__in=missing))
         # Their bylines, which the page cache's keys name.
         prefetch_related_objects(stored_relations.restore(rendered, tags=False), bylines())
         for article in rendered:
             cards[article.pk] = compact_card(article)
-        keys |= keys_for(rendered)
+            card_keys = keys_for(article)
+            keys |= card_keys
+            # Stored for the next page showing it, until its own page is.
+            store(article, {"card": cards[article.pk]}, {"card_keys": sorted(card_keys)})
     return [cards[pk] for pk, *_ in rows if pk in cards], keys
 
 
@@ -170,12 +177,20 @@ def shown_by(article):
 
 def store(read, part, shown):
     """
-    Stores ``part`` for this language with the article ``read`` (by
-    ``for_stored_page()``), unless what its page shows changed since it was read.
+    Stores ``part`` for this language (the page's pieces, or its card alone) with the
+    article ``read`` with its ``stored_page``, and what they show, unless anything they
+    show changed since it was read.
     """
     page = read.stored_page
     kept = page if page.get("release") == release() else {}
-    new = {**kept, **shown, **page_out_of_date(), "release": release(), get_language(): part}
+    language = get_language()
+    new = {
+        **kept,
+        **shown,
+        **page_out_of_date(),
+        "release": release(),
+        language: {**kept.get(language, {}), **part},
+    }
     # Over the value read, token and all: another token means a change since, which a
     # part rendered before it would hide until the next one.
     unchanged = Q(stored_page__token=page["token"]) if "token" in page else Q(stored_page={})

@@ -1,8 +1,9 @@
 """
 The article page prints its own part (head, text, byline, tags, share links) and its
-related articles' cards as stored with each article, per interface language: the page is
-the same as rendered afresh, and every change to what a stored part shows is on the next
-page built, with no page cache to hide it or help.
+related articles' cards as stored with each article, per interface language, and every
+page its header and footer as rendered before in the process: the page is the same as
+rendered afresh, and every change to what they show is on the next page built, with no
+page cache to hide it or help.
 """
 
 from decimal import Decimal
@@ -123,3 +124,20 @@ def test_a_page_stored_by_another_release_is_rendered_again(client, article):
     Article.objects.filter(pk=article.pk).update(stored_page=outdated)
     assert client.get(url).content == page.content
     assert Article.objects.get(pk=article.pk).stored_page["release"] == stored_page.release()
+
+
+def test_the_header_shows_a_renamed_section_on_the_next_page(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    section = article.section
+    section.name = "Coulisses"
+    section.save()
+    assert "Coulisses" in [text(link) for link in soup(client.get(url)).select(".site-nav a")]
+
+
+def test_the_footer_links_each_page_to_itself_in_the_other_language(client, article):
+    other = Article.objects.get(title="Le palmarès commenté")
+    for shown in [article, other]:
+        url = shown.get_absolute_url()
+        english = soup(client.get(url)).select_one(".language-switch a[hreflang='en']")
+        assert english["href"] == "/en" + url

@@ -73,8 +73,8 @@ def _frame(key, render):
 @register.simple_tag(takes_context=True)
 def site_header(context):
     """
-    The site's header, rendered again only when the sections (one query of three
-    columns) or what else it shows differ from a page built before in this process.
+    The site's header, rendered again only when the sections or what else it shows
+    differ from a page built before in this process.
     """
     current = context.get("section")
     values = {
@@ -82,10 +82,17 @@ def site_header(context):
         "query": context.get("query"),
         "is_current_week": context.get("is_current_week"),
         "section": current if isinstance(current, Section) else None,
+        "nav_sections": list(Section.objects.all()),
     }
-    sections = tuple(Section.objects.values_list("pk", "name", "slug"))
-    current_pk = values["section"] and values["section"].pk
-    key = ("header", translation.get_language(), sections, current_pk, *list(values.values())[1:3])
+    shown = [(section.pk, section.name, section.slug) for section in values["nav_sections"]]
+    key = (
+        "header",
+        translation.get_language(),
+        *shown,
+        values["section"] and values["section"].pk,
+        values["query"],
+        values["is_current_week"],
+    )
     return _frame(key, lambda: render_to_string("includes/site_header.html", values))
 
 
@@ -102,16 +109,6 @@ def site_footer(context):
     )
     links = render_to_string("includes/language_switch.html", {"request": context["request"]})
     return mark_safe(before + links + after)  # noqa: S308 (rendered with escaping)
-
-
-@register.inclusion_tag("includes/section_links.html", takes_context=True)
-def section_links(context):
-    """The navigation's links to the sections, the page's own marked as current."""
-    current = context.get("section")
-    return {
-        "nav_sections": Section.objects.all(),
-        "section": current if isinstance(current, Section) else None,
-    }
 
 
 @register.simple_tag(takes_context=True)

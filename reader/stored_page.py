@@ -49,7 +49,8 @@ RELEASE_SETTINGS = (
     "SITE_URL",
     "STATIC_URL",
     "MEDIA_URL",
-    "LANGUAGES",
+    # A media store's options can change its files' URLs (an S3 custom domain).
+    "STORAGES",
     "CONTENT_LANGUAGE",
     "TIME_ZONE",
     "DEBUG",
@@ -66,6 +67,8 @@ def release():
     digest = hashlib.sha256(django.get_version().encode())
     for name in RELEASE_SETTINGS:
         digest.update(repr((name, getattr(settings, name, None))).encode())
+    # The codes alone: the names are translated, in whichever language is active.
+    digest.update(repr([code for code, _name in settings.LANGUAGES]).encode())
     # Hashed names of the static files (JSON-LD's logo, the default social card).
     digest.update(getattr(staticfiles_storage, "manifest_hash", "").encode())
     base = Path(settings.BASE_DIR)

@@ -9,6 +9,7 @@ page cache to hide it or help.
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from articles.models import Article
 from reader import stored_page
@@ -141,3 +142,12 @@ def test_the_footer_links_each_page_to_itself_in_the_other_language(client, arti
         url = shown.get_absolute_url()
         english = soup(client.get(url)).select_one(".language-switch a[hreflang='en']")
         assert english["href"] == "/en" + url
+
+
+def test_every_worker_of_a_release_sums_it_up_the_same():
+    """Else workers would render and store each other's pages again and again."""
+    summed = []
+    for language in ["fr", "en"]:
+        with translation.override(language):
+            summed.append(stored_page.release.__wrapped__())
+    assert summed[0] == summed[1] == stored_page.release()

@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0013_article_byline_and_tags'),
+        ("articles", "0013_article_byline_and_tags"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='stored_page',
+            model_name="article",
+            name="stored_page",
             field=models.JSONField(default=dict, editable=False),
         ),
     ]

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -185,17 +186,18 @@ class ArticleQuerySet(models.QuerySet):
         """What a line of the newsroom's desk shows: title, section, byline; not the text."""
         return (
             self.select_related("section")
-            .defer("body", "body_html", "search_vector", "byline_and_tags")
+            .defer("body", "body_html", "search_vector", "byline_and_tags", "stored_page")
             .prefetch_related(bylines())
         )
 
     def with_bylines(self):
         """Section, featured image and authors in order: what every view of an article shows."""
         # The search vector is for the database's eyes only: no page reads it back. The
-        # stored byline is the article page's: a list reads the bylines in one query.
+        # stored byline and page are the article page's: a list reads the bylines in one
+        # query, and never the page's HTML.
         return (
             self.select_related("section", "featured_image")
-            .defer("search_vector", "byline_and_tags")
+            .defer("search_vector", "byline_and_tags", "stored_page")
             .prefetch_related(bylines())
         )
 
@@ -212,8 +214,9 @@ class ArticleQuerySet(models.QuerySet):
         # compilation. The view reads them, for a review alone.
         return (
             self.select_related("section", "featured_image")
-            # The page shows the body's HTML, stored at save: never its Markdown.
-            .defer("search_vector", "body")
+            # The page shows the body's HTML, stored at save: never its Markdown. Read
+            # when its stored page is missing or out of date, which is being rebuilt.
+            .defer("search_vector", "body", "stored_page")
             # Few articles are ever corrected: asked in the article's own query, so that
             # the page reads corrections only for those (a query less for the others).
             .annotate(
@@ -222,6 +225,13 @@ class ArticleQuerySet(models.QuerySet):
                 )
             )
         )
+
+    def for_stored_page(self):
+        """
+        The article page's row when its page is stored (``stored_page``): the page then
+        reads nothing else of it, and its query compiles two columns rather than fifty.
+        """
+        return self.only("pk", "stored_page")
 
     def scheduled_changes(self, until):
         """
@@ -243,13 +253,14 @@ class ArticleQuerySet(models.QuerySet):
         chosen = Coalesce(models.Subquery(flagged[:1]), models.Subquery(newest[:1]))
         return self.filter(pk=chosen).first()
 
-    def related_to(self, article, limit=3):
+    def related_to(self, article, limit=3, tag_ids=None):
         """
-        Among the latest articles, those sharing the most tags with ``article``, then
-        the most recent: a news magazine points to what is current, and the cost stays
-        the same with a hundred thousand articles.
+        Among the latest articles, those sharing the most tags with ``article`` (whose
+        ``tag_ids`` are read unless given), then the most recent: a news magazine points
+        to what is current, and the cost stays the same with a hundred thousand articles.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        if tag_ids is None:
+            tag_ids = [tag.pk for tag in article.tags.all()]
         newest_first = ("-published_at", "-id")
         cards = (
             self.model._default_manager.select_related("section", "featured_image")
@@ -366,6 +377,15 @@ def bylines(portraits=False):
     if portraits:
         authors = authors.select_related("avatar")
     return Prefetch("authors", queryset=authors)
+
+
+def page_out_of_date():
+    """
+    What ``Article.stored_page`` holds once anything its page shows has changed: a token
+    no earlier value held, so that a page rendered before the change cannot be stored
+    over it (reader/stored_page.py stores only over the value it read).
+    """
+    return {"token": uuid.uuid4().hex}
 
 
 # Half stars, from 0 to 5.
@@ -543,6 +563,10 @@ class Article(HoldsItsRelatedRows, models.Model):
     # rows whenever one changes (articles/stored_relations.py): the page reads none of
     # them. Written only by that copy, never by a save of the article (_do_update()).
     byline_and_tags = models.JSONField(default=dict, editable=False)
+    # Its page's own part (head, text, byline, tags, share links) as rendered in each
+    # interface language, stored on the first view after any change to what it shows
+    # (reader/stored_page.py); every such change writes a new token here instead.
+    stored_page = models.JSONField(default=dict, editable=False)
     # Optimistic locking: each save increments it, and a form saved over a
     # newer version than the one it was opened with is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -582,6 +606,7 @@ class Article(HoldsItsRelatedRows, models.Model):
             "version",
             "search_vector",
             "byline_and_tags",
+            "stored_page",
         ],
         cascade_delete_history=True,
     )
@@ -638,6 +663,8 @@ class Article(HoldsItsRelatedRows, models.Model):
             self.published_at = timezone.now()
         if self.pk is not None:
             self.version += 1
+        # Whatever changed, the page as stored shows it no longer.
+        self.stored_page = page_out_of_date()
         if self.published_at is not None:
             # Editors schedule to the minute; microseconds would only leak into
             # <time datetime> attributes and feeds.
@@ -650,6 +677,7 @@ class Article(HoldsItsRelatedRows, models.Model):
                 "reading_time",
                 "published_at",
                 "version",
+                "stored_page",
             }
             kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)

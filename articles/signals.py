@@ -1,3 +1,4 @@
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
@@ -8,9 +9,10 @@ from authors.models import Author
 from images.embedding import render
 from images.models import Image
 from images.signals import image_changed
+from works.models import Work
 
 from . import stored_relations
-from .models import Article, Authorship, Correction, Section
+from .models import Article, Authorship, Correction, Section, page_out_of_date
 
 
 @receiver(image_changed)
@@ -21,7 +23,9 @@ def redraw_bodies_showing(sender, image, **kwargs):
     editor's text did not change, so no new version or revision.
     """
     for article in Article.objects.filter(body_images__image=image).only("pk", "body"):
-        Article.objects.filter(pk=article.pk).update(body_html=render(article.body).html)
+        Article.objects.filter(pk=article.pk).update(
+            body_html=render(article.body).html, stored_page=page_out_of_date()
+        )
         # Feeds carry the bodies; every other page shows the article's own key.
         pagecache.invalidate({pagecache.key_for(article), pagecache.texts_key(Article)})
 
@@ -166,3 +170,38 @@ def note_articles_of_deleted_tag(sender, instance, **kwargs):
 @receiver(post_delete, sender=Tag)
 def store_tags_of_deleted(sender, instance, **kwargs):
     stored_relations.refresh(getattr(instance, "tagged_article_ids", ()))
+
+
+# The page stored with each article (reader/stored_page.py) shows, besides the article's
+# own fields (its save) and what the stored byline and tags copy (above): its section,
+# its corrections, its featured image and the film or series it reviews, with its poster.
+
+
+@receiver(post_save, sender=Section)
+def forget_pages_of_section(sender, instance, created, **kwargs):
+    if not created:
+        stored_relations.forget_pages(instance.articles.all())
+
+
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+def forget_page_of_corrected(sender, instance, origin=None, **kwargs):
+    if isinstance(origin, Article) or getattr(origin, "model", None) is Article:
+        # Deleted with its article: no page left.
+        return
+    stored_relations.forget_pages(Article.objects.filter(pk=instance.article_id))
+
+
+@receiver(image_changed)
+def forget_pages_showing_image(sender, image, **kwargs):
+    # Its text's figures are drawn again above; its authors' portraits are copied again.
+    shown = Article.objects.filter(
+        models.Q(featured_image=image) | models.Q(reviewed_work__poster=image)
+    )
+    stored_relations.forget_pages(shown)
+
+
+@receiver(post_save, sender=Work)
+def forget_pages_of_reviews(sender, instance, created, **kwargs):
+    if not created:
+        stored_relations.forget_pages(instance.reviews.all())

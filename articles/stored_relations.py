@@ -5,7 +5,9 @@ none of them: two queries fewer, and their compilation, on the page a reader mee
 
 Kept fresh by articles/signals.py whenever a byline, a tag, an author, a portrait or a
 tag's name changes. An article stored before this copy existed holds ``{}``: its page
-reads the relations as before (``restore()`` says which).
+reads the relations as before (``restore()`` says which). Each such change also puts the
+article's stored page out of date (``Article.stored_page``), as ``forget_pages()`` does
+for the other changes its page shows.
 """
 
 from django.db.models import prefetch_related_objects
@@ -15,7 +17,7 @@ import pagecache
 from authors.models import Author
 from images.models import Image
 
-from .models import Article, bylines
+from .models import Article, bylines, page_out_of_date
 
 # The fields the page reads (templates, structured data, the page cache's keys): a
 # field left out is deferred on the copies, and reading it would cost a query.
@@ -89,7 +91,17 @@ def store(article_ids):
         prefetch_related_objects(batch, "tags", bylines(portraits=True))
         for article in batch:
             article.byline_and_tags = snapshot(article)
-        Article.objects.bulk_update(batch, ["byline_and_tags"])
+            article.stored_page = page_out_of_date()
+        Article.objects.bulk_update(batch, ["byline_and_tags", "stored_page"])
+
+
+def forget_pages(articles):
+    """
+    The stored pages of ``articles`` (a queryset) show something that changed: each is
+    rendered again on its next view. In the caller's transaction, so never after a
+    reader saw the change.
+    """
+    articles.update(stored_page=page_out_of_date())
 
 
 def _values(instance, fields):

@@ -17,7 +17,9 @@ class AuthorQuerySet(models.QuerySet):
         # The article model, through the relation: authors sit below articles in the
         # layers (README), so this app names no article module.
         published = self.model._meta.get_field("articles").related_model.objects.published()
-        latest = published.defer("body", "body_html", "search_vector", "byline_and_tags")
+        latest = published.defer(
+            "body", "body_html", "search_vector", "byline_and_tags", "stored_page"
+        )
         return (
             self.filter(models.Exists(published.filter(authors=models.OuterRef("pk"))))
             .select_related("avatar")

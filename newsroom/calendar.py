@@ -370,7 +370,7 @@ class NewsroomCalendar:
         articles = (
             articles_admin.get_queryset(request)
             .on_calendar(paris_midnight(first), paris_midnight(last + timedelta(days=1)))
-            .defer("body", "body_html")
+            .defer("body", "body_html", "stored_page")
         )
         entries = [Entry.of(article, request.user) for article in articles]
         days = days_of(period, entries)

@@ -81,6 +81,8 @@ class Preview:
 class ArticlePreviewView(ArticleDetailView):
     """The public article page for an article in any state, with the preview banner."""
 
+    stores_page = False
+
     def get_queryset(self):
         return Article.objects.for_page()
 

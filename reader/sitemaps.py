@@ -77,7 +77,7 @@ class ArticleSitemap(PublicSitemap):
         return (
             Article.objects.published()
             .select_related("featured_image")
-            .defer("body", "body_html", "search_vector")
+            .defer("body", "body_html", "search_vector", "stored_page")
             .annotate(lastmod=MODIFIED_AT)
             .order_by("published_at", "pk")
         )
@@ -168,7 +168,7 @@ class NewsSitemap(PublicSitemap):
         return (
             Article.objects.published()
             .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
-            .defer("body", "body_html")
+            .defer("body", "body_html", "stored_page")
             .annotate(lastmod=MODIFIED_AT)
             .order_by("-published_at", "-pk")
         )

@@ -77,7 +77,7 @@ def _published_links(article_model):
     """Published articles, newest first, with what a link to one shows: not the text."""
     return (
         article_model.objects.published()
-        .defer("body", "body_html", "search_vector")
+        .defer("body", "body_html", "search_vector", "stored_page")
         .order_by("-published_at", "-id")
     )
 

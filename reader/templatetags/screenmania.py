@@ -5,6 +5,7 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
@@ -51,14 +52,63 @@ def translated_url(request, url, language):
     return parts._replace(path=path).geturl()
 
 
-@register.inclusion_tag("includes/section_links.html", takes_context=True)
-def section_links(context):
-    """The navigation's links to the sections, the page's own marked as current."""
+# The site's header and footer as rendered, by what they show: any page built in this
+# process reads the sections and prints them from here when they are as they were.
+# Bounded, as a search's query is part of what the header shows.
+_frames = {}
+FRAMES_KEPT = 256
+# Where the footer's language links go, which name the page itself (site_footer()).
+LANGUAGE_SWITCH = "\x00language-switch\x00"
+
+
+def _frame(key, render):
+    frame = _frames.get(key)
+    if frame is None:
+        if len(_frames) >= FRAMES_KEPT:
+            _frames.clear()
+        frame = _frames[key] = render()
+    return frame
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """
+    The site's header, rendered again only when the sections or what else it shows
+    differ from a page built before in this process.
+    """
     current = context.get("section")
-    return {
-        "nav_sections": Section.objects.all(),
+    values = {
+        "SITE_NAME": settings.SITE_NAME,
+        "query": context.get("query"),
+        "is_current_week": context.get("is_current_week"),
         "section": current if isinstance(current, Section) else None,
+        "nav_sections": list(Section.objects.all()),
     }
+    shown = [(section.pk, section.name, section.slug) for section in values["nav_sections"]]
+    key = (
+        "header",
+        translation.get_language(),
+        *shown,
+        values["section"] and values["section"].pk,
+        values["query"],
+        values["is_current_week"],
+    )
+    return _frame(key, lambda: render_to_string("includes/site_header.html", values))
+
+
+@register.simple_tag(takes_context=True)
+def site_footer(context):
+    """The site's footer, rendered once per language, with this page's language links."""
+    # Rendered with a mark where the links go: everything else is the same on every page.
+    before, after = _frame(
+        ("footer", translation.get_language()),
+        lambda: render_to_string(
+            "includes/site_footer.html",
+            {"SITE_NAME": settings.SITE_NAME, "language_switch": LANGUAGE_SWITCH},
+        ).split(LANGUAGE_SWITCH),
+    )
+    links = render_to_string("includes/language_switch.html", {"request": context["request"]})
+    return mark_safe(before + links + after)  # noqa: S308 (rendered with escaping)
 
 
 @register.simple_tag(takes_context=True)

@@ -12,6 +12,7 @@ from articles.models import Article, Section, bylines
 from authors.models import Author
 from frontpage.models import compose
 from pagecache import keys_for, public_page, texts_key
+from reader import stored_page
 from reader.pagination import SequentialPaginator, page_number
 from search import with_excerpts
 from works.models import Work
@@ -214,33 +215,56 @@ class SearchView(PublishedArticleMixin, ListView):
 
 
 class ArticleDetailView(PublicPageMixin, DetailView):
+    """
+    An article, its own part printed as stored with it (reader/stored_page.py), rendered
+    and stored again when missing or out of date; « À lire aussi » picked on each build.
+    """
+
     template_name = "articles/article_detail.html"
+    # A preview shows an article as no reader sees it: rendered each time, never stored.
+    stores_page = True
+    # The row read for its stored page, and that page if current (get_object()).
+    read = None
+    page = None
 
     def get_queryset(self):
         return Article.objects.published().for_page()
 
+    def get_object(self, queryset=None):
+        if self.stores_page:
+            rows = Article.objects.published().for_stored_page()
+            self.read = get_object_or_404(rows, slug=self.kwargs["slug"])
+            self.page = stored_page.stored(self.read)
+            if self.page is not None:
+                return self.read
+        return super().get_object(queryset)
+
     def get_context_data(self, **kwargs):
         article = self.object
+        if self.page is None:
+            self.page, self.shown_by_page = self.render_page(article)
+            if self.read is not None:
+                stored_page.store(self.read, self.page, self.shown_by_page)
+        else:
+            self.shown_by_page = self.read.stored_page
+        # Picked by its tags among the latest published articles, their cards as stored.
+        tag_ids = self.shown_by_page["tag_ids"]
+        related = Article.objects.published().related_to(article, tag_ids=tag_ids)
+        cards, self.shown_by_cards = stored_page.related_cards(related)
+        return super().get_context_data(page=self.page, related_cards=cards, **kwargs)
+
+    def render_page(self, article):
+        """The article's own part, and what it shows, with every related row it needs read."""
         # Its byline and tags as stored with it, else read (articles/stored_relations.py).
         unstored = stored_relations.restore([article])
-        prefetch_related_objects(unstored, "tags")
+        prefetch_related_objects(unstored, "tags", bylines(portraits=True))
         if article.has_corrections:
             prefetch_related_objects([article], "corrections")
         if article.is_review:
             # Its box shows the film or series with the poster: one query, for reviews only.
             reviewed = Prefetch("reviewed_work", queryset=Work.objects.select_related("poster"))
             prefetch_related_objects([article], reviewed)
-        # Picked by its tags among the latest published articles.
-        related = list(Article.objects.published().related_to(article))
-        # Their bylines, what their cards name, in the same query as the article's own.
-        unstored += stored_relations.restore(related, tags=False)
-        prefetch_related_objects(unstored, bylines(portraits=True))
-        return super().get_context_data(related_articles=related, **kwargs)
+        return stored_page.render(article), stored_page.shown_by(article)
 
-    def shown(self, context):
-        article = context["article"]
-        # Its tags stand for « À lire aussi »: a publication sharing one of them is the
-        # only one that can change it (Article.cache_stamps()). Without tags, the latest
-        # articles are its related ones, and any publication can.
-        tags = article.tags.all()
-        return [article, tags or Article, article.reviewed_work, context["related_articles"]]
+    def cache_keys(self, context):
+        return {*self.shown_by_page["keys"], *self.shown_by_cards}

@@ -23,8 +23,10 @@ from pathlib import Path
 import django
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.signals import setting_changed
 from django.db.models import Q, prefetch_related_objects
 from django.db.models.fields.json import KT
+from django.dispatch import receiver
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
@@ -76,6 +78,14 @@ def release():
         digest.update(path.relative_to(base).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@receiver(setting_changed)
+def _release_follows_settings(*, setting, **kwargs):
+    # Tests change settings (a live server's SITE_URL): a part stored under the old value
+    # must not be printed under the new one, as a deploy changing it would not.
+    if setting in (*RELEASE_SETTINGS, "LANGUAGES", "BASE_DIR", "MEDIA_ROOT", "STATIC_ROOT"):
+        release.cache_clear()
 
 
 def _release_files(base):

@@ -151,3 +151,15 @@ def test_every_worker_of_a_release_sums_it_up_the_same():
         with translation.override(language):
             summed.append(stored_page.release.__wrapped__())
     assert summed[0] == summed[1] == stored_page.release()
+
+
+def test_a_page_stored_under_another_site_address_is_rendered_again(client, article, settings):
+    # A live server's address in the tests, a new domain in production: the canonical
+    # address, share links and JSON-LD name it.
+    url = article.get_absolute_url()
+    stored(client, url)
+    settings.SITE_URL = "https://cinema.example"
+    settings.SITE_NAME = "Cinéma Exemple"
+    page = soup(client.get(url))
+    assert page.select_one('link[rel="canonical"]')["href"].startswith("https://cinema.example/")
+    assert "Cinéma Exemple" in text(page.select_one(".site-header"))

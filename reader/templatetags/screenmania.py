@@ -4,6 +4,8 @@ from urllib.parse import unquote, urlsplit
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
@@ -59,6 +61,13 @@ _frames = {}
 FRAMES_KEPT = 256
 # Where the footer's language links go, which name the page itself (site_footer()).
 LANGUAGE_SWITCH = "\x00language-switch\x00"
+
+
+@receiver(setting_changed)
+def _frames_follow_settings(**kwargs):
+    # What a frame prints comes from settings too (the site's name, the URLs): tests that
+    # change one must not get the frame rendered before.
+    _frames.clear()
 
 
 def _frame(key, render):

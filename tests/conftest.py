@@ -329,7 +329,7 @@ def default_language():
     translation.deactivate()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path():
     return require_file(os.environ.get("CHROMIUM", "/usr/bin/chromium"), "Debian's Chromium")
 

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_migrate
 from django.utils import translation
 
@@ -322,6 +322,30 @@ def migrated_database(tmp_path_factory, django_db_setup):
     return migrate(tmp_path_factory.mktemp("migrated") / "db.sqlite3")
 
 
+@contextlib.contextmanager
+def made_once(django_db_blocker, make):
+    """
+    What ``make()`` returns, made once for a module whose tests only read it, as Django's
+    TestCase.setUpTestData() does: inside a transaction that each test's own is nested
+    in, rolled back at the module's end with whatever the tests left.
+    """
+    with django_db_blocker.unblock():
+        made = transaction.atomic()
+        made.__enter__()
+        try:
+            result = make()
+        except BaseException:
+            transaction.set_rollback(True)
+            made.__exit__(None, None, None)
+            raise
+    try:
+        yield result
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            made.__exit__(None, None, None)
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """A request to /en/ leaves English active in this thread; the next test starts in French."""
@@ -329,7 +353,7 @@ def default_language():
     translation.deactivate()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def chromium_path():
     return require_file(os.environ.get("CHROMIUM", "/usr/bin/chromium"), "Debian's Chromium")
 

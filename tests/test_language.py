@@ -8,6 +8,7 @@ and no form.
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.conftest import made_once
 from tests.factories import make_article, make_author, make_section
 from tests.pages import pages_showing, soup, text
 
@@ -22,9 +23,17 @@ def site_url(settings):
     settings.SITE_URL = SITE
 
 
-@pytest.fixture
-def urls():
-    """French addresses of every kind of reader page; lists long enough for a page 2."""
+@pytest.fixture(scope="module")
+def urls(django_db_setup, django_db_blocker):
+    """
+    French addresses of every kind of reader page; lists long enough for a page 2. Made
+    once for the module's forty tests, which only read them.
+    """
+    with made_once(django_db_blocker, made_urls) as urls:
+        yield urls
+
+
+def made_urls():
     author = make_author(slug="marie-durand")
     section = make_section(name="Cinéma", slug="cinema")
     articles = [

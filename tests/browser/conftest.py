@@ -1,6 +1,7 @@
-"""One Chromium per test, with the flags that keep it quiet on a machine without a network."""
+"""One Chromium per module, with the flags that keep it quiet on a machine without a network."""
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.test_reading import CHROMIUM_ARGS
@@ -11,17 +12,41 @@ from tests.browser.test_reading import CHROMIUM_ARGS
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture
-def chromium(chromium_path, monkeypatch):
+@pytest.fixture(scope="module")
+def module_chromium(chromium_path):
     """
-    Chromium, for tests that ask for their data fixtures first: an ORM call made while
-    the browser is open opens, on PostgreSQL, a connection that escapes the test
-    database's teardown, which then cannot drop the database.
+    Chromium for a module's tests: starting playwright's driver and the browser costs
+    about a second of processor time, which each of the seventy browser tests paid.
+
+    Playwright's sync API runs an event loop in this thread for as long as it is started,
+    so that Django's ORM, used by the fixtures and by the tests between two browser
+    steps, must be told that it is safe. Django would also keep the connections the
+    thread opens meanwhile apart from those it opened before (asgiref's Local, in an
+    « async » thread): the thread is given back its own. Otherwise, on SQLite, the
+    test's flush and the live server's requests, on two connections to one in-memory
+    database, lock each other's tables; on PostgreSQL, a connection left open would
+    stop the teardown from dropping the test database.
     """
-    # Playwright's sync API runs an event loop in this thread; Django's ORM, used by the
-    # test itself between two browser steps, would otherwise refuse to run beside it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
+    own = {alias: connections[alias] for alias in connections}
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, connection in own.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def chromium(module_chromium):
+    """
+    The module's Chromium, left as the test found it: every context (window, cookies,
+    storage) the test opened is closed after it.
+    """
+    yield module_chromium
+    for context in module_chromium.contexts:
+        # Offline first: a closing page sends the writer's working copy, which would
+        # reach the live server while the test's database is being emptied. Stopping
+        # the whole browser, as each test did, sent nothing.
+        context.set_offline(True)
+        context.close()

@@ -3,9 +3,6 @@ The article's pages in the newsroom as a screen reader reads them: axe finds not
 serious on the article form (new and existing, for an editor and for a contributor), the
 article list, and the image and the film change pages, on a laptop and on a phone; every
 box of the form says which field it is, select2's comboboxes and the byline's rows included.
-
-Everything the database needs is created before Chromium starts: see the
-``browser`` fixture of tests/browser/test_reading.py for why.
 """
 
 import re

@@ -2,9 +2,6 @@
 The newsroom's calendar in a real browser: an editor drags a scheduled article
 to another day and hour, under the site's CSP, and the month and the week are
 usable on a laptop and on a phone.
-
-Everything the database needs is created before Chromium starts: see the
-``chromium`` fixture of tests/browser/conftest.py for why.
 """
 
 from datetime import datetime, time, timedelta

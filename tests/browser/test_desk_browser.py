@@ -1,9 +1,6 @@
 """
 The desk and the notes in a real browser: the whole round of a note with JavaScript
 off, and axe on the desk of each role.
-
-Everything the database needs is created before Chromium starts: see the
-``browser`` fixture of tests/browser/test_reading.py for why.
 """
 
 import pytest

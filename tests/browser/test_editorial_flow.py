@@ -2,8 +2,7 @@
 The newsroom's whole path in a real browser: a contributor submits, an editor
 previews and schedules, and a reader finds the article at the time set, not before.
 
-Everything the database needs is created before Chromium starts; what the
-test reads back while Chromium runs is read in a thread of its own, which
+What the test reads back while Chromium runs is read in a thread of its own, which
 closes its connection: on PostgreSQL, a connection left open by the test's
 own thread would stop the teardown from dropping the test database.
 """

@@ -1,9 +1,6 @@
 """
 The image library in a real browser: the focal point set by clicking the preview, and
 the article form's Image button, which searches the library and puts an image in the text.
-
-Everything the database needs is created before Chromium starts: see the ``browser``
-fixture of tests/browser/test_reading.py for why.
 """
 
 import pytest

@@ -2,9 +2,6 @@
 An image dropped or pasted into the article's text, or chosen in the Image dialog's
 « Envoyer une image » tab, goes into the library, described first, then into the text:
 in a real browser, under the site's CSP, on a laptop and on a phone.
-
-Everything the database needs is created before Chromium starts: see the ``chromium``
-fixture of tests/browser/conftest.py for why.
 """
 
 import base64

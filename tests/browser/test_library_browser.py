@@ -2,9 +2,6 @@
 The media library in a real browser: files dropped on the upload page, each with
 its progress bar; the crops redrawn as the focal point moves, cut where the server
 cuts; the grid, the upload page and the change page on a laptop and a phone.
-
-Everything the database needs is created before Chromium starts: see the
-``chromium`` fixture of tests/browser/conftest.py for why.
 """
 
 import base64

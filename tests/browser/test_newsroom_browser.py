@@ -1,9 +1,6 @@
 """
 The article form in a real browser: live preview, toolbar, and autosave that
 gives back what a reload would have lost.
-
-Everything the database needs is created before Chromium starts: see the
-``browser`` fixture of tests/browser/test_reading.py for why.
 """
 
 import pytest

@@ -14,12 +14,11 @@ import pytest
 from django.conf import settings
 from django.urls import re_path
 from PIL import Image as PILImage
-from playwright.sync_api import sync_playwright
 
 from articles.models import Article
 from screenmania.urls import urlpatterns as site_urlpatterns
 from tests.browser.served_demo import served_demo
-from tests.browser.test_reading import CHROMIUM_ARGS, serve_media
+from tests.browser.test_reading import serve_media
 
 # The demo is loaded once for the module (demo_site); each test then reads it inside a
 # transaction of its own, which also tells pytest-django that the module needs a test
@@ -78,14 +77,9 @@ def media_root(settings, demo_article):
 
 
 @pytest.fixture
-def browser(chromium_path, monkeypatch):
-    """Chromium, started after the demo is loaded; see the fixture of the same name in
-    test_reading.py for why the ORM must be told it is safe meanwhile."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(chromium):
+    """The module's Chromium (tests/browser/conftest.py), started once the demo is loaded."""
+    return chromium
 
 
 class Reading:

@@ -18,7 +18,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import re_path, reverse
 from django.utils import timezone
 from django.views.static import serve
-from playwright.sync_api import sync_playwright
 
 from screenmania.urls import urlpatterns as site_urlpatterns
 from tests.browser.axe import WCAG_22, serious_violations
@@ -78,19 +77,9 @@ def media_root(settings, demo_site):
 
 
 @pytest.fixture
-def browser(chromium_path, monkeypatch):
-    """Chromium, started after the demo content is loaded (tests ask for ``demo_site`` first).
-
-    Playwright's sync API runs an event loop in this thread, so Django refuses
-    ORM calls made while the browser is open unless told they are safe. Such
-    calls are best avoided all the same: on PostgreSQL, a connection opened
-    then escapes the test database's teardown, which then cannot drop it.
-    """
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def browser(chromium):
+    """The module's Chromium (tests/browser/conftest.py), started once the demo is loaded."""
+    return chromium
 
 
 def watch_requests(page, origin):

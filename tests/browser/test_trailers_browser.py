@@ -5,8 +5,7 @@ article form, the toolbar writes both syntaxes and the preview explains a bad ad
 
 This machine has no network: requests to the players' origins are answered with a stub
 page, so that the frame loads (and the CSP is seen to allow it), and any other request
-to another origin is aborted. Each is recorded first. Everything the database needs is
-created before Chromium starts (see the ``browser`` fixture of test_reading.py).
+to another origin is aborted. Each is recorded first.
 """
 
 from urllib.parse import urlsplit

@@ -2,9 +2,6 @@
 Autosave across two machines: what an editor types on one is kept on the server and
 offered back on the other, for that article only. Two browser contexts share nothing
 (no cookie, no localStorage): each is a machine.
-
-Everything the database needs is created before Chromium starts: see the
-``browser`` fixture of tests/browser/test_reading.py for why.
 """
 
 import pytest

@@ -1,6 +1,9 @@
 """One Chromium per module, with the flags that keep it quiet on a machine without a network."""
 
+import threading
+
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
@@ -10,6 +13,37 @@ from tests.browser.test_reading import CHROMIUM_ARGS
 # takes a second alone can take several then. A check that holds returns at once, so
 # only a failing one waits this long (playwright's default is 5 s).
 expect.set_options(timeout=15_000)
+
+
+class LiveRequests:
+    """
+    The live servers' requests in progress: those of their threads, not the test's own
+    client, whose requests run in the test's thread.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count += 1
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_until_none(self, timeout):
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count <= 0, timeout)
+
+
+live_requests = LiveRequests()
+request_started.connect(live_requests.started, dispatch_uid="tests.browser.live_requests")
+request_finished.connect(live_requests.finished, dispatch_uid="tests.browser.live_requests")
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +84,6 @@ def chromium(module_chromium):
         # the whole browser, as each test did, sent nothing.
         context.set_offline(True)
         context.close()
+    # A request sent before (an autosave, an upload) may still be running, and on
+    # PostgreSQL the test database's emptying, which comes next, deadlocks with it.
+    assert live_requests.wait_until_none(timeout=30), "a live server's request never ended"

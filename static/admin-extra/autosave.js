@@ -400,7 +400,13 @@
                 data.set("article", "");
                 data.set("draft_key", box.dataset.copyKey);
             }
-            fetch(box.dataset.url, {method: "POST", body: data, credentials: "same-origin"});
+            // keepalive: the writer may leave or reload the page at once.
+            fetch(box.dataset.url, {
+                method: "POST",
+                body: data,
+                credentials: "same-origin",
+                keepalive: true,
+            });
             banner = null;
             schedule();
         }

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "reader",
     "newsroom",
     "newsroom.security",
+    "wordpress",
     *(["demo"] if DEMO else []),
 ]
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sitepages",
     "search",
     "articles",
+    "redirects",
     "frontpage",
     "reader",
     "newsroom",

@@ -80,6 +80,9 @@ def attachment(post_id, file, **fields):
     """An image in the library; ``file`` is its path under wp-content/uploads/."""
     url = f"https://cinerevue.example/wp-content/uploads/{file}"
     fields.setdefault("post_type", "attachment")
+    fields.setdefault("title", file.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    fields.setdefault("post_name", fields["title"].lower())
+    fields.setdefault("link", f"https://cinerevue.example/{fields['post_name']}/")
     fields.setdefault("status", "inherit")
     fields.setdefault("categories", [])
     fields.setdefault("content", "")

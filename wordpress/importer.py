@@ -464,7 +464,8 @@ class Importer:
         section = Section.objects.filter(name__iexact=name).first()
         if section is None:
             slug = self.unused_slug(Section, slugify(unquote(term.slug)) or slugify(name))
-            section = Section.objects.create(name=name, slug=slug, description=getattr(term, "description", ""))
+            description = getattr(term, "description", "")
+            section = Section.objects.create(name=name, slug=slug, description=description)
             self.report.count(Kind.CATEGORY, "created")
         self.remember(Kind.CATEGORY, _term_id(term), term.slug, section, digest_of(term))
         self.point_term(Kind.CATEGORY, term, "articles:section", "articles:section_feed", section)

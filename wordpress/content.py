@@ -282,6 +282,8 @@ class _Conversion:
                 # [[name]]: WordPress shows [name] as written.
                 return match[0][1:-1]
             name = match["name"]
+            if name in _CAPTION | _MEDIA:
+                return match[0]  # said by known_shortcode()
             looks_like_one = (
                 match["attrs"].strip()
                 or match["void"]

@@ -363,7 +363,7 @@ class TestHostileFiles:
             list(wxr.parse(io.BytesIO(data)).items)
 
         assert str(error.value) == (
-            "Ce fichier déclare un DOCTYPE : un export WordPress n’en contient jamais, "
+            "Ce fichier déclare un DOCTYPE\u00a0: un export WordPress n’en contient jamais, "
             "et il pourrait faire gonfler la lecture ou lire d’autres fichiers. "
             "Le fichier n’a pas été lu."
         )
@@ -402,7 +402,7 @@ class TestHostileFiles:
             pytest.fail("the parser opened the file named by the DOCTYPE")
 
         assert len(outcome) == 1
-        assert outcome[0].startswith("Ce fichier déclare un DOCTYPE : ")
+        assert outcome[0].startswith("Ce fichier déclare un DOCTYPE\u00a0: ")
 
 
 class TestBrokenFiles:
@@ -415,7 +415,7 @@ class TestBrokenFiles:
 
         line = cut.count(b"\n") + 1
         assert str(error.value) == (
-            f"Le fichier s’arrête avant sa fin (ligne {line}) : l’export est incomplet, "
+            f"Le fichier s’arrête avant sa fin (ligne {line})\u00a0: l’export est incomplet, "
             "téléchargez-le à nouveau."
         )
 
@@ -427,7 +427,7 @@ class TestBrokenFiles:
 
         line = data[: data.index(b"</wp:post_ID>")].count(b"\n") + 1
         assert str(error.value).startswith(f"Le fichier est abîmé ligne {line}, colonne ")
-        assert str(error.value).endswith(" : ce n’est pas du XML valide.")
+        assert str(error.value).endswith("\u00a0: ce n’est pas du XML valide.")
 
     def test_an_rss_feed_is_not_an_export(self):
         feed = (
@@ -439,7 +439,7 @@ class TestBrokenFiles:
             wxr.parse(io.BytesIO(feed))
 
         assert str(error.value) == (
-            "Ce fichier n’est pas un export WordPress (ligne 2) : exportez-le à nouveau "
+            "Ce fichier n’est pas un export WordPress (ligne 2)\u00a0: exportez-le à nouveau "
             "depuis Outils → Exporter dans WordPress."
         )
 

@@ -47,9 +47,11 @@ class TestClassicEditor:
 
     def test_emphasis_links_lists_tables_and_code(self):
         converted = convert(
-            '<p>Un <strong>grand</strong> film, <em>vraiment</em> : <a href="https://cine.example/a">sa fiche</a>.</p>\n'
+            "<p>Un <strong>grand</strong> film, <em>vraiment</em>"
+            ' : <a href="https://cine.example/a">sa fiche</a>.</p>\n'
             "<ol><li>Premier</li><li>Second</li></ol>\n"
-            "<table><tbody><tr><td>Film</td><td>Note</td></tr><tr><td>Marée basse</td><td>4/5</td></tr></tbody></table>\n"
+            "<table><tbody><tr><td>Film</td><td>Note</td></tr><tr><td>Marée basse</td><td>4/5</td>"
+            "</tr></tbody></table>\n"
             "<pre><code>make run\n  make test</code></pre>\n"
             "<p>Tapez <code>make</code>.</p>"
         )
@@ -112,10 +114,13 @@ class TestEscaping:
 class TestGutenberg:
     def test_block_comments_are_removed_and_blocks_kept_as_their_html(self):
         converted = convert(
-            '<!-- wp:heading -->\n<h2 class="wp-block-heading">Le casting</h2>\n<!-- /wp:heading -->\n\n'
-            "<!-- wp:paragraph -->\n<p>Anna joue\nle rôle principal.</p>\n<!-- /wp:paragraph -->\n\n"
+            '<!-- wp:heading -->\n<h2 class="wp-block-heading">Le casting</h2>\n'
+            "<!-- /wp:heading -->\n\n"
+            "<!-- wp:paragraph -->\n<p>Anna joue\nle rôle principal.</p>\n<!-- /wp:paragraph -->\n"
+            "\n"
             '<!-- wp:list -->\n<ul class="wp-block-list"><!-- wp:list-item -->\n<li>Anna</li>\n'
-            "<!-- /wp:list-item --><!-- wp:list-item -->\n<li>Bob</li>\n<!-- /wp:list-item --></ul>\n"
+            "<!-- /wp:list-item --><!-- wp:list-item -->\n<li>Bob</li>\n<!-- /wp:list-item -->"
+            "</ul>\n"
             "<!-- /wp:list -->\n\n"
             '<!-- wp:separator -->\n<hr class="wp-block-separator"/>\n<!-- /wp:separator -->\n\n'
             '<!-- wp:quote -->\n<blockquote class="wp-block-quote"><!-- wp:paragraph -->\n'
@@ -125,7 +130,8 @@ class TestGutenberg:
         # Block content is not run through wpautop: the newline inside a paragraph
         # is a space, as WordPress shows it.
         assert converted.markdown == (
-            "## Le casting\n\nAnna joue\nle rôle principal.\n\n- Anna\n- Bob\n\n---\n\n> Une réplique."
+            "## Le casting\n\nAnna joue\nle rôle principal.\n\n- Anna\n- Bob\n\n---\n\n>"
+            " Une réplique."
         )
         assert converted.problems == []
 
@@ -133,9 +139,12 @@ class TestGutenberg:
         converted = convert(
             '<!-- wp:html -->\n<div class="pub">Encart</div>\n<!-- /wp:html -->\n\n'
             '<!-- wp:latest-posts {"postsToShow":3} /-->\n\n'
-            '<!-- wp:jetpack/slideshow {"ids":[1,2]} -->\n<div class="wp-block-jetpack-slideshow">Diaporama</div>\n'
+            '<!-- wp:jetpack/slideshow {"ids":[1,2]} -->\n<div class="wp-block-jetpack-slideshow">'
+            "Diaporama</div>\n"
             "<!-- /wp:jetpack/slideshow -->\n\n"
-            '<!-- wp:video -->\n<figure class="wp-block-video"><video controls src="https://cinerevue.example/f.mp4"></video></figure>\n<!-- /wp:video -->'
+            '<!-- wp:video -->\n<figure class="wp-block-video">'
+            '<video controls src="https://cinerevue.example/f.mp4"></video></figure>\n'
+            "<!-- /wp:video -->"
         )
 
         assert converted.markdown == "Encart\n\nDiaporama"
@@ -152,8 +161,11 @@ class TestGutenberg:
         library = Library(by_attachment={13: 102})
         converted = convert(
             '<!-- wp:image {"id":13,"sizeSlug":"large"} -->\n'
-            f'<figure class="wp-block-image size-large"><img src="{UPLOADS}/bob-1024x683.jpg" alt="Bob sur le tapis rouge" class="wp-image-13"/>'
-            '<figcaption class="wp-element-caption">Bob à <em>Cannes</em></figcaption></figure>\n<!-- /wp:image -->',
+            '<figure class="wp-block-image size-large">'
+            f'<img src="{UPLOADS}/bob-1024x683.jpg" alt="Bob sur le tapis rouge" '
+            'class="wp-image-13"/>'
+            '<figcaption class="wp-element-caption">Bob à <em>Cannes</em></figcaption></figure>\n'
+            "<!-- /wp:image -->",
             library,
         )
 
@@ -164,9 +176,14 @@ class TestGutenberg:
     def test_gallery_block_is_a_figure_per_image(self):
         library = Library(by_attachment={21: 201, 22: 202})
         converted = convert(
-            '<!-- wp:gallery {"linkTo":"none"} -->\n<figure class="wp-block-gallery has-nested-images columns-default">'
-            f'<!-- wp:image {{"id":21}} -->\n<figure class="wp-block-image"><img src="{UPLOADS}/a.jpg" alt="A" class="wp-image-21"/></figure>\n<!-- /wp:image -->\n\n'
-            f'<!-- wp:image {{"id":22}} -->\n<figure class="wp-block-image"><img src="{UPLOADS}/b.jpg" alt="B" class="wp-image-22"/><figcaption>Deux</figcaption></figure>\n<!-- /wp:image -->'
+            '<!-- wp:gallery {"linkTo":"none"} -->\n'
+            '<figure class="wp-block-gallery has-nested-images columns-default">'
+            '<!-- wp:image {"id":21} -->\n<figure class="wp-block-image">'
+            f'<img src="{UPLOADS}/a.jpg" alt="A" class="wp-image-21"/></figure>\n'
+            "<!-- /wp:image -->\n\n"
+            '<!-- wp:image {"id":22} -->\n<figure class="wp-block-image">'
+            f'<img src="{UPLOADS}/b.jpg" alt="B" class="wp-image-22"/><figcaption>'
+            "Deux</figcaption></figure>\n<!-- /wp:image -->"
             "</figure>\n<!-- /wp:gallery -->",
             library,
         )
@@ -177,9 +194,13 @@ class TestGutenberg:
     def test_older_gallery_block_as_a_list(self):
         library = Library(by_attachment={21: 201, 22: 202})
         converted = convert(
-            '<!-- wp:gallery {"ids":[21,22]} -->\n<figure class="wp-block-gallery"><ul class="blocks-gallery-grid">'
-            f'<li class="blocks-gallery-item"><figure><img src="{UPLOADS}/a-150x150.jpg" alt="A" data-id="21" class="wp-image-21"/></figure></li>'
-            f'<li class="blocks-gallery-item"><figure><img src="{UPLOADS}/b-150x150.jpg" alt="B" data-id="22"/></figure></li>'
+            '<!-- wp:gallery {"ids":[21,22]} -->\n<figure class="wp-block-gallery">'
+            '<ul class="blocks-gallery-grid">'
+            '<li class="blocks-gallery-item"><figure>'
+            f'<img src="{UPLOADS}/a-150x150.jpg" alt="A" data-id="21" class="wp-image-21"/>'
+            "</figure></li>"
+            '<li class="blocks-gallery-item"><figure>'
+            f'<img src="{UPLOADS}/b-150x150.jpg" alt="B" data-id="22"/></figure></li>'
             "</ul></figure>\n<!-- /wp:gallery -->",
             library,
         )
@@ -188,9 +209,14 @@ class TestGutenberg:
 
     def test_video_embed_block_is_a_trailer_labelled_by_its_caption(self):
         converted = convert(
-            '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video","providerNameSlug":"youtube"} -->\n'
-            '<figure class="wp-block-embed is-type-video is-provider-youtube"><div class="wp-block-embed__wrapper">\n'
-            "https://www.youtube.com/watch?v=dQw4w9WgXcQ\n</div><figcaption>La bande-annonce de « Marée basse »</figcaption></figure>\n"
+            "<!-- wp:embed "
+            '{"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video",'
+            '"providerNameSlug":"youtube"} '
+            "-->\n"
+            '<figure class="wp-block-embed is-type-video is-provider-youtube">'
+            '<div class="wp-block-embed__wrapper">\n'
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ\n</div><figcaption>"
+            "La bande-annonce de « Marée basse »</figcaption></figure>\n"
             "<!-- /wp:embed -->"
         )
 
@@ -203,7 +229,8 @@ class TestGutenberg:
     def test_legacy_embed_block_without_caption(self):
         converted = convert(
             '<!-- wp:core-embed/vimeo {"url":"https://vimeo.com/76979871","type":"video"} -->\n'
-            '<figure class="wp-block-embed-vimeo"><div class="wp-block-embed__wrapper">\nhttps://vimeo.com/76979871\n</div></figure>\n'
+            '<figure class="wp-block-embed-vimeo"><div class="wp-block-embed__wrapper">\n'
+            "https://vimeo.com/76979871\n</div></figure>\n"
             "<!-- /wp:core-embed/vimeo -->"
         )
 
@@ -212,7 +239,8 @@ class TestGutenberg:
     def test_embed_block_of_another_host_is_a_link_and_reported(self):
         converted = convert(
             '<!-- wp:embed {"url":"https://twitter.com/cinerevue/status/1","type":"rich"} -->\n'
-            '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\nhttps://twitter.com/cinerevue/status/1\n</div></figure>\n'
+            '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\n'
+            "https://twitter.com/cinerevue/status/1\n</div></figure>\n"
             "<!-- /wp:embed -->"
         )
 
@@ -228,8 +256,10 @@ class TestShortcodes:
         converted = convert(
             "Avant.\n\n"
             '[caption id="attachment_12" align="aligncenter" width="300"]'
-            f'<a href="{UPLOADS}/anna.jpg"><img class="size-medium wp-image-12" src="{UPLOADS}/anna-300x200.jpg" '
-            'alt="Anna, de dos" width="300" height="200" /></a> Anna sur la "plage"[/caption]\n\nAprès.',
+            f'<a href="{UPLOADS}/anna.jpg">'
+            f'<img class="size-medium wp-image-12" src="{UPLOADS}/anna-300x200.jpg" '
+            'alt="Anna, de dos" width="300" height="200" /></a> Anna sur la "plage"[/caption]\n\n'
+            "Après.",
             library,
         )
 
@@ -243,7 +273,8 @@ class TestShortcodes:
     def test_caption_in_an_attribute_as_before_wordpress_3_4(self):
         library = Library(by_url={f"{UPLOADS}/anna.jpg": 101})
         converted = convert(
-            f'[caption id="" align="alignnone" width="300" caption="Anna"]<img src="{UPLOADS}/anna.jpg" alt="" />[/caption]',
+            '[caption id="" align="alignnone" width="300" caption="Anna"]<img '
+            f'src="{UPLOADS}/anna.jpg" alt="" />[/caption]',
             library,
         )
 
@@ -264,7 +295,8 @@ class TestShortcodes:
 
         assert converted.markdown == ""
         assert converted.problems == [
-            "Une galerie [gallery] sans sa liste d’images n’a pas été importée\u00a0: refaites-la à la main."
+            "Une galerie [gallery] sans sa liste d’images n’a pas été importée\u00a0: refaites-la "
+            "à la main."
         ]
 
     @pytest.mark.parametrize(
@@ -353,7 +385,8 @@ class TestBareVideoLines:
 
     def test_player_frames_are_trailers_and_other_frames_reported(self):
         converted = convert(
-            '<iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ?rel=0" frameborder="0"></iframe>\n\n'
+            '<iframe width="560" height="315" '
+            'src="https://www.youtube.com/embed/dQw4w9WgXcQ?rel=0" frameborder="0"></iframe>\n\n'
             '<p><iframe src="https://player.vimeo.com/video/76979871?title=0"></iframe></p>\n\n'
             '<iframe src="https://www.dailymotion.com/embed/video/x7tgad0"></iframe>\n\n'
             '<iframe src="https://maps.example/embed?q=cinema"></iframe>'
@@ -373,7 +406,8 @@ class TestImages:
     def test_an_image_alone_in_its_paragraph_is_a_figure(self):
         library = Library(by_attachment={12: 101})
         converted = convert(
-            f'Avant.\n\n<a href="{UPLOADS}/anna.jpg"><img class="alignnone size-medium wp-image-12" '
+            f'Avant.\n\n<a href="{UPLOADS}/anna.jpg">'
+            '<img class="alignnone size-medium wp-image-12" '
             f'src="{UPLOADS}/anna-300x200.jpg" alt="Anna" /></a>\n\nAprès.',
             library,
         )
@@ -430,7 +464,8 @@ class TestImages:
             "https://cinerevue.files.wordpress.com/2023/07/anna.jpg",
         ),
         (
-            "https://i0.wp.com/cinerevue.example/wp-content/uploads/2023/07/anna-300x200.jpg?resize=300%2C200&ssl=1",
+            "https://i0.wp.com/cinerevue.example/wp-content/uploads/2023/07/anna-300x200.jpg"
+            "?resize=300%2C200&ssl=1",
             "https://cinerevue.example/wp-content/uploads/2023/07/anna.jpg",
         ),
     ],

@@ -16,6 +16,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -195,6 +196,8 @@ class Importer:
         # What became of each attachment: created, updated, unchanged or skipped.
         self.outcomes = {}
         self.slugs_taken = set()
+        # Sections, tags and authors by their WordPress key, once made or found (once()).
+        self.made = {}
 
     def run(self, source, progress=None):
         export = wxr.parse(_rewound(source))
@@ -266,6 +269,8 @@ class Importer:
             importer(item)
         except Exception:
             # One item's failure is that item's: reported, and the next one is imported.
+            # What its transaction made is undone: forgotten too.
+            self.made.clear()
             logger.exception("WordPress item %s could not be imported", item.post_id)
             self.report.count(item.post_type, "skipped")
             self.report.lose(
@@ -452,11 +457,17 @@ class Importer:
     def section_of(self, item):
         primary = self.primary_category(item)
         if primary is None:
-            section, _created = Section.objects.get_or_create(
-                slug=UNCATEGORISED["slug"], defaults={"name": UNCATEGORISED["name"]}
-            )
-            return section
+            return self.once(("section", None), self.uncategorised)
         term = self.terms.get((wxr.Term.CATEGORY, primary.slug), primary)
+        return self.once(("section", term.slug), partial(self.section_for, term))
+
+    def uncategorised(self):
+        section, _created = Section.objects.get_or_create(
+            slug=UNCATEGORISED["slug"], defaults={"name": UNCATEGORISED["name"]}
+        )
+        return section
+
+    def section_for(self, term):
         imported = self.imported(Kind.CATEGORY, _term_id(term), term.slug)
         if imported is not None and isinstance(imported.target, Section):
             return imported.target
@@ -473,31 +484,30 @@ class Importer:
 
     def tags_of(self, item):
         """Its tags, and its categories other than the primary one, as tags."""
-        primary = self.primary_category(item)
+        primary = getattr(self.primary_category(item), "slug", None)
         tags = []
         for used in item.terms:
             if used.taxonomy == wxr.Term.TAG:
                 kind = Kind.TAG
-            elif used.taxonomy == wxr.Term.CATEGORY and used.slug != getattr(primary, "slug", None):
+            elif used.taxonomy == wxr.Term.CATEGORY and used.slug != primary:
                 kind = Kind.CATEGORY
             else:
                 continue
             term = self.terms.get((used.taxonomy, used.slug), used)
-            imported = self.imported(kind, _term_id(term), term.slug)
-            if imported is not None and imported.target is not None:
-                if isinstance(imported.target, Tag):
-                    tags.append(imported.target)
-                continue
-            if kind == Kind.CATEGORY and term.slug in self.primary_categories:
-                # A section elsewhere: its address goes to the section, made on its first post.
-                tags.append(self.tag_named(term))
-                continue
-            tag = self.tag_named(term)
-            self.remember(kind, _term_id(term), term.slug, tag, digest_of(term))
-            views = ("articles:tag", "articles:tag_feed")
-            self.point_term(kind, term, *views, tag)
-            tags.append(tag)
-        return tags
+            tags.append(self.once((kind, term.slug), partial(self.tag_for, kind, term)))
+        return list(dict.fromkeys(tags))
+
+    def tag_for(self, kind, term):
+        imported = self.imported(kind, _term_id(term), term.slug)
+        if imported is not None and isinstance(imported.target, Tag):
+            return imported.target
+        tag = self.tag_named(term)
+        if kind == Kind.CATEGORY and term.slug in self.primary_categories:
+            # A section too: its old addresses lead to the section.
+            return tag
+        self.remember(kind, _term_id(term), term.slug, tag, digest_of(term))
+        self.point_term(kind, term, "articles:tag", "articles:tag_feed", tag)
+        return tag
 
     def tag_named(self, term):
         name = (term.name or term.slug)[:100]
@@ -517,6 +527,9 @@ class Importer:
     def author_of(self, login):
         if not login:
             return None
+        return self.once(("author", login), partial(self.author_for, login))
+
+    def author_for(self, login):
         wordpress = self.authors.get(login) or wxr.Author(login=login)
         imported = self.imported(Kind.AUTHOR, wordpress.wordpress_id, login)
         if imported is not None and imported.target is not None:
@@ -545,7 +558,7 @@ class Importer:
 
     def image_for(self, url=None, attachment_id=None):
         """The library image's id for an attachment or an address in the content, or None."""
-        if attachment_id is not None:
+        if attachment_id in self.attachments or (attachment_id is not None and not url):
             return self.attachment_image(attachment_id)
         if not url:
             return None
@@ -692,6 +705,12 @@ class Importer:
         parts = urlsplit(url.strip())
         host = (parts.hostname or self.host).lower()
         return f"{host}{unquote(parts.path)}"
+
+    def once(self, key, make):
+        """What ``make()`` returns, made once a run: authors and terms recur in every post."""
+        if key not in self.made:
+            self.made[key] = make()
+        return self.made[key]
 
     # Records and redirects --------------------------------------------------------------
 

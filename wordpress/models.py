@@ -4,13 +4,34 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 
+class PrivateStorage(LazyObject):
+    """
+    ``storages["private"]``, looked up on first use and again after STORAGES changes, as
+    Django's default_storage is: a FileField evaluates its storage once, at import.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
 def private_storage():
-    # Called, not stored: tests and deployments change STORAGES after import.
-    return storages["private"]
+    return _private_storage
+
+
+_private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def forget_private_storage(setting, **kwargs):
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
 
 
 class WordPressImport(models.Model):

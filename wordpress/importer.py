@@ -196,6 +196,8 @@ class Importer:
         # What became of each attachment: created, updated, unchanged or skipped.
         self.outcomes = {}
         self.slugs_taken = set()
+        # How many images the item being imported showed and the library lacks.
+        self.images_missing = 0
         # Sections, tags and authors by their WordPress key, once made or found (once()).
         self.made = {}
 
@@ -307,7 +309,8 @@ class Importer:
             self.report.count(kind, "skipped")
             self.report.lose(kind, address, str(refusal))
             return
-        featured = self.attachment_image(item.thumbnail_id) if item.thumbnail_id else None
+        featured = self.image_for(attachment_id=item.thumbnail_id) if item.thumbnail_id else None
+        digest = self.complete(digest)
         title = self.title_of(item, kind, address)
         outcome = "updated" if article is not None else "created"
         if self.dry_run:
@@ -357,6 +360,7 @@ class Importer:
             self.report.lose(kind, address, _("Content too long to be imported."))
             return
         converted = self.convert(item, kind, address)
+        digest = self.complete(digest)
         try:
             rendered = render(converted.markdown)
         except TextTooComplex as refusal:
@@ -448,7 +452,17 @@ class Importer:
             )
         return slug
 
+    def complete(self, digest):
+        """
+        ``digest``, unless an image the item shows was missing: then one no export gives,
+        so that the next import, given the media folder or the right to download, tries
+        the item again.
+        """
+        missing, self.images_missing = self.images_missing, 0
+        return digest if not missing else f"incomplete:{digest}"[:64]
+
     def convert(self, item, kind, address):
+        self.images_missing = 0
         converted = to_markdown(item.content, image_for=self.image_for)
         for problem in converted.problems:
             self.report.lose(kind, address, problem)
@@ -558,6 +572,12 @@ class Importer:
 
     def image_for(self, url=None, attachment_id=None):
         """The library image's id for an attachment or an address in the content, or None."""
+        found = self.find_image(url, attachment_id)
+        if found is None:
+            self.images_missing += 1
+        return found
+
+    def find_image(self, url=None, attachment_id=None):
         if attachment_id in self.attachments or (attachment_id is not None and not url):
             return self.attachment_image(attachment_id)
         if not url:

@@ -158,3 +158,14 @@ def test_downloads_refuse_private_addresses(tmp_path):
     report = run(tmp_path, post(1, content=content), fetch_urls=True)
     assert not Image.objects.exists()
     assert any("pas publique" in loss.message for loss in report.losses)
+
+
+def test_missing_images_are_tried_again_once_the_folder_is_given(tmp_path, media):
+    items = [photo(), post(1, postmeta={"_thumbnail_id": "100"})]
+    run(tmp_path, *items)
+    assert Article.objects.get().featured_image is None
+    put(media, "2023/07/affiche.jpg", image_bytes(320, 200, "JPEG"))
+    report = run(tmp_path, *items, media=media)
+    assert Article.objects.get().featured_image.alt_text == "Une femme sur une plage"
+    assert report.counts["post"] == {"updated": 1}
+    assert Article.objects.count() == 1

@@ -287,28 +287,15 @@ class Importer:
             self.report.count(kind, "skipped")
             return
         digest = digest_of(item)
-        imported = self.imported(kind, item.post_id, item.guid)
-        article = imported.target if imported else None
-        if article is not None and imported.content_hash == digest:
-            self.report.count(kind, "unchanged")
+        article, again = self.earlier(kind, item, address, digest)
+        if not again:
             self.slugs_taken.add(article.slug)
             return
-        if article is not None and article.updated_at > imported.imported_at:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, _("Edited here since the last import: left as it is."))
+        text = self.text_of(item, kind, address)
+        if text is None:
             return
-        if len(item.content) > MAX_CONTENT_CHARS:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, _("Content too long to be imported."))
-            return
+        converted, rendered = text
         status, published_at = self.status_of(item, address)
-        converted = self.convert(item, kind, address)
-        try:
-            rendered = render(converted.markdown)
-        except TextTooComplex as refusal:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, str(refusal))
-            return
         featured = self.image_for(attachment_id=item.thumbnail_id) if item.thumbnail_id else None
         digest = self.complete(digest)
         title = self.title_of(item, kind, address)
@@ -350,23 +337,14 @@ class Importer:
                 self.report.lose(kind, address, _("Page not public on WordPress: not imported."))
             return
         digest = digest_of(item)
-        imported = self.imported(kind, item.post_id, item.guid)
-        page = imported.target if imported else None
-        if page is not None and imported.content_hash == digest:
-            self.report.count(kind, "unchanged")
+        page, again = self.earlier(kind, item, address, digest)
+        if not again:
             return
-        if len(item.content) > MAX_CONTENT_CHARS:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, _("Content too long to be imported."))
+        text = self.text_of(item, kind, address)
+        if text is None:
             return
-        converted = self.convert(item, kind, address)
+        converted, rendered = text
         digest = self.complete(digest)
-        try:
-            rendered = render(converted.markdown)
-        except TextTooComplex as refusal:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, str(refusal))
-            return
         outcome = "updated" if page is not None else "created"
         title = self.title_of(item, kind, address)
         if self.dry_run:
@@ -382,6 +360,25 @@ class Importer:
             for old in (item.link, f"/?page_id={item.post_id}"):
                 self.point(kind, old, page.get_absolute_url())
         self.report.count(kind, outcome)
+
+    def earlier(self, kind, item, address, digest):
+        """
+        What an earlier import made of the item (None if nothing), and whether to import
+        it again: not when the export says the same, nor when an editor changed it here
+        since (reported: the newsroom's work wins over the old site's).
+        """
+        imported = self.imported(kind, item.post_id, item.guid)
+        if imported is None:
+            return None, True
+        target = imported.target
+        if imported.content_hash == digest:
+            self.report.count(kind, "unchanged")
+            return target, False
+        if target.updated_at > imported.imported_at:
+            self.report.count(kind, "skipped")
+            self.report.lose(kind, address, _("Edited here since the last import: left as it is."))
+            return target, False
+        return target, True
 
     def import_attachment(self, item):
         self.attachment_image(item.post_id)
@@ -461,12 +458,26 @@ class Importer:
         missing, self.images_missing = self.images_missing, 0
         return digest if not missing else f"incomplete:{digest}"[:64]
 
-    def convert(self, item, kind, address):
+    def text_of(self, item, kind, address):
+        """
+        The item's content as our Markdown and its render, or None, reported, when it is
+        too long or too complex for the editor's pipeline.
+        """
+        if len(item.content) > MAX_CONTENT_CHARS:
+            self.report.count(kind, "skipped")
+            self.report.lose(kind, address, _("Content too long to be imported."))
+            return None
         self.images_missing = 0
         converted = to_markdown(item.content, image_for=self.image_for)
         for problem in converted.problems:
             self.report.lose(kind, address, problem)
-        return converted
+        try:
+            # Rendered here, before the item's transaction opens; save() reuses it.
+            return converted, render(converted.markdown)
+        except TextTooComplex as refusal:
+            self.report.count(kind, "skipped")
+            self.report.lose(kind, address, str(refusal))
+            return None
 
     def section_of(self, item):
         primary = self.primary_category(item)

@@ -119,9 +119,14 @@ class ImportedItemQuerySet(models.QuerySet):
             found = self.filter(site=site, kind=kind, wp_id=wp_id).first()
             if found is not None:
                 return found
-        if guid:
-            return self.filter(kind=kind, guid=guid).order_by("-id").first()
-        return None
+        if not guid:
+            return None
+        found = self.filter(kind=kind, guid=guid)
+        if kind not in ImportedItem.KINDS_WITH_URL_GUIDS:
+            # A login or a slug: another site's may be the same.
+            found = found.filter(site=site)
+        # A post's GUID is its first address, kept when the site moves to another domain.
+        return found.order_by("-id").first()
 
 
 class ImportedItem(models.Model):
@@ -140,6 +145,9 @@ class ImportedItem(models.Model):
         AUTHOR = "author", _("author")
         CATEGORY = "category", _("category")
         TAG = "tag", _("tag")
+
+    # GUIDs WordPress made from the site's address, and which stay when the site moves.
+    KINDS_WITH_URL_GUIDS = {Kind.POST, Kind.PAGE, Kind.ATTACHMENT}
 
     # The WordPress site's address (the export's base_blog_url): ids repeat across sites.
     site = models.CharField(_("WordPress site"), max_length=200)

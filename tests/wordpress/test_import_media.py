@@ -153,11 +153,21 @@ def test_a_path_out_of_the_media_folder_is_never_read(tmp_path, media):
     assert "absent" in report.losses[0].message
 
 
-def test_downloads_refuse_private_addresses(tmp_path):
-    content = '<p><img src="http://127.0.0.1:8000/wp-content/uploads/x.png" alt=""></p>'
+@pytest.mark.parametrize(
+    ("address", "refusal"),
+    [
+        ("http://127.0.0.1:8000/wp-content/uploads/x.png", "pas publique"),
+        ("http://localhost/wp-content/uploads/x.png", "pas publique"),
+        ("http://[::1]/x.png", "pas publique"),
+        ("http://169.254.169.254/latest/x.png", "pas publique"),
+        ("ftp://cinerevue.example/x.png", "http et https"),
+    ],
+)
+def test_downloads_refuse_what_is_not_a_public_web_address(tmp_path, address, refusal):
+    content = f'<p><img src="{address}" alt="Une image"></p>'
     report = run(tmp_path, post(1, content=content), fetch_urls=True)
     assert not Image.objects.exists()
-    assert any("pas publique" in loss.message for loss in report.losses)
+    assert any(refusal in loss.message for loss in report.losses), report.losses
 
 
 def test_missing_images_are_tried_again_once_the_folder_is_given(tmp_path, media):

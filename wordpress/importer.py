@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.forms import modelform_factory
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -269,6 +269,10 @@ class Importer:
             return False
         try:
             importer(item)
+        except DatabaseError:
+            # The database's failure is no item's: the run stops, and the next one
+            # carries on from here.
+            raise
         except Exception:
             # One item's failure is that item's: reported, and the next one is imported.
             # What its transaction made is undone: forgotten too.

@@ -15,6 +15,7 @@ French typography is left as written: the article pipeline (markup/rendering.py)
 its own spaces and quotes when it renders, so nothing here adds any.
 """
 
+import bisect
 import html
 import json
 import re
@@ -58,10 +59,11 @@ _TOKEN_RE = re.compile(r"\x02(\d+)\x03")
 
 # --------------------------------------------------------------------------- blocks
 
-# WordPress's own pattern for a block delimiter (wp-includes/class-wp-block-parser.php).
+# WordPress's own pattern for a block delimiter (wp-includes/class-wp-block-parser.php),
+# possessive as there: without, an unclosed ``{`` takes exponential time.
 _BLOCK_RE = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
-    r"(?P<attrs>\{(?:[^}]+|\}+(?=\})|(?!\}\s+/?-->).)*?\}\s+)?(?P<void>/)?-->",
+    r"(?P<attrs>\{(?:[^}]++|\}+(?=\})|(?!\}\s+/?-->).)*+\}\s+)?(?P<void>/)?-->",
     re.DOTALL,
 )
 _EMBED_BLOCK_RE = re.compile(
@@ -96,18 +98,25 @@ _OEMBED_HOSTS = {
 _BARE_URL_LINE_RE = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.MULTILINE)
 
 
-def _shortcode_re(names):
-    """WordPress's ``get_shortcode_regex()`` for the names ``names`` matches: [name attrs],
-    [name/], or [name attrs]content[/name]; doubled brackets ([[name]]) escape it."""
-    return re.compile(
-        rf"\[(?P<open>\[?)(?P<name>{names})(?![\w-])(?P<attrs>[^\]/]*(?:/(?!\])[^\]/]*)*?)"
-        rf"(?:(?P<void>/)\]|\](?:(?P<content>[^\[]*(?:\[(?!/(?P=name)\])[^\[]*)*)\[/(?P=name)\])?)"
-        rf"(?P<close>\]?)"
-    )
+# One shortcode tag: [name attrs], [name attrs/], [/name], or escaped, [[name]]. Its
+# attributes hold no bracket, so finding every tag is one linear pass; each opening tag is
+# then paired with the first closing tag of its name after it, as WordPress's
+# get_shortcode_regex() pairs them (one regex for the pair takes time in the square of
+# the text's length when tags are left open).
+_SHORTCODE_TAG_RE = re.compile(
+    r"\[(?P<open>\[?)(?P<closing>/)?(?P<name>[A-Za-z][\w-]*)(?![\w-])(?P<attrs>[^\[\]]*?)"
+    r"(?P<void>/)?\](?P<close>\]?)"
+)
 
 
-_KNOWN_SHORTCODE_RE = _shortcode_re("|".join(sorted(_CAPTION | _MEDIA)))
-_ANY_SHORTCODE_RE = _shortcode_re(r"[A-Za-z][\w-]*")
+@dataclass
+class _Shortcode:
+    name: str
+    attrs: str
+    # None for a tag without a closing one: [embed]… with no [/embed].
+    content: str | None
+    source: str
+
 
 # --------------------------------------------------------------------------- wpautop
 
@@ -172,15 +181,18 @@ class _Conversion:
         if not has_blocks:
             # WordPress leaves block content as saved, and makes paragraphs of the rest.
             text = autop(text)
-        soup = BeautifulSoup(text, "html.parser")
-        self.media(soup)
-        markdown = _Converter(
-            heading_style="atx",
-            bullets="-",
-            table_infer_header=True,
-            escape_underscores=True,
-            escape_asterisks=True,
-        ).convert_soup(soup)
+        converter = _Converter(heading_style="atx", bullets="-", table_infer_header=True)
+        try:
+            soup = BeautifulSoup(text, "html.parser")
+            self.media(soup)
+            markdown = converter.convert_soup(soup)
+        except RecursionError:
+            # markdownify walks the tree recursively: a thousand nested elements, which
+            # no editor writes, would take Python's stack.
+            self.report(gettext("HTML nested too deeply to be converted: imported as plain text."))
+            plain = BeautifulSoup(_TOKEN_RE.sub("", text), "html.parser").get_text("\n")
+            lines = (" ".join(line.split()) for line in plain.split("\n"))
+            markdown = "\n\n".join(converter.escape(line, set()) for line in lines if line)
         self.image_ids = []
         for match in _TOKEN_RE.finditer(markdown):
             image_id = self.token_images.get(int(match[1]))
@@ -275,34 +287,51 @@ class _Conversion:
     # Shortcodes.
 
     def shortcodes(self, text):
-        text = _KNOWN_SHORTCODE_RE.sub(self.known_shortcode, text)
-
-        def unknown(match):
-            if match["open"] and match["close"]:
+        tags = list(_SHORTCODE_TAG_RE.finditer(text))
+        closings = {}
+        for tag in tags:
+            if tag["closing"]:
+                closings.setdefault(tag["name"], []).append(tag.start())
+        pieces = []
+        position = 0
+        for tag in tags:
+            if tag.start() < position or tag["closing"]:
+                continue
+            name = tag["name"]
+            if tag["open"] and tag["close"]:
                 # [[name]]: WordPress shows [name] as written.
-                return match[0][1:-1]
-            name = match["name"]
-            if name in _CAPTION | _MEDIA:
-                return match[0]  # said by known_shortcode()
-            looks_like_one = (
-                match["attrs"].strip()
-                or match["void"]
-                or match["content"] is not None
-                or re.search(r"[_-]", name)
-                or f"[/{name}]" in text
-            )
-            if looks_like_one:
-                self.report(gettext("Unknown shortcode [%(name)s] kept as text.") % {"name": name})
-            return match[0]
+                pieces += [text[position : tag.start()], tag[0][1:-1]]
+                position = tag.end()
+                continue
+            if name not in _CAPTION | _MEDIA:
+                has_closing = closings.get(name, [-1])[-1] > tag.start()
+                looks_like_one = (
+                    tag["attrs"].strip() or tag["void"] or "_" in name or "-" in name or has_closing
+                )
+                if looks_like_one:
+                    self.report(
+                        gettext("Unknown shortcode [%(name)s] kept as text.") % {"name": name}
+                    )
+                # Kept as written, what it encloses read on: it may hold a [caption].
+                continue
+            end, content = tag.end(), None
+            if not tag["void"]:
+                following = closings.get(name, [])
+                index = bisect.bisect_left(following, tag.end())
+                if index < len(following):
+                    closing = following[index]
+                    content = text[tag.end() : closing]
+                    end = closing + len(f"[/{name}]")
+            shortcode = _Shortcode(name, tag["attrs"], content, text[tag.start() : end])
+            pieces += [text[position : tag.start()], self.known_shortcode(shortcode)]
+            position = end
+        pieces.append(text[position:])
+        return "".join(pieces)
 
-        return _ANY_SHORTCODE_RE.sub(unknown, text)
-
-    def known_shortcode(self, match):
-        if match["open"] and match["close"]:
-            return match[0][1:-1]
-        name = match["name"]
-        attributes = _shortcode_attributes(match["attrs"])
-        content = match["content"] or ""
+    def known_shortcode(self, shortcode):
+        name = shortcode.name
+        attributes = _shortcode_attributes(shortcode.attrs)
+        content = shortcode.content or ""
         if name in _CAPTION:
             # The caption is what follows the image, or, before WordPress 3.4, an attribute.
             caption = attributes.get("caption", "")
@@ -341,13 +370,14 @@ class _Conversion:
             return "".join(figures)
         if name == "embed":
             url = content.strip() or attributes.get("src", "")
-            return self.embed(url)
+            if url:
+                return self.embed(url)
         if name == "video":
             url = attributes.get("src") or attributes.get("youtube") or attributes.get("mp4") or ""
             if url and _is_video_host(url):
                 return self.embed(url)
         self.report(gettext("Unsupported shortcode [%(name)s] kept as text.") % {"name": name})
-        return match[0]
+        return shortcode.source
 
     def bare_urls(self, text):
         """A video address alone on its line, which WordPress shows as the player."""

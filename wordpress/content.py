@@ -572,8 +572,15 @@ def autop(text):
     text = re.sub(rf"(</?{_BLOCK_TAGS}[^>]*>)\s*</p>", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"<p>\s*(<wp-preserved-\d+>)\s*</p>", r"\1", text)
     text = re.sub(r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>", text, flags=re.IGNORECASE)
-    text = re.sub(r"(?<!<br />)(?<!>)\n(?!<)", "<br />\n", text)
-    text = re.sub(rf"(</?{_BLOCK_TAGS}[^>]*>)\s*<br />", r"\1", text, flags=re.IGNORECASE)
+    # Then line breaks, and none next to a block element.
+    text = re.sub(r"(?<!<br />)\s*\n", "<br />\n", text)
+    text = re.sub(rf"(</?{_BLOCK_TAGS}[^>]*>|<wp-preserved-\d+>)\s*<br />", r"\1", text, flags=re.I)
+    text = re.sub(
+        r"<br />(\s*(?:</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>|<wp-preserved-\d+>))",
+        r"\1",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"<wp-preserved-(\d+)>", lambda match: preserved[int(match[1])], text)
     return text
 

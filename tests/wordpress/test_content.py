@@ -33,6 +33,11 @@ class TestClassicEditor:
         assert converted.markdown == "Premier paragraphe,  \nsur deux lignes.\n\nSecond paragraphe."
         assert converted.problems == []
 
+    def test_a_line_break_after_emphasis(self):
+        converted = convert("Un film <em>culte</em>\nen version restaurée.")
+
+        assert converted.markdown == "Un film *culte*  \nen version restaurée."
+
     def test_block_elements_are_not_wrapped_in_paragraphs(self):
         converted = convert(
             "Intro.\n<h2>Le contexte</h2>\nSuite du texte.\n"

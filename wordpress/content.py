@@ -59,16 +59,19 @@ _TOKEN_RE = re.compile(r"\x02(\d+)\x03")
 
 # --------------------------------------------------------------------------- blocks
 
-# WordPress's own pattern for a block delimiter (wp-includes/class-wp-block-parser.php),
-# possessive as there: without, an unclosed ``{`` takes exponential time.
+# WordPress's own pattern for a block delimiter (wp-includes/class-wp-block-parser.php).
+# WordPress writes <, > and -- in attributes as \u003c, \u003e and \u002d\u002d: they
+# cannot reach past the next tag, however the text is mangled.
+_ATTRS = r"(?P<attrs>\{[^<]*?\}\s+)?"
 _BLOCK_RE = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
-    r"(?P<attrs>\{(?:[^}]++|\}+(?=\})|(?!\}\s+/?-->).)*+\}\s+)?(?P<void>/)?-->",
+    rf"{_ATTRS}(?P<void>/)?-->",
     re.DOTALL,
 )
+# An embed block and its HTML, up to the next delimiter, which must be its own closing one.
 _EMBED_BLOCK_RE = re.compile(
-    r"<!--\s+wp:(?P<name>embed|core-embed/[a-z0-9-]+)\s+(?P<attrs>\{.*?\}\s+)?-->"
-    r"(?P<inner>.*?)<!--\s+/wp:(?P=name)\s+-->",
+    rf"<!--\s+wp:(?P<name>embed|core-embed/[a-z0-9-]+)\s+{_ATTRS}-->"
+    r"(?P<inner>[^<]*+(?:<(?!!--\s+/?wp:)[^<]*+)*+)<!--\s+/wp:(?P=name)\s+-->",
     re.DOTALL,
 )
 # Core blocks whose saved HTML is all there is to them: kept as that HTML.
@@ -126,7 +129,7 @@ _BLOCK_TAGS = (
     r"form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|"
     r"article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary|iframe)"
 )
-_PRESERVED_RE = re.compile(r"<(pre|script|style)[\s>].*?</\1>", re.DOTALL | re.IGNORECASE)
+_PRESERVED_OPENING_RE = re.compile(r"<(pre|script|style)[\s>]", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- images
 
@@ -177,7 +180,7 @@ class _Conversion:
             text = self.blocks(text)
         text = self.shortcodes(text)
         text = self.bare_urls(text)
-        text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+        text = _without_comments(text)
         if not has_blocks:
             # WordPress leaves block content as saved, and makes paragraphs of the rest.
             text = autop(text)
@@ -394,10 +397,9 @@ class _Conversion:
         # Not inside <pre>: code may hold an address alone on its line.
         pieces = []
         position = 0
-        for preserved in _PRESERVED_RE.finditer(text):
-            pieces.append(_BARE_URL_LINE_RE.sub(line, text[position : preserved.start()]))
-            pieces.append(preserved[0])
-            position = preserved.end()
+        for start, end in _preserved_spans(text):
+            pieces += [_BARE_URL_LINE_RE.sub(line, text[position:start]), text[start:end]]
+            position = end
         pieces.append(_BARE_URL_LINE_RE.sub(line, text[position:]))
         return "".join(pieces)
 
@@ -554,12 +556,13 @@ def autop(text):
     if not text.strip():
         return ""
     preserved = []
-
-    def keep(match):
-        preserved.append(match[0])
-        return f"<wp-preserved-{len(preserved) - 1}>"
-
-    text = _PRESERVED_RE.sub(keep, text)
+    pieces = []
+    position = 0
+    for start, end in _preserved_spans(text):
+        pieces += [text[position:start], f"<wp-preserved-{len(preserved)}>"]
+        preserved.append(text[start:end])
+        position = end
+    text = "".join(pieces) + text[position:]
     text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text)
     text = re.sub(rf"(<{_BLOCK_TAGS}[\s/>])", r"\n\n\1", text, flags=re.IGNORECASE)
     text = re.sub(rf"(</{_BLOCK_TAGS}>)", r"\1\n\n", text, flags=re.IGNORECASE)
@@ -583,6 +586,40 @@ def autop(text):
     )
     text = re.sub(r"<wp-preserved-(\d+)>", lambda match: preserved[int(match[1])], text)
     return text
+
+
+def _preserved_spans(text):
+    """Where <pre>, <script> and <style> elements are, whose text is kept as it is.
+
+    Each opening tag is looked up once and the text searched for its closing tag only
+    when one comes later: a regex for the pair would search to the end of the text from
+    each tag left open."""
+    lower = text.lower()
+    last_closing = {name: lower.rfind(f"</{name}>") for name in ("pre", "script", "style")}
+    spans = []
+    position = 0
+    for opening in _PRESERVED_OPENING_RE.finditer(text):
+        name = opening[1].lower()
+        if opening.start() < position or last_closing[name] < opening.end():
+            continue
+        position = lower.find(f"</{name}>", opening.end()) + len(f"</{name}>")
+        spans.append((opening.start(), position))
+    return spans
+
+
+def _without_comments(text):
+    """``text`` without its HTML comments; one left open is shown as text, as browsers
+    would not, rather than hiding the rest of the post."""
+    pieces = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        pieces.append(text[position:start])
+        position = end + 3
+    pieces.append(text[position:].replace("<!--", "&lt;!--"))
+    return "".join(pieces)
 
 
 def _shortcode_attributes(text):

@@ -170,7 +170,6 @@ class _Conversion:
         self.tokens = []
         # Token → the library image it shows, for the list of images in text order.
         self.token_images = {}
-        self.image_ids = []
         self.problems = []
 
     def run(self, text):
@@ -196,17 +195,18 @@ class _Conversion:
             plain = BeautifulSoup(_TOKEN_RE.sub("", text), "html.parser").get_text("\n")
             lines = (" ".join(line.split()) for line in plain.split("\n"))
             markdown = "\n\n".join(converter.escape(line, set()) for line in lines if line)
-        self.image_ids = []
+        image_ids = []
         for match in _TOKEN_RE.finditer(markdown):
             image_id = self.token_images.get(int(match[1]))
-            if image_id is not None and image_id not in self.image_ids:
-                self.image_ids.append(image_id)
+            if image_id is not None and image_id not in image_ids:
+                image_ids.append(image_id)
         markdown = _TOKEN_RE.sub(lambda match: self.tokens[int(match[1])], markdown)
+        # Spaces at a line's end are dropped, but the two that make markdownify's <br>.
         markdown = re.sub(
-            r"[ \t]+$", lambda m: "  " if len(m[0]) == 2 else "", markdown, flags=re.M
+            r"[ \t]+$", lambda match: "  " if match[0] == "  " else "", markdown, flags=re.M
         )
         markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip("\n")
-        return Converted(markdown=markdown, image_ids=self.image_ids, problems=self.problems)
+        return Converted(markdown=markdown, image_ids=image_ids, problems=self.problems)
 
     # Tokens and problems.
 

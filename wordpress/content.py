@@ -15,6 +15,7 @@ French typography is left as written: the article pipeline (markup/rendering.py)
 its own spaces and quotes when it renders, so nothing here adds any.
 """
 
+import bisect
 import html
 import json
 import re
@@ -59,14 +60,18 @@ _TOKEN_RE = re.compile(r"\x02(\d+)\x03")
 # --------------------------------------------------------------------------- blocks
 
 # WordPress's own pattern for a block delimiter (wp-includes/class-wp-block-parser.php).
+# WordPress writes <, > and -- in attributes as \u003c, \u003e and \u002d\u002d: they
+# cannot reach past the next tag, however the text is mangled.
+_ATTRS = r"(?P<attrs>\{[^<]*?\}\s+)?"
 _BLOCK_RE = re.compile(
     r"<!--\s+(?P<closer>/)?wp:(?P<namespace>[a-z][a-z0-9_-]*/)?(?P<name>[a-z][a-z0-9_-]*)\s+"
-    r"(?P<attrs>\{(?:[^}]+|\}+(?=\})|(?!\}\s+/?-->).)*?\}\s+)?(?P<void>/)?-->",
+    rf"{_ATTRS}(?P<void>/)?-->",
     re.DOTALL,
 )
+# An embed block and its HTML, up to the next delimiter, which must be its own closing one.
 _EMBED_BLOCK_RE = re.compile(
-    r"<!--\s+wp:(?P<name>embed|core-embed/[a-z0-9-]+)\s+(?P<attrs>\{.*?\}\s+)?-->"
-    r"(?P<inner>.*?)<!--\s+/wp:(?P=name)\s+-->",
+    rf"<!--\s+wp:(?P<name>embed|core-embed/[a-z0-9-]+)\s+{_ATTRS}-->"
+    r"(?P<inner>[^<]*+(?:<(?!!--\s+/?wp:)[^<]*+)*+)<!--\s+/wp:(?P=name)\s+-->",
     re.DOTALL,
 )
 # Core blocks whose saved HTML is all there is to them: kept as that HTML.
@@ -96,18 +101,25 @@ _OEMBED_HOSTS = {
 _BARE_URL_LINE_RE = re.compile(r"^[ \t]*(https?://[^\s<>\"]+)[ \t]*$", re.MULTILINE)
 
 
-def _shortcode_re(names):
-    """WordPress's ``get_shortcode_regex()`` for the names ``names`` matches: [name attrs],
-    [name/], or [name attrs]content[/name]; doubled brackets ([[name]]) escape it."""
-    return re.compile(
-        rf"\[(?P<open>\[?)(?P<name>{names})(?![\w-])(?P<attrs>[^\]/]*(?:/(?!\])[^\]/]*)*?)"
-        rf"(?:(?P<void>/)\]|\](?:(?P<content>[^\[]*(?:\[(?!/(?P=name)\])[^\[]*)*)\[/(?P=name)\])?)"
-        rf"(?P<close>\]?)"
-    )
+# One shortcode tag: [name attrs], [name attrs/], [/name], or escaped, [[name]]. Its
+# attributes hold no bracket, so finding every tag is one linear pass; each opening tag is
+# then paired with the first closing tag of its name after it, as WordPress's
+# get_shortcode_regex() pairs them (one regex for the pair takes time in the square of
+# the text's length when tags are left open).
+_SHORTCODE_TAG_RE = re.compile(
+    r"\[(?P<open>\[?)(?P<closing>/)?(?P<name>[A-Za-z][\w-]*)(?![\w-])(?P<attrs>[^\[\]]*?)"
+    r"(?P<void>/)?\](?P<close>\]?)"
+)
 
 
-_KNOWN_SHORTCODE_RE = _shortcode_re("|".join(sorted(_CAPTION | _MEDIA)))
-_ANY_SHORTCODE_RE = _shortcode_re(r"[A-Za-z][\w-]*")
+@dataclass
+class _Shortcode:
+    name: str
+    attrs: str
+    # None for a tag without a closing one: [embed]… with no [/embed].
+    content: str | None
+    source: str
+
 
 # --------------------------------------------------------------------------- wpautop
 
@@ -117,7 +129,7 @@ _BLOCK_TAGS = (
     r"form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section|"
     r"article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary|iframe)"
 )
-_PRESERVED_RE = re.compile(r"<(pre|script|style)[\s>].*?</\1>", re.DOTALL | re.IGNORECASE)
+_PRESERVED_OPENING_RE = re.compile(r"<(pre|script|style)[\s>]", re.IGNORECASE)
 
 # --------------------------------------------------------------------------- images
 
@@ -158,7 +170,6 @@ class _Conversion:
         self.tokens = []
         # Token → the library image it shows, for the list of images in text order.
         self.token_images = {}
-        self.image_ids = []
         self.problems = []
 
     def run(self, text):
@@ -168,30 +179,34 @@ class _Conversion:
             text = self.blocks(text)
         text = self.shortcodes(text)
         text = self.bare_urls(text)
-        text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+        text = _without_comments(text)
         if not has_blocks:
             # WordPress leaves block content as saved, and makes paragraphs of the rest.
             text = autop(text)
-        soup = BeautifulSoup(text, "html.parser")
-        self.media(soup)
-        markdown = _Converter(
-            heading_style="atx",
-            bullets="-",
-            table_infer_header=True,
-            escape_underscores=True,
-            escape_asterisks=True,
-        ).convert_soup(soup)
-        self.image_ids = []
+        converter = _Converter(heading_style="atx", bullets="-", table_infer_header=True)
+        try:
+            soup = BeautifulSoup(text, "html.parser")
+            self.media(soup)
+            markdown = converter.convert_soup(soup)
+        except RecursionError:
+            # markdownify walks the tree recursively: a thousand nested elements, which
+            # no editor writes, would take Python's stack.
+            self.report(gettext("HTML nested too deeply to be converted: imported as plain text."))
+            plain = BeautifulSoup(_TOKEN_RE.sub("", text), "html.parser").get_text("\n")
+            lines = (" ".join(line.split()) for line in plain.split("\n"))
+            markdown = "\n\n".join(converter.escape(line, set()) for line in lines if line)
+        image_ids = []
         for match in _TOKEN_RE.finditer(markdown):
             image_id = self.token_images.get(int(match[1]))
-            if image_id is not None and image_id not in self.image_ids:
-                self.image_ids.append(image_id)
+            if image_id is not None and image_id not in image_ids:
+                image_ids.append(image_id)
         markdown = _TOKEN_RE.sub(lambda match: self.tokens[int(match[1])], markdown)
+        # Spaces at a line's end are dropped, but the two that make markdownify's <br>.
         markdown = re.sub(
-            r"[ \t]+$", lambda m: "  " if len(m[0]) == 2 else "", markdown, flags=re.M
+            r"[ \t]+$", lambda match: "  " if match[0] == "  " else "", markdown, flags=re.M
         )
         markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip("\n")
-        return Converted(markdown=markdown, image_ids=self.image_ids, problems=self.problems)
+        return Converted(markdown=markdown, image_ids=image_ids, problems=self.problems)
 
     # Tokens and problems.
 
@@ -275,34 +290,51 @@ class _Conversion:
     # Shortcodes.
 
     def shortcodes(self, text):
-        text = _KNOWN_SHORTCODE_RE.sub(self.known_shortcode, text)
-
-        def unknown(match):
-            if match["open"] and match["close"]:
+        tags = list(_SHORTCODE_TAG_RE.finditer(text))
+        closings = {}
+        for tag in tags:
+            if tag["closing"]:
+                closings.setdefault(tag["name"], []).append(tag.start())
+        pieces = []
+        position = 0
+        for tag in tags:
+            if tag.start() < position or tag["closing"]:
+                continue
+            name = tag["name"]
+            if tag["open"] and tag["close"]:
                 # [[name]]: WordPress shows [name] as written.
-                return match[0][1:-1]
-            name = match["name"]
-            if name in _CAPTION | _MEDIA:
-                return match[0]  # said by known_shortcode()
-            looks_like_one = (
-                match["attrs"].strip()
-                or match["void"]
-                or match["content"] is not None
-                or re.search(r"[_-]", name)
-                or f"[/{name}]" in text
-            )
-            if looks_like_one:
-                self.report(gettext("Unknown shortcode [%(name)s] kept as text.") % {"name": name})
-            return match[0]
+                pieces += [text[position : tag.start()], tag[0][1:-1]]
+                position = tag.end()
+                continue
+            if name not in _CAPTION | _MEDIA:
+                has_closing = closings.get(name, [-1])[-1] > tag.start()
+                looks_like_one = (
+                    tag["attrs"].strip() or tag["void"] or "_" in name or "-" in name or has_closing
+                )
+                if looks_like_one:
+                    self.report(
+                        gettext("Unknown shortcode [%(name)s] kept as text.") % {"name": name}
+                    )
+                # Kept as written, what it encloses read on: it may hold a [caption].
+                continue
+            end, content = tag.end(), None
+            if not tag["void"]:
+                following = closings.get(name, [])
+                index = bisect.bisect_left(following, tag.end())
+                if index < len(following):
+                    closing = following[index]
+                    content = text[tag.end() : closing]
+                    end = closing + len(f"[/{name}]")
+            shortcode = _Shortcode(name, tag["attrs"], content, text[tag.start() : end])
+            pieces += [text[position : tag.start()], self.known_shortcode(shortcode)]
+            position = end
+        pieces.append(text[position:])
+        return "".join(pieces)
 
-        return _ANY_SHORTCODE_RE.sub(unknown, text)
-
-    def known_shortcode(self, match):
-        if match["open"] and match["close"]:
-            return match[0][1:-1]
-        name = match["name"]
-        attributes = _shortcode_attributes(match["attrs"])
-        content = match["content"] or ""
+    def known_shortcode(self, shortcode):
+        name = shortcode.name
+        attributes = _shortcode_attributes(shortcode.attrs)
+        content = shortcode.content or ""
         if name in _CAPTION:
             # The caption is what follows the image, or, before WordPress 3.4, an attribute.
             caption = attributes.get("caption", "")
@@ -341,13 +373,14 @@ class _Conversion:
             return "".join(figures)
         if name == "embed":
             url = content.strip() or attributes.get("src", "")
-            return self.embed(url)
+            if url:
+                return self.embed(url)
         if name == "video":
             url = attributes.get("src") or attributes.get("youtube") or attributes.get("mp4") or ""
             if url and _is_video_host(url):
                 return self.embed(url)
         self.report(gettext("Unsupported shortcode [%(name)s] kept as text.") % {"name": name})
-        return match[0]
+        return shortcode.source
 
     def bare_urls(self, text):
         """A video address alone on its line, which WordPress shows as the player."""
@@ -364,10 +397,9 @@ class _Conversion:
         # Not inside <pre>: code may hold an address alone on its line.
         pieces = []
         position = 0
-        for preserved in _PRESERVED_RE.finditer(text):
-            pieces.append(_BARE_URL_LINE_RE.sub(line, text[position : preserved.start()]))
-            pieces.append(preserved[0])
-            position = preserved.end()
+        for start, end in _preserved_spans(text):
+            pieces += [_BARE_URL_LINE_RE.sub(line, text[position:start]), text[start:end]]
+            position = end
         pieces.append(_BARE_URL_LINE_RE.sub(line, text[position:]))
         return "".join(pieces)
 
@@ -524,12 +556,13 @@ def autop(text):
     if not text.strip():
         return ""
     preserved = []
-
-    def keep(match):
-        preserved.append(match[0])
-        return f"<wp-preserved-{len(preserved) - 1}>"
-
-    text = _PRESERVED_RE.sub(keep, text)
+    pieces = []
+    position = 0
+    for start, end in _preserved_spans(text):
+        pieces += [text[position:start], f"<wp-preserved-{len(preserved)}>"]
+        preserved.append(text[start:end])
+        position = end
+    text = "".join(pieces) + text[position:]
     text = re.sub(r"<br\s*/?>\s*<br\s*/?>", "\n\n", text)
     text = re.sub(rf"(<{_BLOCK_TAGS}[\s/>])", r"\n\n\1", text, flags=re.IGNORECASE)
     text = re.sub(rf"(</{_BLOCK_TAGS}>)", r"\1\n\n", text, flags=re.IGNORECASE)
@@ -542,10 +575,51 @@ def autop(text):
     text = re.sub(rf"(</?{_BLOCK_TAGS}[^>]*>)\s*</p>", r"\1", text, flags=re.IGNORECASE)
     text = re.sub(r"<p>\s*(<wp-preserved-\d+>)\s*</p>", r"\1", text)
     text = re.sub(r"<p>([^<]+)</(div|address|form)>", r"<p>\1</p></\2>", text, flags=re.IGNORECASE)
-    text = re.sub(r"(?<!<br />)(?<!>)\n(?!<)", "<br />\n", text)
-    text = re.sub(rf"(</?{_BLOCK_TAGS}[^>]*>)\s*<br />", r"\1", text, flags=re.IGNORECASE)
+    # Then line breaks, and none next to a block element.
+    text = re.sub(r"(?<!<br />)\s*\n", "<br />\n", text)
+    text = re.sub(rf"(</?{_BLOCK_TAGS}[^>]*>|<wp-preserved-\d+>)\s*<br />", r"\1", text, flags=re.I)
+    text = re.sub(
+        r"<br />(\s*(?:</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>|<wp-preserved-\d+>))",
+        r"\1",
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"<wp-preserved-(\d+)>", lambda match: preserved[int(match[1])], text)
     return text
+
+
+def _preserved_spans(text):
+    """Where <pre>, <script> and <style> elements are, whose text is kept as it is.
+
+    Each opening tag is looked up once and the text searched for its closing tag only
+    when one comes later: a regex for the pair would search to the end of the text from
+    each tag left open."""
+    lower = text.lower()
+    last_closing = {name: lower.rfind(f"</{name}>") for name in ("pre", "script", "style")}
+    spans = []
+    position = 0
+    for opening in _PRESERVED_OPENING_RE.finditer(text):
+        name = opening[1].lower()
+        if opening.start() < position or last_closing[name] < opening.end():
+            continue
+        position = lower.find(f"</{name}>", opening.end()) + len(f"</{name}>")
+        spans.append((opening.start(), position))
+    return spans
+
+
+def _without_comments(text):
+    """``text`` without its HTML comments; one left open is shown as text, as browsers
+    would not, rather than hiding the rest of the post."""
+    pieces = []
+    position = 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        pieces.append(text[position:start])
+        position = end + 3
+    pieces.append(text[position:].replace("<!--", "&lt;!--"))
+    return "".join(pieces)
 
 
 def _shortcode_attributes(text):

@@ -161,6 +161,29 @@ _NO_DATE = "0000-00-00 00:00:00"
 # (a vertical tab from Word, a form feed): dropped rather than refusing the whole file.
 # In UTF-8 these bytes are never part of another character.
 _FORBIDDEN_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+# The three elements WordPress writes a term as: its taxonomy (None when a field names
+# it), and which field holds each of ours.
+_TERM_ELEMENTS = {
+    "category": (
+        Term.CATEGORY,
+        {
+            "slug": "category_nicename",
+            "name": "cat_name",
+            "description": "category_description",
+            "parent": "category_parent",
+        },
+    ),
+    "tag": (Term.TAG, {"slug": "tag_slug", "name": "tag_name", "description": "tag_description"}),
+    "term": (
+        None,
+        {
+            "slug": "term_slug",
+            "name": "term_name",
+            "description": "term_description",
+            "parent": "term_parent",
+        },
+    ),
+}
 # libxml2's codes for a document that stops in the middle: an unclosed element, an
 # unfinished end tag, nothing at all.
 _CUT_SHORT = {4, 73, 77}
@@ -268,50 +291,26 @@ class _Reader:
         if name in {"wxr_version", "base_site_url", "base_blog_url"}:
             setattr(self.site, name, _text(element).strip())
         elif name == "author":
-            fields = _wp_fields(element)
+            fields = _wp_fields(element, prefix="author_")
             self.authors.append(
                 Author(
-                    login=fields.get("author_login", "").strip(),
-                    display_name=fields.get("author_display_name", "").strip(),
-                    email=fields.get("author_email", "").strip(),
-                    first_name=fields.get("author_first_name", "").strip(),
-                    last_name=fields.get("author_last_name", "").strip(),
-                    wordpress_id=_int(fields.get("author_id")),
+                    login=fields.get("login", ""),
+                    display_name=fields.get("display_name", ""),
+                    email=fields.get("email", ""),
+                    first_name=fields.get("first_name", ""),
+                    last_name=fields.get("last_name", ""),
+                    wordpress_id=_int(fields.get("id")),
                 )
             )
-        elif name == "category":
+        elif name in _TERM_ELEMENTS:
+            taxonomy, names = _TERM_ELEMENTS[name]
             fields = _wp_fields(element)
+            value = {field: fields.get(wp_name, "") for field, wp_name in names.items()}
             self.terms.append(
                 Term(
-                    taxonomy=Term.CATEGORY,
-                    slug=fields.get("category_nicename", "").strip(),
-                    name=fields.get("cat_name", "").strip(),
-                    description=fields.get("category_description", ""),
-                    parent=fields.get("category_parent", "").strip(),
+                    taxonomy=taxonomy or fields.get("term_taxonomy", ""),
                     wordpress_id=_int(fields.get("term_id")),
-                )
-            )
-        elif name == "tag":
-            fields = _wp_fields(element)
-            self.terms.append(
-                Term(
-                    taxonomy=Term.TAG,
-                    slug=fields.get("tag_slug", "").strip(),
-                    name=fields.get("tag_name", "").strip(),
-                    description=fields.get("tag_description", ""),
-                    wordpress_id=_int(fields.get("term_id")),
-                )
-            )
-        elif name == "term":
-            fields = _wp_fields(element)
-            self.terms.append(
-                Term(
-                    taxonomy=fields.get("term_taxonomy", "").strip(),
-                    slug=fields.get("term_slug", "").strip(),
-                    name=fields.get("term_name", "").strip(),
-                    description=fields.get("term_description", ""),
-                    parent=fields.get("term_parent", "").strip(),
-                    wordpress_id=_int(fields.get("term_id")),
+                    **value,
                 )
             )
 
@@ -347,7 +346,8 @@ class _Reader:
                 fields[tag] = _text(child).strip()
             elif match := _WP.fullmatch(tag):
                 if match[1] == "postmeta":
-                    meta = _wp_fields(child)
+                    # Kept exactly: PHP's serialised values count their characters.
+                    meta = _wp_fields(child, strip=False)
                     postmeta[meta.get("meta_key", "")] = meta.get("meta_value", "")
                 elif match[1] != "comment":
                     fields[match[1]] = _text(child)
@@ -410,12 +410,14 @@ def _text(element):
     return element.text or ""
 
 
-def _wp_fields(element):
-    """The ``wp:`` children of an element, by local name (``author_login`` → text)."""
+def _wp_fields(element, prefix="", strip=True):
+    """The ``wp:`` children of an element by local name, less ``prefix``, and their text
+    (``author_login`` → ``login``)."""
     fields = {}
     for child in element:
         if isinstance(child.tag, str) and (match := _WP.fullmatch(child.tag)):
-            fields[match[1]] = _text(child)
+            text = _text(child)
+            fields[match[1].removeprefix(prefix)] = text.strip() if strip else text
     return fields
 
 

@@ -33,6 +33,11 @@ class TestClassicEditor:
         assert converted.markdown == "Premier paragraphe,  \nsur deux lignes.\n\nSecond paragraphe."
         assert converted.problems == []
 
+    def test_a_line_break_after_emphasis(self):
+        converted = convert("Un film <em>culte</em>\nen version restaurée.")
+
+        assert converted.markdown == "Un film *culte*  \nen version restaurée."
+
     def test_block_elements_are_not_wrapped_in_paragraphs(self):
         converted = convert(
             "Intro.\n<h2>Le contexte</h2>\nSuite du texte.\n"
@@ -341,9 +346,29 @@ class TestShortcodes:
             '\\[audio src="https://cinerevue.example/a.mp3"\\]'
         )
         assert converted.problems == [
-            "Shortcode [audio] non pris en charge, conservé comme texte.",
             "Shortcode inconnu [contact-form-7] conservé comme texte.",
             "Shortcode inconnu [su_box] conservé comme texte.",
+            "Shortcode [audio] non pris en charge, conservé comme texte.",
+        ]
+
+    def test_a_caption_inside_an_unknown_shortcode_is_still_a_figure(self):
+        library = Library(by_attachment={12: 101})
+        converted = convert(
+            '[su_box title="Photo"]\n\n[caption id="attachment_12"]'
+            f'<img class="wp-image-12" src="{UPLOADS}/anna.jpg" alt="Anna" /> Anna[/caption]'
+            "\n\n[/su_box]",
+            library,
+        )
+
+        assert converted.markdown == (
+            '\\[su\\_box title="Photo"\\]\n\n![Anna](image:101 "Anna")\n\n\\[/su\\_box\\]'
+        )
+
+    def test_shortcodes_left_open_cost_little(self):
+        converted = convert("[embed]" * 5_000 + "[su_box " * 5_000)
+
+        assert converted.problems == [
+            "Shortcode [embed] non pris en charge, conservé comme texte.",
         ]
 
     def test_brackets_in_prose_are_not_shortcodes(self):
@@ -440,6 +465,14 @@ class TestImages:
         )
 
         assert converted.image_ids == [12, 11]
+
+    def test_html_nested_too_deeply_is_kept_as_plain_text(self):
+        converted = convert("<div>" * 2_000 + "Le *texte*" + "</div>" * 2_000 + "<p>Fin.</p>")
+
+        assert converted.markdown == "Le \\*texte\\*\n\nFin."
+        assert converted.problems == [
+            "HTML trop imbriqué pour être converti\u00a0: importé en texte seul."
+        ]
 
     def test_scripts_are_removed_and_reported(self):
         converted = convert('<p>Texte.</p><script>alert("x")</script>')

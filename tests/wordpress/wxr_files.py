@@ -131,51 +131,45 @@ def export(
         f"\t<wp:base_blog_url>{escape(site['link'])}</wp:base_blog_url>\n\n",
     ]
     for author in authors:
+        fields = ["login", "email", "display_name", "first_name", "last_name"]
         parts.append(
-            "\t<wp:author>"
-            f"<wp:author_id>{author['id']}</wp:author_id>"
-            + "".join(
-                f"<wp:author_{name}>{cdata(author.get(name, ''))}</wp:author_{name}>"
-                for name in ("login", "email", "display_name", "first_name", "last_name")
+            _wp_element(
+                "author",
+                ("author_id", author["id"]),
+                *((f"author_{name}", cdata(author.get(name, ""))) for name in fields),
             )
-            + "</wp:author>\n"
         )
     for category in categories:
         parts.append(
-            "\t<wp:category>\n"
-            + (f"\t\t<wp:term_id>{category['id']}</wp:term_id>\n" if "id" in category else "")
-            + f"\t\t<wp:category_nicename>{cdata(category['slug'])}</wp:category_nicename>\n"
-            f"\t\t<wp:category_parent>{cdata(category.get('parent', ''))}</wp:category_parent>\n"
-            f"\t\t<wp:cat_name>{cdata(category['name'])}</wp:cat_name>\n"
-            + (
-                f"\t\t<wp:category_description>{cdata(category['description'])}</wp:category_description>\n"
-                if category.get("description")
-                else ""
+            _wp_element(
+                "category",
+                ("term_id", category.get("id")),
+                ("category_nicename", cdata(category["slug"])),
+                ("category_parent", cdata(category.get("parent", ""))),
+                ("cat_name", cdata(category["name"])),
+                ("category_description", _cdata_or_none(category.get("description"))),
             )
-            + "\t</wp:category>\n"
         )
     for tag in tags:
         parts.append(
-            "\t<wp:tag>\n"
-            + (f"\t\t<wp:term_id>{tag['id']}</wp:term_id>\n" if "id" in tag else "")
-            + f"\t\t<wp:tag_slug>{cdata(tag['slug'])}</wp:tag_slug>\n"
-            f"\t\t<wp:tag_name>{cdata(tag['name'])}</wp:tag_name>\n"
-            + (
-                f"\t\t<wp:tag_description>{cdata(tag['description'])}</wp:tag_description>\n"
-                if tag.get("description")
-                else ""
+            _wp_element(
+                "tag",
+                ("term_id", tag.get("id")),
+                ("tag_slug", cdata(tag["slug"])),
+                ("tag_name", cdata(tag["name"])),
+                ("tag_description", _cdata_or_none(tag.get("description"))),
             )
-            + "\t</wp:tag>\n"
         )
     for term in terms:
         parts.append(
-            "\t<wp:term>"
-            f"<wp:term_id>{term['id']}</wp:term_id>"
-            f"<wp:term_taxonomy>{cdata(term['taxonomy'])}</wp:term_taxonomy>"
-            f"<wp:term_slug>{cdata(term['slug'])}</wp:term_slug>"
-            f"<wp:term_parent>{cdata(term.get('parent', ''))}</wp:term_parent>"
-            f"<wp:term_name>{cdata(term['name'])}</wp:term_name>"
-            "</wp:term>\n"
+            _wp_element(
+                "term",
+                ("term_id", term["id"]),
+                ("term_taxonomy", cdata(term["taxonomy"])),
+                ("term_slug", cdata(term["slug"])),
+                ("term_parent", cdata(term.get("parent", ""))),
+                ("term_name", cdata(term["name"])),
+            )
         )
     parts.append("\n\t<generator>https://wordpress.org/?v=6.4.2</generator>\n")
     parts.append(channel_extra)
@@ -188,6 +182,18 @@ def export(
 def write(path, *items, **options):
     path.write_bytes(export(*items, **options))
     return path
+
+
+def _wp_element(tag, *fields):
+    """``<wp:tag>`` holding a ``wp:`` child for each (name, text) pair, None left out."""
+    children = "".join(
+        f"\t\t<wp:{name}>{text}</wp:{name}>\n" for name, text in fields if text is not None
+    )
+    return f"\t<wp:{tag}>\n{children}\t</wp:{tag}>\n"
+
+
+def _cdata_or_none(text):
+    return cdata(text) if text else None
 
 
 def _item(item, title):

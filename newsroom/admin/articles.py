@@ -28,6 +28,7 @@ from newsroom.admin.images import ImageChooserMixin, thumbnail
 from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
+from newsroom.admin.redirects import OldAddressesMixin
 from newsroom.admin.revisions import RevisionAdminMixin
 from newsroom.admin.wording import WordingMixin, titled
 from newsroom.admin.working_copies import WorkingCopyAdminMixin
@@ -393,6 +394,7 @@ class ArticleAdmin(
     RevisionAdminMixin,
     WritingAdminMixin,
     WorkingCopyAdminMixin,
+    OldAddressesMixin,
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm
@@ -424,7 +426,19 @@ class ArticleAdmin(
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
     action_form = ArticleActionForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "reading_time_display"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "take_old_address",
+                    "standfirst",
+                    "body",
+                    "reading_time_display",
+                ]
+            },
+        ),
         (
             _("Publication"),
             # The status and date are set by the buttons at the bottom (PUBLISHING).
@@ -835,7 +849,7 @@ class ArticleAdmin(
 
 
 @admin.register(Section)
-class SectionAdmin(WordingMixin, admin.ModelAdmin):
+class SectionAdmin(OldAddressesMixin, WordingMixin, admin.ModelAdmin):
     add_title = _("New section")
     change_title = _("Edit the section")
     view_title = _("Read the section")

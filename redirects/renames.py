@@ -97,3 +97,9 @@ def redirect_taken_over(instance, slug):
         if instance.pk is not None and redirect.target == page_address(instance):
             return None
     return redirect
+
+
+def answer_gone(instance):
+    """Make every address readers had for ``instance`` answer 410 Gone: removed on purpose."""
+    for address in addresses_of(instance):
+        Redirect.objects.gone(address)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article
+from authors.models import Author
 from redirects.models import Redirect
 from tests.admin_forms import EMPTY_INLINES, article_fields, new_article_fields
 from tests.factories import logged_in, make_article, make_author, make_section, make_work
@@ -166,3 +167,38 @@ def test_an_article_renamed_onto_another_s_old_address_is_refused_too(editor):
     )
     assert response.status_code == 200
     assert "ancienne adresse qui redirige" in response.context["adminform"].form.errors["slug"][0]
+
+
+def test_an_article_unpublished_for_good_answers_410(editor):
+    article = make_article(slug="retire")
+    response = logged_in(editor).post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "withdraw", "_selected_action": [article.pk]},
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status != Article.Status.PUBLISHED
+    assert Client().get("/articles/retire/").status_code == 410
+    assert Client().get("/en/articles/retire/").status_code == 410
+
+
+def test_an_article_deleted_answers_404_unless_the_editor_says_on_purpose(editor):
+    client = logged_in(editor)
+    kept_quiet, withdrawn = make_article(slug="erreur"), make_article(slug="retire")
+    for article, choice in [(kept_quiet, {}), (withdrawn, {"answer_gone": "on"})]:
+        url = reverse("admin:articles_article_delete", args=[article.pk])
+        assert "Retiré volontairement" in client.get(url).content.decode()
+        assert client.post(url, {"post": "yes", **choice}).status_code == 302
+    assert Client().get("/articles/erreur/").status_code == 404
+    assert Client().get("/articles/retire/").status_code == 410
+
+
+def test_a_contributor_cannot_withdraw_for_good(contributor):
+    # Her own draft, which she may see and change: only the action is not hers.
+    own = Author.objects.get(user=contributor)
+    article = make_article(slug="a-moi", status=Article.Status.DRAFT, authors=[own])
+    logged_in(contributor).post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "withdraw", "_selected_action": [article.pk]},
+    )
+    assert not Redirect.objects.exists()

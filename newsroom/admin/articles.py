@@ -28,7 +28,7 @@ from newsroom.admin.images import ImageChooserMixin, thumbnail
 from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
-from newsroom.admin.redirects import OldAddressesMixin
+from newsroom.admin.redirects import OldAddressesMixin, WithdrawnOnPurposeMixin
 from newsroom.admin.revisions import RevisionAdminMixin
 from newsroom.admin.wording import WordingMixin, titled
 from newsroom.admin.working_copies import WorkingCopyAdminMixin
@@ -395,6 +395,7 @@ class ArticleAdmin(
     WritingAdminMixin,
     WorkingCopyAdminMixin,
     OldAddressesMixin,
+    WithdrawnOnPurposeMixin,
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm
@@ -423,7 +424,7 @@ class ArticleAdmin(
     inlines = [AuthorshipInline, CorrectionInline]
     autocomplete_fields = ["featured_image", "works", "reviewed_work"]
     readonly_fields = ["reading_time_display", "featured_image_preview"]
-    actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
+    actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "withdraw"]
     action_form = ArticleActionForm
     fieldsets = [
         (

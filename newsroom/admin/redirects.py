@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from newsroom.admin.wording import WordingMixin
 from redirects.csv_files import MAX_BYTES, MAX_ROWS, Refused, import_csv, write_csv
 from redirects.models import Redirect, old_path_of
-from redirects.renames import release_addresses
+from redirects.renames import answer_gone, release_addresses
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -222,3 +222,55 @@ class OldAddressesMixin:
                     others,
                 ) % {"count": others}
             self.message_user(request, message, messages.INFO)
+
+
+# Ticked on an article's deletion page: its addresses answer 410 rather than 404.
+ANSWER_GONE = "answer_gone"
+
+
+class WithdrawnOnPurposeMixin:
+    """
+    For the articles' admin: an article unpublished or deleted on purpose may answer
+    « 410 Gone » rather than 404, which search engines take as final. The editor's
+    choice, never the default: a 404 may be a mistake, put right later.
+    """
+
+    def has_withdraw_permission(self, request):
+        return self.has_publish_permission(request) and request.user.has_perm(
+            "redirects.add_redirect"
+        )
+
+    @admin.action(description=_("Unpublish for good (410 Gone)"), permissions=["withdraw"])
+    def withdraw(self, request, queryset):
+        selected = list(queryset.values_list("pk", flat=True))
+        self.unpublish(request, queryset)
+        # Those the unpublishing left online (an embargo's refusal) keep their address.
+        withdrawn = self.model._default_manager.filter(pk__in=selected).exclude(
+            status=self.model.Status.PUBLISHED
+        )
+        with transaction.atomic():
+            for article in withdrawn:
+                answer_gone(article)
+        count = len(withdrawn)
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s article now answers « 410 Gone »: search engines will drop it.",
+                    "%(count)s articles now answer « 410 Gone »: search engines will drop them.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+
+    def render_delete_form(self, request, context):
+        context["may_answer_gone"] = request.user.has_perm("redirects.add_redirect")
+        return super().render_delete_form(request, context)
+
+    def delete_model(self, request, obj):
+        chosen = request.POST.get(ANSWER_GONE) and request.user.has_perm("redirects.add_redirect")
+        with transaction.atomic():
+            if chosen:
+                answer_gone(obj)
+            super().delete_model(request, obj)

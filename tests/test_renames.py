@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from authors.models import Author
+from newsroom.tags import merge_tags
 from redirects.models import Redirect
 from tests.admin_forms import EMPTY_INLINES, article_fields, new_article_fields
 from tests.factories import logged_in, make_article, make_author, make_section, make_work
@@ -43,7 +44,7 @@ def test_a_published_article_renamed_in_the_admin_redirects_and_says_so(editor):
     said = [str(message) for message in get_messages(response.wsgi_request)]
     assert (
         "L’ancienne adresse /articles/ancien-titre/ redirige désormais vers "
-        "/articles/nouveau-titre/. Son autre adresse (flux ou page en anglais) redirige aussi."
+        "/articles/nouveau-titre/, de même que 1 autre adresse (flux ou page en anglais)."
     ) in said
     assert_redirects("/articles/ancien-titre/", "/articles/nouveau-titre/")
     assert_redirects("/en/articles/ancien-titre/", "/en/articles/nouveau-titre/")
@@ -202,3 +203,10 @@ def test_a_contributor_cannot_withdraw_for_good(contributor):
         {"action": "withdraw", "_selected_action": [article.pk]},
     )
     assert not Redirect.objects.exists()
+
+
+def test_merged_tags_lead_to_the_tag_they_became():
+    make_article(tags=["Cannes 2026", "Festival de Cannes"])
+    merge_tags(list(Tag.objects.all()), "Festival de Cannes")
+    assert_redirects("/tags/cannes-2026/", "/tags/festival-de-cannes/")
+    assert_redirects("/en/tags/cannes-2026/feed/", "/en/tags/festival-de-cannes/feed/")

@@ -22,6 +22,8 @@ from redirects.models import Redirect, old_path_of
 from redirects.renames import answer_gone, release_addresses
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+# The article form's box for taking another article's old address (newsroom/forms.py).
+TAKE_OLD_ADDRESS = "take_old_address"
 
 
 class RedirectForm(forms.ModelForm):
@@ -203,25 +205,35 @@ class OldAddressesMixin:
             formfield.help_text = self.slug_help_text
         return formfield
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        # A page that only shows the article has no box to tick.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != TAKE_OLD_ADDRESS]})
+            for name, options in fieldsets
+        ]
+
     def save_model(self, request, obj, form, change):
-        if form.cleaned_data.get("take_old_address"):
+        if form.cleaned_data.get(TAKE_OLD_ADDRESS):
             release_addresses(obj)
         super().save_model(request, obj, form, change)
         redirected = getattr(obj, "redirected", [])
         if redirected:
-            old, new = redirected[0]
-            message = gettext("The old address %(old)s now redirects to %(new)s.") % {
-                "old": old,
-                "new": new,
-            }
-            others = len(redirected) - 1
+            (old, new), others = redirected[0], len(redirected) - 1
+            said = {"old": old, "new": new, "count": others}
             if others:
-                message += " " + ngettext(
-                    "Its %(count)s other address (feed, English page) redirects too.",
-                    "Its %(count)s other addresses (feeds, English pages) redirect too.",
+                message = ngettext(
+                    "The old address %(old)s now redirects to %(new)s, and so does "
+                    "%(count)s other address (feed, English page).",
+                    "The old address %(old)s now redirects to %(new)s, and so do "
+                    "%(count)s other addresses (feeds, English pages).",
                     others,
-                ) % {"count": others}
-            self.message_user(request, message, messages.INFO)
+                )
+            else:
+                message = gettext("The old address %(old)s now redirects to %(new)s.")
+            self.message_user(request, message % said, messages.INFO)
 
 
 # Ticked on an article's deletion page: its addresses answer 410 rather than 404.

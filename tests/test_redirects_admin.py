@@ -52,7 +52,7 @@ def test_the_list_shows_each_redirect_with_its_visits_and_origin_in_french(edito
     ]
     assert rows[0][1:5] == ["/?p=12", "/articles/tournage/", "Permanente (301)", "0"]
     assert rows[0][6] == "Import WordPress"
-    assert rows[1][1:4] == ["/retire/", "—", "Retirée volontairement (410)"]
+    assert rows[1][1:4] == ["/retire/", "-", "Retirée volontairement (410)"]
     assert "Importer un fichier CSV" in page.select_one(".object-tools").get_text()
 
 

@@ -116,9 +116,17 @@ class RedirectAdmin(WordingMixin, admin.ModelAdmin):
     ]
     change_list_template = "admin/redirects/redirect/change_list.html"
 
+    class Media:
+        css = {"all": ["admin-extra/redirects.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        # A redirect being made has no use to show yet.
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:1]
+
     @admin.display(description=_("new address"), ordering="target")
     def leads_to(self, redirect):
-        return redirect.target or "—"
+        return redirect.target or self.get_empty_value_display()
 
     def get_urls(self):
         return [
@@ -170,6 +178,7 @@ class RedirectAdmin(WordingMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": gettext("Import redirects"),
+            "media": self.media,
             "form": form,
             "problems": problems,
             "max_rows": MAX_ROWS,

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from articles.models import Article
 from redirects.models import Redirect
 from tests.browser.axe import serious_violations
 from tests.browser.test_desk_browser import log_in, newsroom
@@ -82,5 +83,10 @@ def test_an_editor_lists_adds_and_imports_redirects(
     )
     page.click("input[type=submit]")
     expect(page.locator(".messagelist")).to_contain_text("2 redirections importées.")
+
+    article = Article.objects.get()
+    page.goto(redirects + reverse("admin:articles_article_delete", args=[article.pk]))
+    expect(page.locator(".answer-gone")).to_contain_text("410 Gone")
+    look("article-deletion")
     page.context.close()
     assert not problems, "\n".join(problems)

@@ -13,7 +13,7 @@ import pagecache
 from articles import stored_relations
 from articles.models import Article
 from redirects.models import Redirect
-from redirects.renames import addresses_of
+from redirects.renames import address_pairs
 
 
 def merge_tags(tags, name):
@@ -40,7 +40,7 @@ def merge_tags(tags, name):
         # An update sends no signal: the tags stored with each article, rewritten here.
         stored_relations.refresh(set(retagged))
         # Their addresses lead to the merged tag's (redirects/), read before they go.
-        moves = [zip(addresses_of(tag), addresses_of(into), strict=True) for tag in merged]
+        moves = [address_pairs(tag, into) for tag in merged]
         # Their deletion makes stale the pages showing them (articles/signals.py).
         for tag in merged:
             tag.delete()

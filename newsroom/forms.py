@@ -14,6 +14,8 @@ from images.embedding import render
 from markup.rendering import TextTooComplex
 from newsroom import workflow
 from newsroom.calendar import paris_moment
+from redirects.models import Redirect
+from redirects.renames import redirect_taken_over
 
 DRAFT_KEY_RE = re.compile(r"[0-9a-f]{32}")
 
@@ -121,6 +123,16 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
     # as a plain date input and time input, which browsers offer pickers for without
     # script: they post ISO dates, which every language's input formats accept.
     scheduled_for = ScheduleField(label=_("Publication date and time (Paris time)"), required=False)
+    # Shown only when the slug is refused as another page's old address (check_old_address()).
+    take_old_address = forms.BooleanField(
+        label=_("Take this old address"),
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=_(
+            "Readers who follow the old links will then find this article instead of the "
+            "page they were sent to."
+        ),
+    )
 
     class Meta:
         model = Article
@@ -183,6 +195,40 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
         if self.instance._state.adding or "slug" in self.changed_data:
             super().validate_unique()
 
+    def check_old_address(self, cleaned_data):
+        """
+        A slug free in the table of articles may still be an old address that redirects
+        (a renamed article's) or answers 410: taking it silently would send the old links'
+        readers here. The editor may, by ticking « take it »; the redirect then goes.
+        """
+        slug = cleaned_data.get("slug")
+        adding_or_renaming = self.instance._state.adding or "slug" in self.changed_data
+        if not slug or not adding_or_renaming or cleaned_data.get("take_old_address"):
+            return
+        redirect = redirect_taken_over(self.instance, slug)
+        if redirect is None:
+            return
+        self.fields["take_old_address"].widget = forms.CheckboxInput()
+        if redirect.status == Redirect.Status.GONE:
+            message = _(
+                "The address %(address)s was removed on purpose (it answers « 410 Gone »). "
+                "Choose another URL slug, or tick « Take this old address »."
+            )
+        else:
+            message = _(
+                "The address %(address)s is an old address that redirects to %(target)s. "
+                "Choose another URL slug, or tick « Take this old address »: that redirect "
+                "will then be removed."
+            )
+        self.add_error(
+            "slug",
+            forms.ValidationError(
+                message,
+                code="old_address",
+                params={"address": redirect.old_path, "target": redirect.target},
+            ),
+        )
+
     def clean_draft_key(self):
         # Only ever used as a name; anything else is dropped rather than refused.
         key = self.cleaned_data["draft_key"]
@@ -241,6 +287,7 @@ class ArticleAdminForm(HeldChoicesMixin, forms.ModelForm):
                 _("A rating belongs to a review: choose the film or series it reviews."),
             )
         self.check_embargo(cleaned_data)
+        self.check_old_address(cleaned_data)
         if self.instance.pk is not None and "version" not in self.errors:
             self.check_version(cleaned_data.get("version"))
         return cleaned_data

@@ -3,6 +3,8 @@ Merging tags: « Cannes 2026 » and « Festival de Cannes » become one tag, on 
 article that carried either.
 """
 
+from itertools import chain
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from taggit.models import Tag, TaggedItem
@@ -10,6 +12,8 @@ from taggit.models import Tag, TaggedItem
 import pagecache
 from articles import stored_relations
 from articles.models import Article
+from redirects.models import Redirect
+from redirects.renames import address_pairs
 
 
 def merge_tags(tags, name):
@@ -35,9 +39,13 @@ def merge_tags(tags, name):
         items.update(tag=into)
         # An update sends no signal: the tags stored with each article, rewritten here.
         stored_relations.refresh(set(retagged))
+        # Their addresses lead to the merged tag's (redirects/), read before they go.
+        moves = [address_pairs(tag, into) for tag in merged]
         # Their deletion makes stale the pages showing them (articles/signals.py).
         for tag in merged:
             tag.delete()
+        for old, new in chain.from_iterable(moves):
+            Redirect.objects.point(old, new, source=Redirect.Source.RENAME)
         # What a retagged article makes stale (articles/signals.py), for every article
         # retagged: the pages showing the tag, and every list of articles.
         pagecache.invalidate({pagecache.key_for(into), pagecache.list_key(Article)})

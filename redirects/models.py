@@ -107,6 +107,12 @@ class RedirectQuerySet(models.QuerySet):
         """
         old_path = old_path_of(old_path)
         target = asked = target_of(target)
+        if is_on_site(target) and old_path_of(target) == old_path:
+            raise ValidationError(
+                _("« %(old_path)s » cannot lead to itself."),
+                code="loop",
+                params={"old_path": old_path},
+            )
         onward = self._moved(target) if is_on_site(target) else None
         if onward is not None:
             target = onward.target
@@ -115,9 +121,7 @@ class RedirectQuerySet(models.QuerySet):
                 _(
                     "« %(old_path)s » cannot lead to « %(target)s »: that address leads "
                     "back to it, and readers would go round in circles."
-                )
-                if onward is not None
-                else _("« %(old_path)s » cannot lead to itself."),
+                ),
                 code="loop",
                 params={"old_path": old_path, "target": asked},
             )

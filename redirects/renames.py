@@ -7,7 +7,7 @@ feeds, in each language) redirects to the new one.
 import copy
 
 from django.conf import settings
-from django.urls import is_valid_path, reverse
+from django.urls import NoReverseMatch, is_valid_path, reverse
 from django.utils import timezone, translation
 from taggit.models import Tag
 
@@ -26,15 +26,23 @@ def page_address(instance):
     return instance.get_absolute_url()
 
 
-def addresses_of(instance):
-    """Each address readers use for ``instance``: its page, then its feeds, in each language."""
-    addresses = []
+def address_pairs(before, after):
+    """
+    Each address readers had for ``before`` (its page, then its feeds where it has them,
+    in each language), with the same address of ``after``.
+    """
+    pairs = []
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            page = page_address(instance)
-            addresses.append(page)
-            addresses += [page + suffix for suffix in FEED_SUFFIXES if is_valid_path(page + suffix)]
-    return addresses
+            old, new = page_address(before), page_address(after)
+            pairs.append((old, new))
+            pairs += [(old + end, new + end) for end in FEED_SUFFIXES if is_valid_path(new + end)]
+    return pairs
+
+
+def addresses_of(instance):
+    """Each address readers use for ``instance``: its page, then its feeds, in each language."""
+    return [address for address, _same in address_pairs(instance, instance)]
 
 
 def was_public(instance):
@@ -68,7 +76,11 @@ def keep_old_addresses(instance, old_slug):
     """
     before = copy.copy(instance)
     before.slug = old_slug
-    moves = list(zip(addresses_of(before), addresses_of(instance), strict=True))
+    try:
+        moves = address_pairs(before, instance)
+    except NoReverseMatch:
+        # A slug typed before the rules of addresses held: no reader had it.
+        return []
     # It lives at its new addresses now: whatever redirected them (its own earlier name,
     # renamed back) is over.
     Redirect.objects.filter(old_path__in=[new for _old, new in moves]).delete()
@@ -97,3 +109,9 @@ def redirect_taken_over(instance, slug):
         if instance.pk is not None and redirect.target == page_address(instance):
             return None
     return redirect
+
+
+def answer_gone(instance):
+    """Make every address readers had for ``instance`` answer 410 Gone: removed on purpose."""
+    for address in addresses_of(instance):
+        Redirect.objects.gone(address)

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from articles.models import Article, EditorialAction, PreviewLink
 from frontpage.models import Block, FrontPage, LeadPick
 from newsroom.models import Note
+from redirects.models import Redirect
 from tests.factories import (
     ADMINISTRATOR,
     CONTRIBUTOR,
@@ -87,6 +88,12 @@ OTHER_VIEWS = {
         "GET": lambda may: may("add") or may("change"),
         "POST": lambda may: may("add") or may("change"),
     },
+    # An import makes and replaces redirects: both rights.
+    "redirects_redirect_import": {
+        "GET": lambda may: may("add") and may("change"),
+        "POST": lambda may: may("add") and may("change"),
+    },
+    "redirects_redirect_export": {"GET": view},
     "articles_article_tag_suggestions": {"GET": lambda may: may("add") or may("change")},
     "articles_article_writing_preview": {"POST": lambda may: may("add") or may("change")},
     # The writer's working copy of the article posted, which they must be able to change.
@@ -124,6 +131,8 @@ ACTIONS = {
     "publish_now": lambda may: may("change") and may("publish"),
     "schedule": lambda may: may("change") and may("publish"),
     "unpublish": lambda may: may("change") and may("publish"),
+    # Unpublished for good: its addresses answer 410, a redirect each.
+    "withdraw": lambda may: may("change") and may("publish") and may("add", Redirect),
     "merge": lambda may: may("change") and may("delete"),
     "cleanup_expired_attempts": delete,
 }
@@ -173,6 +182,7 @@ def newsroom():
     )
     apps.get_model("axes", "AccessLog").objects.create(**attempt)
     apps.get_model("axes", "AccessFailureLog").objects.create(**attempt)
+    Redirect.objects.point("/2023/07/28/ancien/", "/", source=Redirect.Source.WORDPRESS)
     samples = {}
     for model in admin.site._registry:
         samples[model] = model._default_manager.order_by("pk").first()

@@ -29,7 +29,33 @@ def test_a_loop_is_refused_in_french():
     Redirect.objects.point("/a/", "/b/")
     with pytest.raises(ValidationError) as refused:
         Redirect.objects.point("/b/", "/a/")
-    assert "tourner en rond" in refused.value.messages[0]
+    assert "tourneraient en rond" in refused.value.messages[0]
     with pytest.raises(ValidationError):
         Redirect.objects.point("/a/", "/a/")
     assert dict(Redirect.objects.values_list("old_path", "target")) == {"/a/": "/b/"}
+
+
+def test_a_target_on_the_site_s_own_host_is_kept_as_its_path(settings):
+    settings.SITE_URL = "https://www.screenmania.example"
+    Redirect.objects.point("/b/", "/c/")
+    redirect = Redirect.objects.point("/a/", "https://www.screenmania.example/b/")
+    # As a path, the chain through /b/ is seen and collapsed.
+    assert redirect.target == "/c/"
+    elsewhere = Redirect.objects.point("/d/", "https://ailleurs.example/b/")
+    assert elsewhere.target == "https://ailleurs.example/b/"
+
+
+@pytest.mark.parametrize(
+    "target", ["articles/x/", "//ailleurs.example/", "javascript:alert(1)", ""]
+)
+def test_what_is_no_address_is_refused_as_a_target(target):
+    with pytest.raises(ValidationError):
+        Redirect.objects.point("/a/", target)
+    assert not Redirect.objects.exists()
+
+
+def test_gone_replaces_a_redirect_and_a_redirect_replaces_gone():
+    Redirect.objects.point("/a/", "/b/")
+    assert Redirect.objects.gone("/a/").target == ""
+    redirect = Redirect.objects.point("/a/", "/c/", status=302)
+    assert (redirect.status, redirect.target, Redirect.objects.count()) == (302, "/c/", 1)

@@ -134,3 +134,16 @@ def test_a_new_redirect_stamps_the_pages_not_found(client):
 def test_a_post_to_an_old_address_is_not_redirected(client):
     Redirect.objects.point("/2019/ancien/", "/")
     assert client.post("/2019/ancien/").status_code == 404
+
+
+@pytest.mark.parametrize("address", ["/2023/07/28/le-tournage/", "/articles/ancien-titre/"])
+def test_in_production_the_answer_comes_before_the_404_page_is_built(settings, address):
+    # Without DEBUG, Django's 404 handler (reader/views/errors.py) asks first. The page
+    # not found would read the sections for its navigation: no such query is made.
+    settings.DEBUG = False
+    Redirect.objects.point(address, "/rubriques/cinema/")
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(address)
+    assert (response.status_code, response["Location"]) == (301, "/rubriques/cinema/")
+    assert not [q for q in queries.captured_queries if "articles_section" in q["sql"]]
+    assert Client().get("/2019/ailleurs/").status_code == 404

@@ -28,6 +28,7 @@ from newsroom.admin.images import ImageChooserMixin, thumbnail
 from newsroom.admin.labels import LabelledFieldsMixin
 from newsroom.admin.notes import NotesAdminMixin
 from newsroom.admin.preview import PreviewAdminMixin
+from newsroom.admin.redirects import OldAddressesMixin, WithdrawnOnPurposeMixin
 from newsroom.admin.revisions import RevisionAdminMixin
 from newsroom.admin.wording import WordingMixin, titled
 from newsroom.admin.working_copies import WorkingCopyAdminMixin
@@ -393,6 +394,8 @@ class ArticleAdmin(
     RevisionAdminMixin,
     WritingAdminMixin,
     WorkingCopyAdminMixin,
+    OldAddressesMixin,
+    WithdrawnOnPurposeMixin,
     admin.ModelAdmin,
 ):
     form = ArticleAdminForm
@@ -421,10 +424,22 @@ class ArticleAdmin(
     inlines = [AuthorshipInline, CorrectionInline]
     autocomplete_fields = ["featured_image", "works", "reviewed_work"]
     readonly_fields = ["reading_time_display", "featured_image_preview"]
-    actions = ["submit_for_review", "publish_now", "schedule", "unpublish"]
+    actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "withdraw"]
     action_form = ArticleActionForm
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body", "reading_time_display"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "take_old_address",
+                    "standfirst",
+                    "body",
+                    "reading_time_display",
+                ]
+            },
+        ),
         (
             _("Publication"),
             # The status and date are set by the buttons at the bottom (PUBLISHING).
@@ -835,7 +850,7 @@ class ArticleAdmin(
 
 
 @admin.register(Section)
-class SectionAdmin(WordingMixin, admin.ModelAdmin):
+class SectionAdmin(OldAddressesMixin, WordingMixin, admin.ModelAdmin):
     add_title = _("New section")
     change_title = _("Edit the section")
     view_title = _("Read the section")

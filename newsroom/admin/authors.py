@@ -6,11 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from authors.models import Author
 from newsroom.admin.images import ImageChooserMixin, thumbnail
 from newsroom.admin.labels import LabelledFieldsMixin
+from newsroom.admin.redirects import OldAddressesMixin
 from newsroom.admin.wording import WordingMixin
 
 
 @admin.register(Author)
-class AuthorAdmin(ImageChooserMixin, LabelledFieldsMixin, WordingMixin, admin.ModelAdmin):
+class AuthorAdmin(
+    ImageChooserMixin, LabelledFieldsMixin, OldAddressesMixin, WordingMixin, admin.ModelAdmin
+):
     add_title = _("New author")
     change_title = _("Edit the author")
     view_title = _("Read the author")

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
+from newsroom.admin.redirects import OldAddressesMixin
 from newsroom.admin.wording import WordingMixin
 from newsroom.tags import merge_tags
 
@@ -36,7 +37,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(WordingMixin, admin.ModelAdmin):
+class TagAdmin(OldAddressesMixin, WordingMixin, admin.ModelAdmin):
     add_title = _("New tag")
     change_title = _("Edit the tag")
     view_title = _("Read the tag")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from markup.formats import long_date
 from newsroom.admin.images import ImageChooserMixin, thumbnail
 from newsroom.admin.labels import LabelledFieldsMixin
+from newsroom.admin.redirects import OldAddressesMixin
 from newsroom.admin.wording import WordingMixin
 from works.models import Work
 
@@ -17,7 +18,9 @@ def day_in_words(day):
 
 
 @admin.register(Work)
-class WorkAdmin(ImageChooserMixin, LabelledFieldsMixin, WordingMixin, admin.ModelAdmin):
+class WorkAdmin(
+    ImageChooserMixin, LabelledFieldsMixin, OldAddressesMixin, WordingMixin, admin.ModelAdmin
+):
     add_title = _("New film or series")
     change_title = _("Edit the film or series")
     view_title = _("Read the film or series")

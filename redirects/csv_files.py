@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Redirect, old_path_of, target_of
+from .models import Redirect, kept_old_path, target_of
 
 COLUMNS = ["old_path", "target", "status", "hits", "last_hit_at", "source", "created_at"]
 # Those an import reads; the others are the table's own record, written for reading.
@@ -152,23 +152,18 @@ def _entry(row):
             _("the old address « %(old_path)s » does not start with « / ».")
             % {"old_path": old_path}
         )
-    old_path = old_path_of(old_path)
+    old_path = kept_old_path(old_path)
     try:
         status = Redirect.Status(int(status or Redirect.Status.MOVED_PERMANENTLY))
     except ValueError:
         raise ValidationError(
             _("the answer « %(status)s » is none of 301, 302 or 410.") % {"status": status}
         ) from None
-    if len(old_path) > Redirect._meta.get_field("old_path").max_length:
-        raise ValidationError(_("the old address is too long."))
     if status == Redirect.Status.GONE:
         return old_path, "", status
     if not target:
         raise ValidationError(_("a redirect answering 301 or 302 needs a new address."))
-    target = target_of(target)
-    if len(target) > Redirect._meta.get_field("target").max_length:
-        raise ValidationError(_("the new address is too long."))
-    return old_path, target, status
+    return old_path, target_of(target), status
 
 
 def _line_problem(line, message):

@@ -34,6 +34,18 @@ def old_path_of(address):
     return path
 
 
+def kept_old_path(address):
+    """``old_path_of(address)``, or a ValidationError if too long to be kept."""
+    path = old_path_of(address)
+    if len(path) > OLD_PATH_MAX_LENGTH:
+        raise ValidationError(
+            _("An old address holds %(max)s characters at most: this one has %(length)s."),
+            code="too_long",
+            params={"max": OLD_PATH_MAX_LENGTH, "length": len(path)},
+        )
+    return path
+
+
 def wordpress_query_of(request):
     """``/?p=123`` if ``request`` asks for an old WordPress address by its query, else None."""
     for name in WORDPRESS_QUERY_KEYS:
@@ -69,7 +81,14 @@ def target_of(address):
             code="invalid_target",
             params={"address": address},
         )
-    return parts._replace(path=unquote(parts.path)).geturl()
+    target = parts._replace(path=unquote(parts.path)).geturl()
+    if len(target) > TARGET_MAX_LENGTH:
+        raise ValidationError(
+            _("A new address holds %(max)s characters at most: this one has %(length)s."),
+            code="too_long",
+            params={"max": TARGET_MAX_LENGTH, "length": len(target)},
+        )
+    return target
 
 
 def is_on_site(target):
@@ -90,7 +109,7 @@ class RedirectQuerySet(models.QuerySet):
         target. A target leading back to ``old_path`` is a loop, refused with a
         ValidationError.
         """
-        old_path = old_path_of(old_path)
+        old_path = kept_old_path(old_path)
         with transaction.atomic():
             target = self.leads_to(old_path, target)
             redirect, _created = self.update_or_create(
@@ -130,7 +149,7 @@ class RedirectQuerySet(models.QuerySet):
     def gone(self, old_path, source="manual"):
         """Make ``old_path`` answer 410 Gone: removed on purpose, not lost."""
         redirect, _created = self.update_or_create(
-            old_path=old_path_of(old_path),
+            old_path=kept_old_path(old_path),
             defaults={"target": "", "status": Redirect.Status.GONE, "source": source},
         )
         return redirect

@@ -59,3 +59,11 @@ def test_gone_replaces_a_redirect_and_a_redirect_replaces_gone():
     assert Redirect.objects.gone("/a/").target == ""
     redirect = Redirect.objects.point("/a/", "/c/", status=302)
     assert (redirect.status, redirect.target, Redirect.objects.count()) == (302, "/c/", 1)
+
+
+def test_an_old_address_too_long_to_keep_is_refused_in_french():
+    with pytest.raises(ValidationError) as refused:
+        Redirect.objects.gone("/" + "a" * 600 + "/")
+    assert refused.value.messages == [
+        "Une ancienne adresse compte 500 caractères au plus\u00a0: celle-ci en a 602."
+    ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.admin.wording import WordingMixin
 from redirects.csv_files import MAX_BYTES, MAX_ROWS, Refused, import_csv, write_csv
-from redirects.models import Redirect, old_path_of
+from redirects.models import Redirect, kept_old_path
 from redirects.renames import answer_gone, release_addresses
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -37,7 +37,7 @@ class RedirectForm(forms.ModelForm):
             raise ValidationError(
                 _("Start the old address with « / », as in /2023/07/28/titre/."), code="path"
             )
-        return old_path_of(old_path)
+        return kept_old_path(old_path)
 
     def clean(self):
         cleaned_data = super().clean()

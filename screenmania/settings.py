@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "newsroom.security.apps.AuthenticatorAppsConfig",
     "newsroom.security.apps.RecoveryCodesConfig",
     "django_countries",
+    # Background work (TASKS below): Django's Tasks API, its database backend's results
+    # table, and RQ's queues when there is a Redis.
+    "django_tasks",
+    "django_tasks_db",
+    *(["django_rq"] if os.environ.get("REDIS_URL") else []),
     # The project's apps, in their layers, lowest first (README, and pyproject.toml's
     # importlinter contract, which `make lint` checks).
     "markup",
@@ -86,6 +91,8 @@ INSTALLED_APPS = [
     "newsroom",
     "newsroom.security",
     *(["demo"] if DEMO else []),
+    # For its management command, tasks_worker.
+    "screenmania",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +186,26 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+
+# Background work, through Django's Tasks API (the django-tasks backport until Django 6):
+# the database backend by default, so that a laptop needs no other server; RQ on the
+# Redis of REDIS_URL when there is one, so that workers may run on other machines.
+# Either way `manage.py tasks_worker` runs the queue (README, « Background work »).
+TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
+if os.environ.get("REDIS_URL"):
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [TASKS_QUEUE]}}
+    # No job timeout of RQ's own: a long import is normal work, and a stuck one is found
+    # by its progress, which stops moving (TASKS_STALLED_AFTER).
+    RQ_QUEUES = {TASKS_QUEUE: {"URL": os.environ["REDIS_URL"], "DEFAULT_TIMEOUT": -1}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [TASKS_QUEUE]}}
+# A task that fails is tried this many times in all, waiting TASKS_RETRY_DELAY seconds,
+# then four times as long, between tries; then it is reported failed to whoever started it.
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", 3))
+TASKS_RETRY_DELAY = float(os.environ.get("TASKS_RETRY_DELAY", 30))
+# A running task whose progress has not moved for this many seconds is taken for one
+# whose worker died (killed, machine lost): it is reported as interrupted.
+TASKS_STALLED_AFTER = int(os.environ.get("TASKS_STALLED_AFTER", 5 * 60))
 
 # Anonymous reader pages are kept whole in the cache and rebuilt exactly when
 # something they show changes (pagecache/keys.py). DJANGO_PAGE_CACHE=0

@@ -86,10 +86,12 @@ INSTALLED_APPS = [
     "sitepages",
     "search",
     "articles",
+    "redirects",
     "frontpage",
     "reader",
     "newsroom",
     "newsroom.security",
+    "wordpress",
     *(["demo"] if DEMO else []),
     # For its management command, tasks_worker.
     "screenmania",
@@ -289,6 +291,16 @@ STORAGES = {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+    # Files the site keeps and never serves (WordPress exports waiting to be imported):
+    # outside MEDIA_ROOT, which the site and a CDN serve to anyone. Workers on other
+    # machines need it shared: DJANGO_PRIVATE_STORAGE names a private bucket's backend.
+    "private": {
+        "BACKEND": os.environ.get(
+            "DJANGO_PRIVATE_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("DJANGO_PRIVATE_STORAGE_OPTIONS") or "null")
+        or {"location": Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "private"))},
     },
 }
 

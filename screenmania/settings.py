@@ -314,6 +314,9 @@ IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
 # the tallest is 1,344 × 13,440.
 IMAGE_MAX_ASPECT_RATIO = int(os.environ.get("IMAGE_MAX_ASPECT_RATIO", 10))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A WordPress export uploaded in the admin (wordpress/admin.py): a magazine's ten years
+# of posts are tens of megabytes; a larger site exports by content type or period.
+WORDPRESS_IMPORT_MAX_BYTES = int(os.environ.get("WORDPRESS_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 
 # Rendition shapes and widths (images/renditions.py). The widths follow the layout: the
 # article column is 42rem (672 px, 1344 at 2x), cards a full phone width down to a third

@@ -199,6 +199,8 @@ if os.environ.get("REDIS_URL"):
     # No job timeout of RQ's own: a long import is normal work, and a stuck one is found
     # by its progress, which stops moving (TASKS_STALLED_AFTER).
     RQ_QUEUES = {TASKS_QUEUE: {"URL": os.environ["REDIS_URL"], "DEFAULT_TIMEOUT": -1}}
+    # Not in the newsroom: django-rq's dashboard lets any staff account empty a queue.
+    RQ_SHOW_ADMIN_LINK = False
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [TASKS_QUEUE]}}
 # A task that fails is tried this many times in all, waiting TASKS_RETRY_DELAY seconds,
@@ -490,6 +492,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: a folder of messages.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 # An error report is sent while the reader who met the error waits for the page.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")

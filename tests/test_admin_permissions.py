@@ -38,6 +38,7 @@ from tests.factories import (
     make_work,
 )
 from tests.pages import soup
+from wordpress.models import WordPressImport
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,8 @@ OTHER_VIEWS = {
     "articles_article_note_create": {"POST": change},
     "articles_article_note_answer": {"POST": change},
     "articles_article_note_resolve": {"POST": change},
+    "wordpress_wordpressimport_progress": {"GET": view},
+    "wordpress_wordpressimport_resume": {"POST": add},
 }
 # Views of the site itself that every staff account may open.
 EVERY_STAFF_ACCOUNT = {
@@ -173,6 +176,7 @@ def newsroom():
     )
     apps.get_model("axes", "AccessLog").objects.create(**attempt)
     apps.get_model("axes", "AccessFailureLog").objects.create(**attempt)
+    WordPressImport.objects.create(file="wordpress/2026/12/export.xml", started_by=someone)
     samples = {}
     for model in admin.site._registry:
         samples[model] = model._default_manager.order_by("pk").first()

@@ -21,7 +21,6 @@ from wordpress.importer import Report, kind_label
 from wordpress.models import WordPressImport
 from wordpress.tasks import queue_import
 
-
 # The report's columns, in the importer's order (Report.OUTCOMES).
 OUTCOMES = [
     ("created", pgettext_lazy("import report", "Created")),
@@ -78,9 +77,7 @@ class WordPressImportAdmin(admin.ModelAdmin):
         if wordpress_import.status == WordPressImport.Status.RUNNING:
             if wordpress_import.is_stalled:
                 return gettext("Interrupted")
-            return gettext("Running (%(percent)s %%)") % {
-                "percent": wordpress_import.percent_done
-            }
+            return gettext("Running (%(percent)s %%)") % {"percent": wordpress_import.percent_done}
         return wordpress_import.get_status_display()
 
     def get_urls(self):
@@ -110,6 +107,7 @@ class WordPressImportAdmin(admin.ModelAdmin):
                 raise PermissionDenied
             self.message_user(request, too_large_message(), messages.ERROR)
             return HttpResponseRedirect(request.path)
+        extra_context = {"title": gettext("Import a WordPress export"), **(extra_context or {})}
         return super().add_view(request, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -131,6 +129,8 @@ class WordPressImportAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The run's progress while it goes on, its report once it is done."""
         wordpress_import = self.the_import(request, object_id)
+        if request.method == "POST" and not self.has_change_permission(request, wordpress_import):
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -145,9 +145,7 @@ class WordPressImportAdmin(admin.ModelAdmin):
             **report_context(wordpress_import),
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(
-            request, "admin/wordpress/wordpressimport/progress.html", context
-        )
+        return TemplateResponse(request, "admin/wordpress/wordpressimport/progress.html", context)
 
     def progress_view(self, request, object_id):
         """What import-progress.js reads every two seconds while the run goes on."""
@@ -220,8 +218,7 @@ def report_context(wordpress_import):
         {
             "kind": kind_label(loss.kind),
             "address": loss.address,
-            # The export is another site's text: only a web address becomes a link.
-            "href": loss.address if loss.address.startswith(("https://", "http://")) else "",
+            "href": link_to(loss.address),
             "message": loss.message,
         }
         for loss in report.losses
@@ -231,3 +228,13 @@ def report_context(wordpress_import):
         "count_rows": rows,
         "losses": losses,
     }
+
+
+def link_to(address):
+    """
+    The old address as a link: a path, which now redirects to what the item became, or a
+    web address. The export is another site's text, so nothing else becomes a link.
+    """
+    if address.startswith("/") and not address.startswith("//"):
+        return address
+    return address if address.startswith(("https://", "http://")) else ""

@@ -247,11 +247,10 @@ class _Reader:
         if docinfo.internalDTD is not None or docinfo.system_url or docinfo.public_id:
             raise WXRError(
                 gettext(
-                    "This file declares a DOCTYPE (line %(line)s): a WordPress export never "
-                    "does, and it could make the reading of the file expand or fetch content. "
-                    "The file was not read."
+                    "This file declares a DOCTYPE: a WordPress export never has one, and it "
+                    "could make reading the file blow up or read other files. The file was "
+                    "not read."
                 )
-                % {"line": element.sourceline}
             )
         namespaces = element.nsmap.values()
         if element.tag != "rss" or not any(map(_WP_NAMESPACE.fullmatch, namespaces)):
@@ -444,6 +443,8 @@ def _not_wxr(line):
 
 def _syntax_error(error):
     line = error.position[0] if error.position else error.lineno
+    if not line:
+        return gettext("The file is empty.")
     if error.code in _CUT_SHORT:
         return gettext(
             "The file stops before its end (line %(line)s): the export is incomplete, "

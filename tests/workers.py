@@ -29,10 +29,9 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 @pytest.fixture
-def worker_database(request, tmp_path, django_db_blocker):
+def worker_database(request, transactional_db, tmp_path, django_db_blocker):
     """The test database, shared with the workers the test starts: its DATABASE_URL."""
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")
         database = connection.settings_dict
         yield (
             f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
@@ -108,13 +107,30 @@ class Worker:
             self.kill()
 
     def kill(self):
-        """As the kernel's out-of-memory killer or a lost machine would: no time to tidy up."""
+        """
+        As a lost machine would: no time to tidy up, for the worker nor for the process RQ
+        forks for each task, which makes a session of its own.
+        """
+        children = children_of(self.process.pid)
         self.signal(signal.SIGKILL)
+        for child in children:
+            with suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
         self.process.wait(timeout=20)
 
     def signal(self, number):
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, number)
+
+
+def children_of(pid):
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            # The parent's id is the second field after the command, which is in brackets.
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.append(int(stat.parent.name))
+    return children
 
 
 @contextmanager

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from wordpress import wxr
 from wordpress.importer import Report, kind_label
-from wordpress.models import WordPressImport
+from wordpress.models import ImportedItem, WordPressImport
 from wordpress.tasks import queue_import
 
 # The report's columns, in the importer's order (Report.OUTCOMES).
@@ -198,7 +198,11 @@ def progress_summary(wordpress_import):
         return wordpress_import.error or gettext("Waiting for a worker to start the import…")
     if not wordpress_import.total:
         return gettext("Reading the export…")
-    return gettext("%(done)s items of %(total)s imported (%(percent)s %%).") % {
+    return ngettext(
+        "%(done)s item of %(total)s imported (%(percent)s %%).",
+        "%(done)s items of %(total)s imported (%(percent)s %%).",
+        wordpress_import.done,
+    ) % {
         "done": wordpress_import.done,
         "total": wordpress_import.total,
         "percent": wordpress_import.percent_done,
@@ -212,7 +216,7 @@ def report_context(wordpress_import):
     report = Report.from_json(wordpress_import.report)
     rows = [
         {"kind": kind_label(kind), "counts": [counts.get(outcome, 0) for outcome, _ in OUTCOMES]}
-        for kind, counts in sorted(report.counts.items())
+        for kind, counts in sorted(report.counts.items(), key=in_kind_order)
     ]
     losses = [
         {
@@ -228,6 +232,13 @@ def report_context(wordpress_import):
         "count_rows": rows,
         "losses": losses,
     }
+
+
+def in_kind_order(kind_and_counts):
+    """Posts first, then pages, media, authors and terms: ImportedItem.Kind's order."""
+    kinds = list(ImportedItem.Kind.values)
+    kind = kind_and_counts[0]
+    return kinds.index(kind) if kind in kinds else len(kinds)
 
 
 def link_to(address):

@@ -18,7 +18,15 @@ from tests.factories import make_article, make_author, make_image
 
 # Variables the settings read: removed from the child's environment so that the
 # developer's shell or the CI run (DATABASE_URL…) cannot change what is tested.
-SETTINGS_VARIABLE_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "SITE_URL", "MEDIA_ROOT", "IMAGE_")
+SETTINGS_VARIABLE_PREFIXES = (
+    "DJANGO_",
+    "DATABASE_",
+    "REDIS_",
+    "SITE_URL",
+    "MEDIA_ROOT",
+    "IMAGE_",
+    "TASKS_",
+)
 
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
@@ -112,6 +120,35 @@ def test_redis_url_selects_the_redis_cache():
     configured = read_settings(DJANGO_DEBUG="1", REDIS_URL="redis://cache.internal:6379/2")
     assert configured["cache"]["BACKEND"] == "screenmania.cache.RedisCache"
     assert configured["cache"]["LOCATION"] == "redis://cache.internal:6379/2"
+
+
+def tasks_settings(**environ):
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps({'tasks': settings.TASKS, 'rq': getattr(settings, 'RQ_QUEUES', None), "
+        "'rq_app': 'django_rq' in settings.INSTALLED_APPS}))"
+    )
+    result = run_python("-c", script, DJANGO_SETTINGS_MODULE="screenmania.settings", **environ)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_background_tasks_queue_in_the_database_unless_redis_url_is_set():
+    laptop = tasks_settings(DJANGO_DEBUG="1")
+    assert laptop == {
+        "tasks": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
+        "rq": None,
+        "rq_app": False,
+    }
+
+    shared = tasks_settings(DJANGO_DEBUG="1", REDIS_URL="redis://queue.internal:6379/3")
+    assert shared["tasks"] == {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    }
+    assert shared["rq"] == {
+        "default": {"URL": "redis://queue.internal:6379/3", "DEFAULT_TIMEOUT": -1}
+    }
+    assert shared["rq_app"] is True
 
 
 def test_media_on_object_storage_is_configuration():

@@ -4,6 +4,7 @@ The WordPress import as a background task, run by a real worker process
 is no REDIS_URL, RQ on Redis when there is one, as CI's second run has it.
 """
 
+import os
 import time
 from email import message_from_string
 from email.policy import default
@@ -14,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
+from tests.conftest import in_ci
 from tests.factories import ADMINISTRATOR, make_member
 from tests.wordpress.wxr_files import export, post
 from tests.workers import running_worker, wait_for
@@ -153,3 +155,11 @@ def test_an_import_whose_worker_was_killed_is_reported_then_resumed_without_dupl
     assert Article.objects.count() == 120
     assert ImportedItem.objects.filter(kind="post").count() == 120
     assert sum(wordpress_import.report["counts"]["post"].values()) == 120
+
+
+def test_ci_runs_these_tests_on_rq_in_its_postgresql_and_redis_phase(settings):
+    """CI's second phase has both (.ci/run): its workers must then take their tasks from Redis."""
+    if not (in_ci() and os.environ.get("DATABASE_URL", "").startswith("postgres")):
+        pytest.skip("CI's PostgreSQL and Redis phase only")
+    assert os.environ.get("REDIS_URL")
+    assert settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.factories import ADMINISTRATOR, CONTRIBUTOR, EDITOR, logged_in, make_member
 from tests.pages import soup
+from tests.test_admin_french import faults
 from tests.wordpress.wxr_files import export, post
 from wordpress.models import WordPressImport
 
@@ -206,3 +207,26 @@ def test_an_import_whose_progress_stopped_is_shown_interrupted_and_resumed(
     assert len(queued) == 1
     # Going on: nothing to resume twice.
     assert administrator.post(resume_of(wordpress_import)).status_code == 404
+
+
+def test_every_import_page_speaks_a_newsroom_s_french(administrator, private_root):
+    running = an_import(status=Status.RUNNING, done=1, total=3, progressed_at=timezone.now())
+    failed = an_import(status=Status.FAILED, error="Le fichier s’arrête avant sa fin (ligne 4).")
+    done = an_import(
+        status=Status.DONE,
+        finished_at=timezone.now(),
+        report={
+            "counts": {"post": {"created": 2}, "page": {"updated": 1}},
+            "losses": [{"kind": "post", "address": "/?p=3", "message": "Image introuvable"}],
+        },
+    )
+    pages = [LIST, ADD, *(page_of(each) for each in (running, failed, done))]
+
+    problems = {}
+    for address in pages:
+        response = administrator.get(address)
+        assert response.status_code == 200, address
+        if found := faults(response.content.decode()):
+            problems[address] = found
+
+    assert problems == {}

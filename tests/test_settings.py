@@ -62,7 +62,9 @@ def read_settings(**environ):
         "print(json.dumps({'db': {k: db.get(k) for k in "
         "('ENGINE', 'NAME', 'USER', 'PASSWORD', 'HOST', 'PORT', 'CONN_MAX_AGE')}, "
         "'cache': cache, 'debug': settings.DEBUG, "
-        "'proxy_header': getattr(settings, 'SECURE_PROXY_SSL_HEADER', None)}))"
+        "'proxy_header': getattr(settings, 'SECURE_PROXY_SSL_HEADER', None), "
+        "'tasks': settings.TASKS, 'rq': getattr(settings, 'RQ_QUEUES', None), "
+        "'rq_app': 'django_rq' in settings.INSTALLED_APPS}))"
     )
     result = run_python("-c", script, DJANGO_SETTINGS_MODULE="screenmania.settings", **environ)
     assert result.returncode == 0, result.stderr
@@ -122,26 +124,15 @@ def test_redis_url_selects_the_redis_cache():
     assert configured["cache"]["LOCATION"] == "redis://cache.internal:6379/2"
 
 
-def tasks_settings(**environ):
-    script = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps({'tasks': settings.TASKS, 'rq': getattr(settings, 'RQ_QUEUES', None), "
-        "'rq_app': 'django_rq' in settings.INSTALLED_APPS}))"
-    )
-    result = run_python("-c", script, DJANGO_SETTINGS_MODULE="screenmania.settings", **environ)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
 def test_background_tasks_queue_in_the_database_unless_redis_url_is_set():
-    laptop = tasks_settings(DJANGO_DEBUG="1")
-    assert laptop == {
+    laptop = read_settings(DJANGO_DEBUG="1")
+    assert {name: laptop[name] for name in ("tasks", "rq", "rq_app")} == {
         "tasks": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
         "rq": None,
         "rq_app": False,
     }
 
-    shared = tasks_settings(DJANGO_DEBUG="1", REDIS_URL="redis://queue.internal:6379/3")
+    shared = read_settings(DJANGO_DEBUG="1", REDIS_URL="redis://queue.internal:6379/3")
     assert shared["tasks"] == {
         "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
     }

@@ -26,6 +26,7 @@ from wordpress.models import WordPressImport
 from wordpress.wxr import WXRError
 
 logger = logging.getLogger(__name__)
+Status = WordPressImport.Status
 
 
 def queue_import(wordpress_import, *, attempt=1, delay=0):
@@ -49,8 +50,11 @@ def retry_delay(attempt):
 @task()
 def run_import(import_id, attempt=1):
     wordpress_import = WordPressImport.objects.filter(pk=import_id).first()
-    # Deleted meanwhile, or done already: a task delivered twice does nothing the second time.
-    if wordpress_import is None or wordpress_import.status == WordPressImport.Status.DONE:
+    # Deleted meanwhile, done already, or running elsewhere: a task delivered twice does
+    # nothing the second time.
+    if wordpress_import is None or wordpress_import.status == Status.DONE:
+        return
+    if wordpress_import.status == Status.RUNNING and not wordpress_import.is_stalled:
         return
     try:
         with wordpress_import.file.open("rb") as export:
@@ -74,7 +78,7 @@ def run_import(import_id, attempt=1):
 
 def try_again_later(wordpress_import, attempt, error):
     delay = retry_delay(attempt)
-    wordpress_import.status = WordPressImport.Status.WAITING
+    wordpress_import.status = Status.WAITING
     wordpress_import.error = _(
         "Try %(attempt)s of %(attempts)s stopped on an error (%(error)s). "
         "The import starts again in %(seconds)s seconds, where it stopped."

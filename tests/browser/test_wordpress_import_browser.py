@@ -4,12 +4,10 @@ a real worker moves, then reads the report, on a phone and on a laptop.
 """
 
 import pytest
-from django.conf import settings
-from django.test import override_settings
 from django.urls import reverse
 from playwright.sync_api import expect
-from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.served_demo import live_server
 from tests.browser.test_reading import screenshot_dir
 from tests.factories import ADMINISTRATOR, make_member
 from tests.wordpress.wxr_files import export, post
@@ -27,14 +25,8 @@ POSTS = 40
 @pytest.fixture
 def origin(worker_database):
     """A live server of the test's own, on the database its workers share."""
-    server = LiveServer("localhost")
-    try:
-        with override_settings(
-            SITE_URL=server.url, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"]
-        ):
-            yield server.url
-    finally:
-        server.stop()
+    with live_server() as url:
+        yield url
 
 
 @pytest.fixture

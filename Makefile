@@ -108,9 +108,9 @@ check-deploy: $(VENV)/.installed
 # redis wrk, then eval "$$(bash scripts/services.sh env)"). BENCH_ARGS go to both, e.g.
 # make bench-load BENCH_ARGS="--articles 5000" for a quick run.
 # Every measurement runs even if one fails; make bench fails if any did.
-.PHONY: bench-page-weight bench-load bench-explain bench-gc bench-hostile-text
+.PHONY: bench-page-weight bench-load bench-explain bench-gc bench-hostile-text bench-wordpress-import
 bench:
-	@status=0; for target in bench-page-weight bench-load bench-explain bench-gc bench-hostile-text; do \
+	@status=0; for target in bench-page-weight bench-load bench-explain bench-gc bench-hostile-text bench-wordpress-import; do \
 		$(MAKE) --no-print-directory $$target || status=1; \
 	done; exit $$status
 
@@ -128,6 +128,9 @@ bench-gc: $(VENV)/.installed messages
 
 bench-hostile-text: $(VENV)/.installed messages
 	env -u DATABASE_URL -u REDIS_URL $(PY) bench/hostile_text.py
+
+bench-wordpress-import: $(VENV)/.installed messages
+	env -u DATABASE_URL -u REDIS_URL $(PY) bench/wordpress_import.py $(BENCH_ARGS)
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

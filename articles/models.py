@@ -582,6 +582,8 @@ class Article(HoldsItsRelatedRows, models.Model):
     objects = ArticleQuerySet.as_manager()
     # What a save changes of the lists holding it, for the page cache (cache_stamps()).
     tracker = FieldTracker(fields=LISTING_FIELDS)
+    # Whether a save renames it, for the redirect from its old address (redirects/renames.py).
+    slug_tracker = FieldTracker(fields=["slug"])
     # What a card of it shows besides itself, for the page cache (pagecache.keys_for()).
     cache_shows = ("section", "featured_image", "authors")
     # Whether the row held another save than the one this copy was loaded from: None until

@@ -31,6 +31,9 @@ logger = logging.getLogger("pagecache")
 # Headers never stored with a page: the outer middleware adds the first three to every
 # response, cached or not, and Cache-Control is worked out again from the time left.
 PER_REQUEST_HEADERS = {"set-cookie", "date", "content-length", "cache-control"}
+# What is kept of public pages: the pages, and the answers of old addresses (a redirect,
+# or 410 Gone), which are as public and as often asked. A page not found is not kept.
+STORED_STATUSES = {200, 301, 302, 410}
 # A request without any of these gets the page itself (RFC 9110, section 13).
 CONDITIONAL_HEADERS = {
     "HTTP_IF_MATCH",
@@ -280,7 +283,7 @@ class PageCacheMiddleware:
         self._add_headers(response, now, expires)
         # A page not found goes to CDNs, which purge it by key, but is not kept here:
         # each address a robot makes up would take an entry for an hour.
-        if stamp is not None and response.status_code == 200:
+        if stamp is not None and response.status_code in STORED_STATUSES:
             self._store(request, response, stamp, expires)
         return get_conditional_response(
             request,
@@ -295,7 +298,7 @@ class PageCacheMiddleware:
         return (
             _is_anonymous(request)
             # A page not found is public too when its view says so (public_page()).
-            and response.status_code in (200, 404)
+            and response.status_code in {*STORED_STATUSES, 404}
             and not response.streaming
             and not response.cookies
             and "cookie" not in vary

@@ -85,33 +85,43 @@ class RedirectQuerySet(models.QuerySet):
         """
         Make ``old_path`` lead to ``target`` (created or updated) and return the redirect.
 
-        In one hop: a target that itself redirects is followed to where it leads, and the
-        redirects that led to ``old_path`` now lead to the target. A target leading back to
-        ``old_path`` is a loop, refused with a ValidationError.
+        In one hop: a target that itself redirects is followed to where it leads
+        (``leads_to()``), and the redirects that led to ``old_path`` now lead to the
+        target. A target leading back to ``old_path`` is a loop, refused with a
+        ValidationError.
         """
         old_path = old_path_of(old_path)
-        target = asked = target_of(target)
         with transaction.atomic():
-            onward = self._moved(target) if is_on_site(target) else None
-            if onward is not None:
-                target = onward.target
-            if is_on_site(target) and old_path_of(target) == old_path:
-                raise ValidationError(
-                    _(
-                        "« %(old_path)s » cannot lead to « %(target)s »: that address "
-                        "leads back to it, and readers would go round in circles."
-                    )
-                    if onward is not None
-                    else _("« %(old_path)s » cannot lead to itself."),
-                    code="loop",
-                    params={"old_path": old_path, "target": asked},
-                )
+            target = self.leads_to(old_path, target)
             redirect, _created = self.update_or_create(
                 old_path=old_path,
                 defaults={"target": target, "status": status, "source": source},
             )
             self._follow(old_path, target)
         return redirect
+
+    def leads_to(self, old_path, target):
+        """
+        Where a redirect from ``old_path`` to ``target`` would lead in one hop, or a
+        ValidationError if nowhere: an address that is not one, or a loop.
+        """
+        old_path = old_path_of(old_path)
+        target = asked = target_of(target)
+        onward = self._moved(target) if is_on_site(target) else None
+        if onward is not None:
+            target = onward.target
+        if is_on_site(target) and old_path_of(target) == old_path:
+            raise ValidationError(
+                _(
+                    "« %(old_path)s » cannot lead to « %(target)s »: that address leads "
+                    "back to it, and readers would go round in circles."
+                )
+                if onward is not None
+                else _("« %(old_path)s » cannot lead to itself."),
+                code="loop",
+                params={"old_path": old_path, "target": asked},
+            )
+        return target
 
     def gone(self, old_path, source="manual"):
         """Make ``old_path`` answer 410 Gone: removed on purpose, not lost."""

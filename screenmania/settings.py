@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "screenmania.middleware.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Old addresses (redirects/): inside the page cache, which keeps their answers.
+    "redirects.middleware.RedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session gave a two-step verification code.

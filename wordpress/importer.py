@@ -16,6 +16,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -23,7 +24,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.forms import modelform_factory
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -195,6 +196,10 @@ class Importer:
         # What became of each attachment: created, updated, unchanged or skipped.
         self.outcomes = {}
         self.slugs_taken = set()
+        # How many images the item being imported showed and the library lacks.
+        self.images_missing = 0
+        # Sections, tags and authors by their WordPress key, once made or found (once()).
+        self.made = {}
 
     def run(self, source, progress=None):
         export = wxr.parse(_rewound(source))
@@ -264,8 +269,14 @@ class Importer:
             return False
         try:
             importer(item)
+        except DatabaseError:
+            # The database's failure is no item's: the run stops, and the next one
+            # carries on from here.
+            raise
         except Exception:
             # One item's failure is that item's: reported, and the next one is imported.
+            # What its transaction made is undone: forgotten too.
+            self.made.clear()
             logger.exception("WordPress item %s could not be imported", item.post_id)
             self.report.count(item.post_type, "skipped")
             self.report.lose(
@@ -280,29 +291,17 @@ class Importer:
             self.report.count(kind, "skipped")
             return
         digest = digest_of(item)
-        imported = self.imported(kind, item.post_id, item.guid)
-        article = imported.target if imported else None
-        if article is not None and imported.content_hash == digest:
-            self.report.count(kind, "unchanged")
+        article, again = self.earlier(kind, item, address, digest)
+        if not again:
             self.slugs_taken.add(article.slug)
             return
-        if article is not None and article.updated_at > imported.imported_at:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, _("Edited here since the last import: left as it is."))
+        text = self.text_of(item, kind, address)
+        if text is None:
             return
-        if len(item.content) > MAX_CONTENT_CHARS:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, _("Content too long to be imported."))
-            return
+        converted, rendered = text
         status, published_at = self.status_of(item, address)
-        converted = self.convert(item, kind, address)
-        try:
-            rendered = render(converted.markdown)
-        except TextTooComplex as refusal:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, str(refusal))
-            return
-        featured = self.attachment_image(item.thumbnail_id) if item.thumbnail_id else None
+        featured = self.image_for(attachment_id=item.thumbnail_id) if item.thumbnail_id else None
+        digest = self.complete(digest)
         title = self.title_of(item, kind, address)
         outcome = "updated" if article is not None else "created"
         if self.dry_run:
@@ -342,22 +341,14 @@ class Importer:
                 self.report.lose(kind, address, _("Page not public on WordPress: not imported."))
             return
         digest = digest_of(item)
-        imported = self.imported(kind, item.post_id, item.guid)
-        page = imported.target if imported else None
-        if page is not None and imported.content_hash == digest:
-            self.report.count(kind, "unchanged")
+        page, again = self.earlier(kind, item, address, digest)
+        if not again:
             return
-        if len(item.content) > MAX_CONTENT_CHARS:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, _("Content too long to be imported."))
+        text = self.text_of(item, kind, address)
+        if text is None:
             return
-        converted = self.convert(item, kind, address)
-        try:
-            rendered = render(converted.markdown)
-        except TextTooComplex as refusal:
-            self.report.count(kind, "skipped")
-            self.report.lose(kind, address, str(refusal))
-            return
+        converted, rendered = text
+        digest = self.complete(digest)
         outcome = "updated" if page is not None else "created"
         title = self.title_of(item, kind, address)
         if self.dry_run:
@@ -373,6 +364,25 @@ class Importer:
             for old in (item.link, f"/?page_id={item.post_id}"):
                 self.point(kind, old, page.get_absolute_url())
         self.report.count(kind, outcome)
+
+    def earlier(self, kind, item, address, digest):
+        """
+        What an earlier import made of the item (None if nothing), and whether to import
+        it again: not when the export says the same, nor when an editor changed it here
+        since (reported: the newsroom's work wins over the old site's).
+        """
+        imported = self.imported(kind, item.post_id, item.guid)
+        if imported is None:
+            return None, True
+        target = imported.target
+        if imported.content_hash == digest:
+            self.report.count(kind, "unchanged")
+            return target, False
+        if target.updated_at > imported.imported_at:
+            self.report.count(kind, "skipped")
+            self.report.lose(kind, address, _("Edited here since the last import: left as it is."))
+            return target, False
+        return target, True
 
     def import_attachment(self, item):
         self.attachment_image(item.post_id)
@@ -443,20 +453,50 @@ class Importer:
             )
         return slug
 
-    def convert(self, item, kind, address):
+    def complete(self, digest):
+        """
+        ``digest``, unless an image the item shows was missing: then one no export gives,
+        so that the next import, given the media folder or the right to download, tries
+        the item again.
+        """
+        missing, self.images_missing = self.images_missing, 0
+        return digest if not missing else f"incomplete:{digest}"[:64]
+
+    def text_of(self, item, kind, address):
+        """
+        The item's content as our Markdown and its render, or None, reported, when it is
+        too long or too complex for the editor's pipeline.
+        """
+        if len(item.content) > MAX_CONTENT_CHARS:
+            self.report.count(kind, "skipped")
+            self.report.lose(kind, address, _("Content too long to be imported."))
+            return None
+        self.images_missing = 0
         converted = to_markdown(item.content, image_for=self.image_for)
         for problem in converted.problems:
             self.report.lose(kind, address, problem)
-        return converted
+        try:
+            # Rendered here, before the item's transaction opens; save() reuses it.
+            return converted, render(converted.markdown)
+        except TextTooComplex as refusal:
+            self.report.count(kind, "skipped")
+            self.report.lose(kind, address, str(refusal))
+            return None
 
     def section_of(self, item):
         primary = self.primary_category(item)
         if primary is None:
-            section, _created = Section.objects.get_or_create(
-                slug=UNCATEGORISED["slug"], defaults={"name": UNCATEGORISED["name"]}
-            )
-            return section
+            return self.once(("section", None), self.uncategorised)
         term = self.terms.get((wxr.Term.CATEGORY, primary.slug), primary)
+        return self.once(("section", term.slug), partial(self.section_for, term))
+
+    def uncategorised(self):
+        section, _created = Section.objects.get_or_create(
+            slug=UNCATEGORISED["slug"], defaults={"name": UNCATEGORISED["name"]}
+        )
+        return section
+
+    def section_for(self, term):
         imported = self.imported(Kind.CATEGORY, _term_id(term), term.slug)
         if imported is not None and isinstance(imported.target, Section):
             return imported.target
@@ -464,7 +504,8 @@ class Importer:
         section = Section.objects.filter(name__iexact=name).first()
         if section is None:
             slug = self.unused_slug(Section, slugify(unquote(term.slug)) or slugify(name))
-            section = Section.objects.create(name=name, slug=slug, description=term.description)
+            description = getattr(term, "description", "")
+            section = Section.objects.create(name=name, slug=slug, description=description)
             self.report.count(Kind.CATEGORY, "created")
         self.remember(Kind.CATEGORY, _term_id(term), term.slug, section, digest_of(term))
         self.point_term(Kind.CATEGORY, term, "articles:section", "articles:section_feed", section)
@@ -472,31 +513,30 @@ class Importer:
 
     def tags_of(self, item):
         """Its tags, and its categories other than the primary one, as tags."""
-        primary = self.primary_category(item)
+        primary = getattr(self.primary_category(item), "slug", None)
         tags = []
         for used in item.terms:
             if used.taxonomy == wxr.Term.TAG:
                 kind = Kind.TAG
-            elif used.taxonomy == wxr.Term.CATEGORY and used.slug != getattr(primary, "slug", None):
+            elif used.taxonomy == wxr.Term.CATEGORY and used.slug != primary:
                 kind = Kind.CATEGORY
             else:
                 continue
             term = self.terms.get((used.taxonomy, used.slug), used)
-            imported = self.imported(kind, _term_id(term), term.slug)
-            if imported is not None and imported.target is not None:
-                if isinstance(imported.target, Tag):
-                    tags.append(imported.target)
-                continue
-            if kind == Kind.CATEGORY and term.slug in self.primary_categories:
-                # A section elsewhere: its address goes to the section, made on its first post.
-                tags.append(self.tag_named(term))
-                continue
-            tag = self.tag_named(term)
-            self.remember(kind, _term_id(term), term.slug, tag, digest_of(term))
-            views = ("articles:tag", "articles:tag_feed")
-            self.point_term(kind, term, *views, tag)
-            tags.append(tag)
-        return tags
+            tags.append(self.once((kind, term.slug), partial(self.tag_for, kind, term)))
+        return list(dict.fromkeys(tags))
+
+    def tag_for(self, kind, term):
+        imported = self.imported(kind, _term_id(term), term.slug)
+        if imported is not None and isinstance(imported.target, Tag):
+            return imported.target
+        tag = self.tag_named(term)
+        if kind == Kind.CATEGORY and term.slug in self.primary_categories:
+            # A section too: its old addresses lead to the section.
+            return tag
+        self.remember(kind, _term_id(term), term.slug, tag, digest_of(term))
+        self.point_term(kind, term, "articles:tag", "articles:tag_feed", tag)
+        return tag
 
     def tag_named(self, term):
         name = (term.name or term.slug)[:100]
@@ -516,6 +556,9 @@ class Importer:
     def author_of(self, login):
         if not login:
             return None
+        return self.once(("author", login), partial(self.author_for, login))
+
+    def author_for(self, login):
         wordpress = self.authors.get(login) or wxr.Author(login=login)
         imported = self.imported(Kind.AUTHOR, wordpress.wordpress_id, login)
         if imported is not None and imported.target is not None:
@@ -544,7 +587,13 @@ class Importer:
 
     def image_for(self, url=None, attachment_id=None):
         """The library image's id for an attachment or an address in the content, or None."""
-        if attachment_id is not None:
+        found = self.find_image(url, attachment_id)
+        if found is None:
+            self.images_missing += 1
+        return found
+
+    def find_image(self, url=None, attachment_id=None):
+        if attachment_id in self.attachments or (attachment_id is not None and not url):
             return self.attachment_image(attachment_id)
         if not url:
             return None
@@ -691,6 +740,12 @@ class Importer:
         parts = urlsplit(url.strip())
         host = (parts.hostname or self.host).lower()
         return f"{host}{unquote(parts.path)}"
+
+    def once(self, key, make):
+        """What ``make()`` returns, made once a run: authors and terms recur in every post."""
+        if key not in self.made:
+            self.made[key] = make()
+        return self.made[key]
 
     # Records and redirects --------------------------------------------------------------
 

@@ -6,13 +6,34 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.dispatch import receiver
+from django.test.signals import setting_changed
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 
+class PrivateStorage(LazyObject):
+    """
+    ``storages["private"]``, looked up on first use and again after STORAGES changes, as
+    Django's default_storage is: a FileField evaluates its storage once, at import.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
 def private_storage():
-    # Called, not stored: tests and deployments change STORAGES after import.
-    return storages["private"]
+    return _private_storage
+
+
+_private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def forget_private_storage(setting, **kwargs):
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
 
 
 class WordPressImport(models.Model):
@@ -113,9 +134,14 @@ class ImportedItemQuerySet(models.QuerySet):
             found = self.filter(site=site, kind=kind, wp_id=wp_id).first()
             if found is not None:
                 return found
-        if guid:
-            return self.filter(kind=kind, guid=guid).order_by("-id").first()
-        return None
+        if not guid:
+            return None
+        found = self.filter(kind=kind, guid=guid)
+        if kind not in ImportedItem.KINDS_WITH_URL_GUIDS:
+            # A login or a slug: another site's may be the same.
+            found = found.filter(site=site)
+        # A post's GUID is its first address, kept when the site moves to another domain.
+        return found.order_by("-id").first()
 
 
 class ImportedItem(models.Model):
@@ -134,6 +160,9 @@ class ImportedItem(models.Model):
         AUTHOR = "author", _("author")
         CATEGORY = "category", _("category")
         TAG = "tag", _("tag")
+
+    # GUIDs WordPress made from the site's address, and which stay when the site moves.
+    KINDS_WITH_URL_GUIDS = {Kind.POST, Kind.PAGE, Kind.ATTACHMENT}
 
     # The WordPress site's address (the export's base_blog_url): ids repeat across sites.
     site = models.CharField(_("WordPress site"), max_length=200)

@@ -14,6 +14,7 @@ from frontpage.models import compose
 from pagecache import keys_for, public_page, texts_key
 from reader import stored_page
 from reader.pagination import SequentialPaginator, page_number
+from redirects.models import WORDPRESS_QUERY_KEYS
 from search import with_excerpts
 from works.models import Work
 
@@ -85,6 +86,9 @@ class HomeView(PublishedArticleMixin, ListView):
     """
 
     template_name = "articles/home.html"
+    # WordPress's old addresses (/?p=123) are answered before this view runs
+    # (redirects/middleware.py): each is then an entry of its own in the page cache.
+    cache_parameters = frozenset({"page", *WORDPRESS_QUERY_KEYS})
 
     def get_queryset(self):
         # Every article's authors are read in one query (get_context_data()).

@@ -20,10 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import connection
-
-from wordpress.models import WordPressImport
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -58,15 +55,16 @@ def worker_database(request, transactional_db, tmp_path, django_db_blocker):
 
 
 @pytest.fixture
-def private_root(monkeypatch, tmp_path):
-    """
-    Where uploaded exports are kept, out of the site's reach: a folder of the test's. A
-    FileField calls its storage callable once, when the model is defined, so the field's
-    storage is replaced rather than the STORAGES setting; workers get PRIVATE_ROOT.
-    """
+def private_root(settings, tmp_path):
+    """Where uploaded exports are kept, out of the site's reach: a folder of the test's."""
     root = tmp_path / "private"
-    field = WordPressImport._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", FileSystemStorage(location=root))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
     return root
 
 
@@ -80,7 +78,7 @@ class Worker:
             "DJANGO_DEBUG": "1",
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "PRIVATE_ROOT": str(WordPressImport._meta.get_field("file").storage.location),
+            "PRIVATE_ROOT": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
             "TASKS_QUEUE": settings.TASKS_QUEUE,
             **environment,
         }

@@ -388,7 +388,8 @@ def snapshot():
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values())
         for model in apps.get_models()
-        if model is not Session
+        # An unmanaged model has no table (django-rq's dashboard, with REDIS_URL set).
+        if model is not Session and model._meta.managed
     }
 
 

@@ -12,7 +12,7 @@ PORT ?= 8000
 .PHONY: run serve test test-services lint format messages install services check-deploy bench clean help
 
 help:
-	@echo "make run           install, migrate, load the demo and serve http://$(HOST):$(PORT)"
+	@echo "make run           install, migrate, load the demo and serve http://$(HOST):$(PORT), with a task worker"
 	@echo "make serve         the production configuration (gunicorn, whitenoise, no debug) on http://$(HOST):$(PORT)"
 	@echo "make test          the whole test suite (SQLite, or DATABASE_URL/REDIS_URL if set)"
 	@echo "make test-services start PostgreSQL, Redis, Chromium and the validators, then make test on them"
@@ -45,6 +45,10 @@ run: $(VENV)/.installed messages
 	$(MANAGE) renditions --verbosity 0
 	$(MANAGE) ensure_editor --password-file .editor_password
 	@echo "Screenmania: http://$(HOST):$(PORT)/  (newsroom: http://$(HOST):$(PORT)/admin/)"
+	@# The background worker beside the server, in a process group of its own (setsid)
+	@# so that stopping the server stops it and the copy its reloader runs.
+	setsid $(MANAGE) tasks_worker --reload --verbosity 0 & worker=$$!; \
+	trap 'kill -TERM -$$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # The production configuration on this machine: DEBUG off, hashed and compressed

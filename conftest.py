@@ -22,6 +22,9 @@ def pytest_configure(config):
     own_url = f"{redis_url.rsplit('/', 1)[0]}/{database}"
     os.environ["REDIS_URL"] = own_url
     settings.CACHES["default"]["LOCATION"] = own_url
+    # The task queue too: a worker a test starts takes only that process's tasks.
+    for queue in getattr(settings, "RQ_QUEUES", {}).values():
+        queue["URL"] = own_url
 
 
 @pytest.fixture(autouse=True)

@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "newsroom.security.apps.AuthenticatorAppsConfig",
     "newsroom.security.apps.RecoveryCodesConfig",
     "django_countries",
+    # Background work (TASKS below): Django's Tasks API, its database backend's results
+    # table, and RQ's queues when there is a Redis.
+    "django_tasks",
+    "django_tasks_db",
+    *(["django_rq"] if os.environ.get("REDIS_URL") else []),
     # The project's apps, in their layers, lowest first (README, and pyproject.toml's
     # importlinter contract, which `make lint` checks).
     "markup",
@@ -88,6 +93,8 @@ INSTALLED_APPS = [
     "newsroom.security",
     "wordpress",
     *(["demo"] if DEMO else []),
+    # For its management command, tasks_worker.
+    "screenmania",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +190,28 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+
+# Background work, through Django's Tasks API (the django-tasks backport until Django 6):
+# the database backend by default, so that a laptop needs no other server; RQ on the
+# Redis of REDIS_URL when there is one, so that workers may run on other machines.
+# Either way `manage.py tasks_worker` runs the queue (README, « Background work »).
+TASKS_QUEUE = os.environ.get("TASKS_QUEUE", "default")
+if os.environ.get("REDIS_URL"):
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [TASKS_QUEUE]}}
+    # No job timeout of RQ's own: a long import is normal work, and a stuck one is found
+    # by its progress, which stops moving (TASKS_STALLED_AFTER).
+    RQ_QUEUES = {TASKS_QUEUE: {"URL": os.environ["REDIS_URL"], "DEFAULT_TIMEOUT": -1}}
+    # Not in the newsroom: django-rq's dashboard lets any staff account empty a queue.
+    RQ_SHOW_ADMIN_LINK = False
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [TASKS_QUEUE]}}
+# A task that fails is tried this many times in all, waiting TASKS_RETRY_DELAY seconds,
+# then four times as long, between tries; then it is reported failed to whoever started it.
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", 3))
+TASKS_RETRY_DELAY = float(os.environ.get("TASKS_RETRY_DELAY", 30))
+# A running task whose progress has not moved for this many seconds is taken for one
+# whose worker died (killed, machine lost): it is reported as interrupted.
+TASKS_STALLED_AFTER = int(os.environ.get("TASKS_STALLED_AFTER", 5 * 60))
 
 # Anonymous reader pages are kept whole in the cache and rebuilt exactly when
 # something they show changes (pagecache/keys.py). DJANGO_PAGE_CACHE=0
@@ -289,6 +318,9 @@ IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 40_000_000))
 # the tallest is 1,344 × 13,440.
 IMAGE_MAX_ASPECT_RATIO = int(os.environ.get("IMAGE_MAX_ASPECT_RATIO", 10))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A WordPress export uploaded in the admin (wordpress/admin.py): a magazine's ten years
+# of posts are tens of megabytes; a larger site exports by content type or period.
+WORDPRESS_IMPORT_MAX_BYTES = int(os.environ.get("WORDPRESS_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 
 # Rendition shapes and widths (images/renditions.py). The widths follow the layout: the
 # article column is 42rem (672 px, 1344 at 2x), cards a full phone width down to a third
@@ -462,6 +494,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: a folder of messages.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 # An error report is sent while the reader who met the error waits for the page.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")

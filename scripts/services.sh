@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the full test suite and the benchmarks need beyond
 # the venv, on Debian 12 as root: PostgreSQL (with the search's French lemmas),
-# Redis, Chromium, the Nu Html Checker, axe-core, the sitemaps.org schema and wrk. Safe to run again: what
+# Redis (the cache, and RQ's queue for the task tests' real workers), Chromium, the Nu Html Checker, axe-core, the sitemaps.org schema and wrk. Safe to run again: what
 # is there already is only checked.
 #
 #   bash scripts/services.sh all          # or: postgres redis chromium vnu axe sitemap wrk
@@ -135,7 +135,9 @@ redis() {
     fi
     if ! redis_ping; then
         log "starting Redis on 127.0.0.1:$REDIS_PORT"
-        # No persistence: it is a cache, and tests must not leave files behind.
+        # No persistence: here it is the tests' cache and task queue (RQ, which needs
+        # Redis 5 or later: Debian 12 has 7), and tests must not leave files behind. A
+        # production queue wants appendonly (README, « Background work »).
         redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
             --save '' --appendonly no --dir /tmp \
             --logfile /tmp/screenmania-redis.log >&2 ||

@@ -112,6 +112,7 @@ STARTING_DATA_MIGRATIONS = [
     ("works", "0002_roles", "grant"),
     ("sitepages", "0002_footer_pages_and_roles", "create"),
     ("frontpage", "0002_home_page_and_roles", "create"),
+    ("wordpress", "0003_administrators_import", "grant"),
     ("redirects", "0002_roles", "grant"),
 ]
 

@@ -18,7 +18,15 @@ from tests.factories import make_article, make_author, make_image
 
 # Variables the settings read: removed from the child's environment so that the
 # developer's shell or the CI run (DATABASE_URL…) cannot change what is tested.
-SETTINGS_VARIABLE_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "SITE_URL", "MEDIA_ROOT", "IMAGE_")
+SETTINGS_VARIABLE_PREFIXES = (
+    "DJANGO_",
+    "DATABASE_",
+    "REDIS_",
+    "SITE_URL",
+    "MEDIA_ROOT",
+    "IMAGE_",
+    "TASKS_",
+)
 
 PRODUCTION = {
     "DJANGO_DEBUG": "0",
@@ -54,7 +62,9 @@ def read_settings(**environ):
         "print(json.dumps({'db': {k: db.get(k) for k in "
         "('ENGINE', 'NAME', 'USER', 'PASSWORD', 'HOST', 'PORT', 'CONN_MAX_AGE')}, "
         "'cache': cache, 'debug': settings.DEBUG, "
-        "'proxy_header': getattr(settings, 'SECURE_PROXY_SSL_HEADER', None)}))"
+        "'proxy_header': getattr(settings, 'SECURE_PROXY_SSL_HEADER', None), "
+        "'tasks': settings.TASKS, 'rq': getattr(settings, 'RQ_QUEUES', None), "
+        "'rq_app': 'django_rq' in settings.INSTALLED_APPS}))"
     )
     result = run_python("-c", script, DJANGO_SETTINGS_MODULE="screenmania.settings", **environ)
     assert result.returncode == 0, result.stderr
@@ -112,6 +122,24 @@ def test_redis_url_selects_the_redis_cache():
     configured = read_settings(DJANGO_DEBUG="1", REDIS_URL="redis://cache.internal:6379/2")
     assert configured["cache"]["BACKEND"] == "screenmania.cache.RedisCache"
     assert configured["cache"]["LOCATION"] == "redis://cache.internal:6379/2"
+
+
+def test_background_tasks_queue_in_the_database_unless_redis_url_is_set():
+    laptop = read_settings(DJANGO_DEBUG="1")
+    assert {name: laptop[name] for name in ("tasks", "rq", "rq_app")} == {
+        "tasks": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
+        "rq": None,
+        "rq_app": False,
+    }
+
+    shared = read_settings(DJANGO_DEBUG="1", REDIS_URL="redis://queue.internal:6379/3")
+    assert shared["tasks"] == {
+        "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    }
+    assert shared["rq"] == {
+        "default": {"URL": "redis://queue.internal:6379/3", "DEFAULT_TIMEOUT": -1}
+    }
+    assert shared["rq_app"] is True
 
 
 def test_media_on_object_storage_is_configuration():

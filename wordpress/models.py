@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -74,6 +76,8 @@ class WordPressImport(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
+    # Moved on each step: a run whose progress stops moving lost its worker (is_stalled).
+    progressed_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     done = models.PositiveIntegerField(_("items done"), default=0)
     total = models.PositiveIntegerField(_("items in the export"), default=0)
     # wordpress.importer.Report.as_json(): counts per kind and each loss.
@@ -92,14 +96,25 @@ class WordPressImport(models.Model):
     def percent_done(self):
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def is_stalled(self):
+        """Running, but its progress has not moved for TASKS_STALLED_AFTER: its worker died."""
+        if self.status != self.Status.RUNNING:
+            return False
+        moved = self.progressed_at or self.started_at
+        return moved is None or timezone.now() - moved > timedelta(
+            seconds=settings.TASKS_STALLED_AFTER
+        )
+
     def start(self):
         self.status, self.started_at = self.Status.RUNNING, timezone.now()
+        self.progressed_at = self.started_at
         self.finished_at, self.error = None, ""
-        self.save(update_fields=["status", "started_at", "finished_at", "error"])
+        self.save(update_fields=["status", "started_at", "progressed_at", "finished_at", "error"])
 
     def advance(self, done, total):
-        self.done, self.total = done, total
-        self.save(update_fields=["done", "total"])
+        self.done, self.total, self.progressed_at = done, total, timezone.now()
+        self.save(update_fields=["done", "total", "progressed_at"])
 
     def finish(self, report):
         self.status, self.finished_at = self.Status.DONE, timezone.now()

@@ -26,12 +26,21 @@ def served_demo(urlconf, media_root, renditions, django_db_blocker, prepare=None
         call_command("loaddemo", verbosity=0)
         if prepare is not None:
             prepare()
-        server = LiveServer("localhost")
         try:
-            with override_settings(
-                SITE_URL=server.url, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"]
-            ):
-                yield server.url
+            with live_server() as url:
+                yield url
         finally:
-            server.stop()
             call_command("flush", interactive=False, verbosity=0)
+
+
+@contextmanager
+def live_server():
+    """A live server of the caller's own, which the site's address and hosts name."""
+    server = LiveServer("localhost")
+    try:
+        with override_settings(
+            SITE_URL=server.url, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"]
+        ):
+            yield server.url
+    finally:
+        server.stop()

@@ -1,0 +1,104 @@
+"""
+An administrator imports a WordPress export from the admin: uploads it, watches the bar
+a real worker moves, then reads the report, on a phone and on a laptop.
+"""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.served_demo import live_server
+from tests.browser.test_reading import screenshot_dir
+from tests.factories import ADMINISTRATOR, make_member
+from tests.wordpress.wxr_files import export, post
+from tests.workers import running_worker, wait_for
+from wordpress.models import WordPressImport
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+CINEMA = {"id": 3, "slug": "cinema", "name": "Cinéma"}
+POSTS = 40
+
+
+@pytest.fixture
+def origin(worker_database):
+    """A live server of the test's own, on the database its workers share."""
+    with live_server() as url:
+        yield url
+
+
+@pytest.fixture
+def wxr_file(tmp_path):
+    posts = [post(n, title=f"Critique n° {n}") for n in range(1, POSTS)]
+    # A form WordPress's plugin drew: it has nothing to become here, and is reported.
+    posts.append(
+        post(POSTS, post_name="contact", content="<p>Écrivez-nous.</p>[contact-form-7 id=4]")
+    )
+    path = tmp_path / "cinerevue.WordPress.2024-01-15.xml"
+    path.write_bytes(export(*posts, categories=[CINEMA]))
+    return path
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390", "1366"])
+def test_an_administrator_uploads_an_export_watches_it_run_and_reads_the_report(
+    viewport, origin, worker_database, private_root, wxr_file, chromium, tmp_path
+):
+    make_member(ADMINISTRATOR, "ines")
+    pictures = screenshot_dir(tmp_path)
+    width = viewport["width"]
+    page = chromium.new_context(viewport=viewport, locale="fr-FR").new_page()
+    page.goto(origin + reverse("admin:login"))
+    page.fill("#id_username", "ines")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url(origin + reverse("admin:index"))
+
+    page.goto(origin + reverse("admin:wordpress_wordpressimport_add"))
+    expect(page.locator("h1")).to_have_text("Importer un export WordPress")
+    page.set_input_files("#id_file", wxr_file)
+    page.screenshot(path=pictures / f"wordpress-import-upload-{width}.png", full_page=True)
+    page.get_by_role("button", name="Importer").click()
+
+    # No worker yet: the page says the import waits for one.
+    wordpress_import = WordPressImport.objects.get()
+    page.wait_for_url(
+        origin + reverse("admin:wordpress_wordpressimport_change", args=[wordpress_import.pk])
+    )
+    status = page.get_by_role("status")
+    expect(status).to_have_text("En attente d’un processus de traitement pour lancer l’import…")
+    page.screenshot(path=pictures / f"wordpress-import-waiting-{width}.png", full_page=True)
+
+    with running_worker(worker_database, tmp_path) as worker:
+        # The bar moves without a reload, then the page reloads itself with the report.
+        expect(status).to_contain_text(f"sur {POSTS} importés")
+        page.screenshot(path=pictures / f"wordpress-import-progress-{width}.png", full_page=True)
+
+        def finished():
+            wordpress_import.refresh_from_db()
+            return wordpress_import.status == WordPressImport.Status.DONE
+
+        wait_for(finished, worker)
+
+    expect(page.get_by_role("heading", name="Rapport")).to_be_visible()
+    counts = page.locator(".wordpress-import__report table").first
+    expect(counts.locator("thead th")).to_have_text(
+        ["Type", "Créés", "Mis à jour", "Inchangés", "Ignorés"]
+    )
+    rows = counts.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    for row, cells in zip(
+        rows.all(),
+        [["Articles", str(POSTS)], ["Auteurs", "1"], ["Catégories", "1"]],
+        strict=True,
+    ):
+        expect(row.locator("th, td")).to_have_text([*cells, "0", "0", "0"])
+    loss = page.locator(".wordpress-import__losses tbody tr")
+    expect(loss).to_have_count(1)
+    expect(loss.get_by_role("link")).to_have_attribute("href", "/2023/07/28/contact/")
+    expect(loss).to_contain_text("contact-form-7")
+    page.screenshot(path=pictures / f"wordpress-import-report-{width}.png", full_page=True)
+
+    # Nothing wider than the phone: the tables scroll in their own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -16,7 +16,7 @@ from images.models import Image
 from tests.browser.axe import serious_violations
 from tests.browser.test_body_editor_browser import WATCH_CSP
 from tests.browser.test_newsroom_browser import PASSWORD, log_in, watch
-from tests.browser.test_reading import screenshot_dir
+from tests.browser.test_reading import keep_screenshot
 from tests.factories import image_bytes, make_article
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,7 @@ def line(page, text):
 
 
 def test_writer_sees_the_picture_the_note_and_the_spoiler_and_saves_the_markdown_unchanged(
-    illustrated, chromium, tmp_path
+    illustrated, chromium
 ):
     article, image = illustrated["article"], illustrated["image"]
     context, page, errors = open_form(chromium, illustrated["origin"], article)
@@ -128,9 +128,8 @@ def test_writer_sees_the_picture_the_note_and_the_spoiler_and_saves_the_markdown
     expect(page.locator(".cm-line.cm-md-table-head")).to_have_text("| Film | Note |")
     expect(page.locator(".cm-content")).not_to_contain_text("image:")
     expect(page.locator(".cm-content")).not_to_contain_text(":::")
-    shots = screenshot_dir(tmp_path)
-    page.screenshot(path=shots / "body-syntax-1366.png", full_page=True)
-    page.locator(".field-body").screenshot(path=shots / "body-syntax-1366-body.png")
+    keep_screenshot(page, "body-syntax-1366.png", full_page=True)
+    keep_screenshot(page.locator(".field-body"), "body-syntax-1366-body.png")
 
     # A click on the picture puts the cursor in its line: the source shows, to edit,
     # with the picture under it.
@@ -182,7 +181,7 @@ def test_an_image_missing_from_the_library_says_so(illustrated, chromium, tmp_pa
     context.close()
 
 
-def test_on_a_phone_the_pictures_fit_the_editor(illustrated, chromium, tmp_path):
+def test_on_a_phone_the_pictures_fit_the_editor(illustrated, chromium):
     context, page, errors = open_form(
         chromium, illustrated["origin"], illustrated["article"], viewport=PHONE
     )
@@ -193,13 +192,12 @@ def test_on_a_phone_the_pictures_fit_the_editor(illustrated, chromium, tmp_path)
         assert box["x"] >= editor["x"]
         assert box["x"] + box["width"] <= editor["x"] + editor["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    shots = screenshot_dir(tmp_path)
-    page.screenshot(path=shots / "body-syntax-390.png", full_page=True)
-    page.locator(".field-body").screenshot(path=shots / "body-syntax-390-body.png")
+    keep_screenshot(page, "body-syntax-390.png", full_page=True)
+    keep_screenshot(page.locator(".field-body"), "body-syntax-390-body.png")
     # The end of the text: the table and the note.
     page.locator(".cm-scroller").evaluate("(scroller) => { scroller.scrollTop = 1e6; }")
     expect(page.locator(".cm-line.cm-md-note")).to_be_visible()
-    page.locator(".cm-editor").screenshot(path=shots / "body-syntax-390-end.png")
+    keep_screenshot(page.locator(".cm-editor"), "body-syntax-390-end.png")
     assert errors == []
     context.close()
 

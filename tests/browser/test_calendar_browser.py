@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.axe import WCAG_22, serious_violations
+from tests.browser.login import log_in_by_cookie
 from tests.browser.test_newsroom_browser import watch
-from tests.browser.test_reading import screenshot_dir
+from tests.browser.test_reading import keep_screenshot
 from tests.factories import EDITOR, make_article, make_member, make_section
 
 pytestmark = pytest.mark.browser
@@ -56,11 +57,8 @@ def week(live_server, transactional_db):
 
 
 def log_in(page, origin):
-    page.goto(f"{origin}{reverse('admin:login')}")
-    page.fill("#id_username", "ines")
-    page.fill("#id_password", "pw")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{origin}{reverse('admin:index')}")
+    log_in_by_cookie(page.context, origin, "ines")
+    page.goto(f"{origin}{reverse('admin:index')}")
 
 
 def test_an_editor_drags_a_scheduled_article_to_another_day_and_hour(week, chromium, tmp_path):
@@ -88,9 +86,8 @@ def test_an_editor_drags_a_scheduled_article_to_another_day_and_hour(week, chrom
     context.close()
 
 
-def test_the_calendar_on_a_laptop_and_a_phone(week, chromium, tmp_path):
+def test_the_calendar_on_a_laptop_and_a_phone(week, chromium):
     origin, monday, _article = week
-    directory = screenshot_dir(tmp_path)
     iso_year, number, _day = monday.isocalendar()
     views = {
         "month": f"?mois={monday:%Y-%m}",
@@ -109,7 +106,7 @@ def test_the_calendar_on_a_laptop_and_a_phone(week, chromium, tmp_path):
             assert width <= viewport["width"], (name, size, width)
             # One entry's own form open, to see that it fits its day.
             page.locator(".cal-entry", has_text="Critique de Dune").locator("summary").click()
-            page.screenshot(path=directory / f"calendar-{name}-{size}.png", full_page=True)
+            keep_screenshot(page, f"calendar-{name}-{size}.png", full_page=True)
         assert errors == []
         context.close()
 

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.axe import serious_violations
+from tests.browser.login import log_in_by_cookie
 from tests.factories import CONTRIBUTOR, EDITOR, make_article, make_member
 
 pytestmark = pytest.mark.browser
@@ -36,12 +37,9 @@ def newsroom(live_server, transactional_db):
 
 def log_in(browser, origin, username, **options):
     context = browser.new_context(**options)
+    log_in_by_cookie(context, origin, username)
     page = context.new_page()
-    page.goto(origin + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", "mot-de-passe-de-test")
-    page.click("input[type=submit]")
-    page.wait_for_url(origin + reverse("admin:index"))
+    page.goto(origin + reverse("admin:index"))
     return page
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, EditorialAction
+from tests.browser.login import log_in_by_cookie
 from tests.browser.test_newsroom_browser import show_markdown
 from tests.factories import CONTRIBUTOR, EDITOR, make_member, make_section
 
@@ -71,12 +72,8 @@ def newsroom(live_server, transactional_db):
 
 
 def log_in(page, origin, username, next_url):
-    page.goto(f"{origin}{reverse('admin:login')}?next={next_url}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    # The whole address: "**" would match the login page's own ?next=.
-    page.wait_for_url(f"{origin}{next_url}")
+    log_in_by_cookie(page.context, origin, username)
+    page.goto(f"{origin}{next_url}")
 
 
 def assert_hidden_from_readers(page, origin, article_path):

@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.browser.axe import serious_violations
+from tests.browser.login import log_in_by_cookie
 from tests.browser.test_newsroom_browser import show_markdown, watch
-from tests.browser.test_reading import screenshot_dir
+from tests.browser.test_reading import keep_screenshot
 from tests.factories import CONTRIBUTOR, image_bytes, make_article, make_member
 
 pytestmark = pytest.mark.browser
@@ -81,11 +82,8 @@ def open_article(chromium, origin, url, **options):
     context = chromium.new_context(locale="fr-FR", **options)
     page = context.new_page()
     errors, _requests = watch(page)
-    page.goto(f"{origin}{reverse('admin:login')}?next={url}")
-    page.fill("#id_username", "camille")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{origin}{url}")
+    log_in_by_cookie(context, origin, "camille")
+    page.goto(f"{origin}{url}")
     expect(page.locator("#writing-preview-body p")).to_have_text(
         ["Premier paragraphe.", "Dernier paragraphe."]
     )
@@ -281,14 +279,13 @@ def test_the_image_dialog_sends_an_image_from_its_second_tab(draft, chromium):
     context.close()
 
 
-def test_the_dialogs_on_a_laptop_and_a_phone(draft, chromium, tmp_path):
+def test_the_dialogs_on_a_laptop_and_a_phone(draft, chromium):
     origin, url = draft
-    directory = screenshot_dir(tmp_path)
     for size, viewport in {"1366": LAPTOP, "390": PHONE}.items():
         context, page, errors = open_article(chromium, origin, url, viewport=viewport)
         page.click("[data-markdown=image]")
         page.get_by_role("tab", name="Envoyer une image").click()
-        page.screenshot(path=directory / f"image-picker-upload-tab-{size}.png")
+        keep_screenshot(page, f"image-picker-upload-tab-{size}.png")
         page.set_input_files(
             "#image-picker-file",
             files=[
@@ -303,10 +300,10 @@ def test_the_dialogs_on_a_laptop_and_a_phone(draft, chromium, tmp_path):
         expect(dialog).to_be_visible()
         box = dialog.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (size, box)
-        page.screenshot(path=directory / f"image-upload-dialog-{size}.png")
+        keep_screenshot(page, f"image-upload-dialog-{size}.png")
         page.click(".image-upload__send")
         expect(dialog.locator(".image-upload__problem")).to_be_visible()
-        page.screenshot(path=directory / f"image-upload-errors-{size}.png")
+        keep_screenshot(page, f"image-upload-errors-{size}.png")
         assert errors == [f"400 {origin}{UPLOAD_URL}"]
         context.close()
 

@@ -21,7 +21,7 @@ from images.models import Image
 from images.processing import crop_box
 from tests.browser.axe import WCAG_22, serious_violations
 from tests.browser.test_newsroom_browser import PASSWORD, log_in, watch
-from tests.browser.test_reading import screenshot_dir
+from tests.browser.test_reading import keep_screenshot
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.browser
@@ -86,7 +86,7 @@ def library(live_server, transactional_db):
     }
 
 
-def test_dropped_files_are_uploaded_each_with_its_progress(library, chromium, tmp_path):
+def test_dropped_files_are_uploaded_each_with_its_progress(library, chromium):
     context = chromium.new_context(viewport=LAPTOP, locale="fr-FR")
     page = context.new_page()
     errors, requests = watch(page)
@@ -161,7 +161,7 @@ def test_dropped_files_are_uploaded_each_with_its_progress(library, chromium, tm
     thumbnail = rows.nth(1).locator("img")
     assert thumbnail.get_attribute("src").startswith("/media/renditions/")
     assert errors == ["400 " + library["origin"] + library["upload"]]
-    page.screenshot(path=screenshot_dir(tmp_path) / "library-upload-done-1366.png", full_page=True)
+    keep_screenshot(page, "library-upload-done-1366.png", full_page=True)
     context.close()
 
 
@@ -219,8 +219,7 @@ def test_crops_follow_the_focal_point_as_the_server_cuts_them(library, chromium)
     context.close()
 
 
-def test_the_library_on_a_laptop_and_a_phone(library, chromium, tmp_path):
-    directory = screenshot_dir(tmp_path)
+def test_the_library_on_a_laptop_and_a_phone(library, chromium):
     pages = {
         "grid": library["changelist"],
         "upload": library["upload"],
@@ -244,7 +243,7 @@ def test_the_library_on_a_laptop_and_a_phone(library, chromium, tmp_path):
             )
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= viewport["width"], (name, size, width)
-            page.screenshot(path=directory / f"library-{name}-{size}.png", full_page=True)
+            keep_screenshot(page, f"library-{name}-{size}.png", full_page=True)
             if name == "grid":
                 # Each thumbnail at its own proportions: never squashed into its frame.
                 shapes = page.evaluate(
@@ -278,7 +277,7 @@ def test_the_library_has_no_serious_accessibility_violation(library, chromium, a
     assert not problems, "\n".join(problems)
 
 
-def test_the_featured_image_is_chosen_by_thumbnail_and_title(library, chromium, tmp_path):
+def test_the_featured_image_is_chosen_by_thumbnail_and_title(library, chromium):
     context = chromium.new_context(viewport=LAPTOP, locale="fr-FR")
     page = context.new_page()
     errors, _requests = watch(page)
@@ -294,7 +293,7 @@ def test_the_featured_image_is_chosen_by_thumbnail_and_title(library, chromium, 
     picture = choices.locator("img")
     assert picture.get_attribute("src").startswith("/media/renditions/")
     assert picture.get_attribute("alt") == ""
-    page.screenshot(path=screenshot_dir(tmp_path) / "library-chooser-1366.png")
+    keep_screenshot(page, "library-chooser-1366.png")
     choices.first.click()
     chosen = page.locator(".field-featured_image .select2-selection .image-choice")
     expect(chosen.locator(".image-choice__title")).to_have_text("Plan large de Cannes")

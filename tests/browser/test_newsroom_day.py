@@ -22,7 +22,7 @@ from articles.models import Article, EditorialAction
 from images.models import Image
 from tests.browser.test_editorial_flow import PARIS, log_in, logged_actions, newsroom, read_db
 from tests.browser.test_newsroom_browser import watch
-from tests.browser.test_reading import screenshot_dir
+from tests.browser.test_reading import keep_screenshot
 from tests.factories import image_bytes
 
 pytestmark = pytest.mark.browser
@@ -101,11 +101,11 @@ def paris(day, hour, minute=0):
     return datetime.combine(day, time(hour, minute), tzinfo=PARIS)
 
 
-def shoot(page, directory, name):
+def shoot(page, name):
     """The page as it is, on a laptop and on a phone; the laptop's width is kept for the test."""
     for width, viewport in (("1366", LAPTOP), ("390", PHONE)):
         page.set_viewport_size(viewport)
-        page.screenshot(path=directory / f"newsroom-day-{name}-{width}.png", full_page=True)
+        keep_screenshot(page, f"newsroom-day-{name}-{width}.png", full_page=True)
         # Usable on a phone: nothing wider than its screen, no sideways scrolling.
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], name
     page.set_viewport_size(LAPTOP)
@@ -151,7 +151,7 @@ def write_section(page, heading, before_bold, bold, after_bold):
         page.keyboard.type(after_bold)
 
 
-def contributor_writes_and_submits(page, origin, section, directory):
+def contributor_writes_and_submits(page, origin, section):
     page.get_by_role("link", name="Nouvel article").click()
     page.wait_for_url(f"{origin}{reverse('admin:articles_article_add')}")
     page.fill("#id_title", TITLE)
@@ -206,18 +206,17 @@ def contributor_writes_and_submits(page, origin, section, directory):
     expect(page.locator("#writing-preview-body figure img")).to_have_attribute("alt", ALT)
 
     page.select_option("#id_section", label=section.name)
-    shoot(page, directory, "contributor-edit-page")
+    shoot(page, "contributor-edit-page")
     page.get_by_role("button", name="Soumettre à la relecture").click()
     expect(page.locator(".messagelist .success")).to_contain_text("est soumis à la relecture")
     expect(page.locator(".publishing-state")).to_contain_text("En relecture")
 
 
-def test_a_day_in_the_newsroom(newsroom, chromium, tmp_path):
+def test_a_day_in_the_newsroom(newsroom, chromium):
     origin, section = newsroom
-    directory = screenshot_dir(tmp_path)
     writer, writer_errors = open_as(chromium, origin, "camille", CHANGELIST)
 
-    contributor_writes_and_submits(writer, origin, section, directory)
+    contributor_writes_and_submits(writer, origin, section)
 
     article = stored_article()
     [image] = library_images()
@@ -235,11 +234,11 @@ def test_a_day_in_the_newsroom(newsroom, chromium, tmp_path):
     editor, editor_errors = open_as(chromium, origin, "ines", DESK)
     review = editor.locator(".desk-review")
     expect(review.locator("h2")).to_contain_text("À relire")
-    shoot(editor, directory, "editor-desk")
+    shoot(editor, "editor-desk")
     review.locator(".desk-title", has_text=TITLE).click()
     editor.wait_for_url(f"{origin}{change_url}")
     expect(editor.locator(".publishing-state")).to_contain_text("En relecture")
-    shoot(editor, directory, "editor-edit-page")
+    shoot(editor, "editor-edit-page")
     editor.fill("#id_text", NOTE)
     editor.fill("#id_passage", "trois cents films")
     editor.get_by_role("button", name="Envoyer la note").click()
@@ -248,7 +247,7 @@ def test_a_day_in_the_newsroom(newsroom, chromium, tmp_path):
     writer.goto(origin + DESK)
     note = writer.locator(".desk-notes .desk-line")
     expect(note).to_contain_text(NOTE)
-    shoot(writer, directory, "contributor-desk")
+    shoot(writer, "contributor-desk")
     note.locator("a").click()
     thread = writer.locator(".note-thread")
     expect(thread.locator(".note-passage")).to_have_text("trois cents films")
@@ -286,7 +285,7 @@ def test_a_day_in_the_newsroom(newsroom, chromium, tmp_path):
     editor.goto(f"{origin}{reverse('admin:calendar')}?semaine={iso_year}-W{number:02d}")
     entry = editor.locator(".cal-entry", has_text=TITLE)
     expect(entry.locator("time")).to_have_text("18\u00a0h\u00a000")
-    shoot(editor, directory, "editor-calendar-week")
+    shoot(editor, "editor-calendar-week")
     target = editor.locator(f".cal-slot[data-day='{tomorrow:%Y-%m-%d}'][data-time='07:00']")
     entry.drag_to(target)
     message = editor.locator(".messagelist .success")
@@ -298,14 +297,14 @@ def test_a_day_in_the_newsroom(newsroom, chromium, tmp_path):
     assert stored_article()["published_at"] == when
     editor.goto(f"{origin}{reverse('admin:calendar')}?mois={tomorrow:%Y-%m}")
     expect(editor.locator(".cal-entry", has_text=TITLE)).to_be_visible()
-    shoot(editor, directory, "editor-calendar-month")
+    shoot(editor, "editor-calendar-month")
     editor.goto(origin + reverse("admin:images_image_changelist"))
     card = editor.locator(".library-card")
     # Described, and counted as used by the article it was dropped into.
     expect(card.locator(".library-card__title")).to_have_text("grande-salle.png")
     expect(card.locator(".library-card__missing")).to_have_count(0)
     expect(card.locator(".library-card__usage")).to_have_text("Utilisée 1 fois")
-    shoot(editor, directory, "editor-library")
+    shoot(editor, "editor-library")
     assert writer_errors == []
     assert editor_errors == []
 

@@ -131,6 +131,19 @@ def screenshot_dir(tmp_path):
     return directory
 
 
+def keep_screenshot(shot, name, **options):
+    """
+    ``shot`` (a page or a locator) as a picture named ``name`` in SCREENMANIA_SCREENSHOTS,
+    for someone to look at. Without that folder nobody would, and none is taken: a whole
+    page takes Chromium a second or more of processor time to draw and encode, and the
+    browser tests took some sixty of them.
+    """
+    directory = os.environ.get("SCREENMANIA_SCREENSHOTS")
+    if directory:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        shot.screenshot(path=Path(directory) / name, **options)
+
+
 def test_article_page_reads_top_to_bottom_and_copies_its_link(
     chromium_path, demo_site, browser, tmp_path
 ):
@@ -266,20 +279,17 @@ def test_reader_pages_have_no_serious_accessibility_violation(
     assert not problems, "\n".join(problems)
 
 
-def test_work_page_and_release_week_fit_phones_and_laptops(
-    demo_site, film_of_the_week, browser, tmp_path
-):
+def test_work_page_and_release_week_fit_phones_and_laptops(demo_site, film_of_the_week, browser):
     context = browser.new_context(viewport=LAPTOP, locale="fr-FR")
     page = context.new_page()
     foreign_requests, console_errors = watch_requests(page, demo_site)
-    directory = screenshot_dir(tmp_path)
     work_url, week_url = film_of_the_week
 
     for name, viewport in (("phone", PHONE), ("laptop", LAPTOP)):
         page.set_viewport_size(viewport)
         for label, url in (("week", week_url), ("work", work_url)):
             page.goto(demo_site + url, wait_until="load")
-            page.screenshot(path=directory / f"{label}-{name}.png", full_page=True)
+            keep_screenshot(page, f"{label}-{name}.png", full_page=True)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{url} is {overflow}px wider than a {name} screen"
 
@@ -300,13 +310,11 @@ def test_work_page_and_release_week_fit_phones_and_laptops(
     context.close()
 
 
-def test_the_home_page_shows_the_next_stories_on_a_phone_s_first_screen(
-    demo_site, browser, tmp_path
-):
+def test_the_home_page_shows_the_next_stories_on_a_phone_s_first_screen(demo_site, browser):
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
     page = context.new_page()
     page.goto(demo_site + "/", wait_until="load")
-    page.screenshot(path=screenshot_dir(tmp_path) / "home-phone.png")
+    keep_screenshot(page, "home-phone.png")
     titles = page.locator("main .card__title a")
     # The lead's title whole within the first screen, and at least the first line of the
     # next two stories' titles: not one huge card.
@@ -317,7 +325,7 @@ def test_the_home_page_shows_the_next_stories_on_a_phone_s_first_screen(
         assert first_line <= PHONE["height"], f"story {n + 1} below the fold"
 
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.screenshot(path=screenshot_dir(tmp_path) / "home-laptop.png")
+    keep_screenshot(page, "home-laptop.png")
     lead = page.locator(".front-leads .headline").bounding_box()
     others = page.locator(".front-leads__others").bounding_box()
     # A magazine's first screen: the next stories beside the lead, not under it.
@@ -355,12 +363,9 @@ def squeezed(images):
     ]
 
 
-def test_every_image_keeps_its_proportions_and_no_page_scrolls_sideways(
-    demo_site, browser, tmp_path
-):
+def test_every_image_keeps_its_proportions_and_no_page_scrolls_sideways(demo_site, browser):
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
-    directory = screenshot_dir(tmp_path)
     problems = []
     for screen, viewport in (("phone", PHONE), ("laptop", {"width": 1366, "height": 768})):
         page.set_viewport_size(viewport)
@@ -373,7 +378,7 @@ def test_every_image_keeps_its_proportions_and_no_page_scrolls_sideways(
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             if overflow > 0:
                 problems.append(f"{path} is {overflow}px wider than a {screen} screen")
-            page.screenshot(path=directory / f"{name}-{screen}.png", full_page=True)
+            keep_screenshot(page, f"{name}-{screen}.png", full_page=True)
         page.goto(demo_site + READER_PAGES["article"], wait_until="load")
         portrait = page.locator(".author-box__avatar").bounding_box()
         # 4.5rem square: the author box once squeezed it to a 9 px sliver on a phone.

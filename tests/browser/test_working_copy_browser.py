@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from newsroom.models import WorkingCopy
 from tests.browser.axe import serious_violations
+from tests.browser.login import log_in_by_cookie
 from tests.browser.test_newsroom_browser import show_markdown
 from tests.factories import EDITOR, make_article, make_member
 
@@ -34,12 +35,9 @@ def newsroom(live_server, transactional_db):
 def machine(browser, origin, **options):
     """A fresh browser context, logged in as the editor: another machine."""
     context = browser.new_context(locale="fr-FR", **options)
+    log_in_by_cookie(context, origin, "ines")
     page = context.new_page()
-    page.goto(origin + reverse("admin:login"))
-    page.fill("#id_username", "ines")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(origin + reverse("admin:index"))
+    page.goto(origin + reverse("admin:index"))
     return context, page
 
 

@@ -393,6 +393,7 @@ def test_editors_are_offered_every_action(users, role):
         "publish_now",
         "schedule",
         "unpublish",
+        "withdraw",
     ]
     assert soup(client.get(CHANGELIST)).select_one("input[name=publish_at][type=datetime-local]")
 

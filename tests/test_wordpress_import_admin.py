@@ -54,6 +54,19 @@ def administrator():
     return logged_in(make_member(ADMINISTRATOR, "ines"))
 
 
+def test_an_address_that_names_no_import_is_not_found(administrator, private_root):
+    wordpress_import = an_import(status=Status.FAILED)
+    client = administrator
+    client.raise_request_exception = False
+    for wrong in ("abc", "99999999999999999999999", str(wordpress_import.pk + 1)):
+        for name in ("change", "progress"):
+            address = reverse(f"admin:wordpress_wordpressimport_{name}", args=[wrong])
+            assert client.get(address).status_code == 404, address
+        resume = reverse("admin:wordpress_wordpressimport_resume", args=[wrong])
+        assert client.post(resume).status_code == 404, resume
+    assert client.get(progress_of(wordpress_import)).status_code == 200
+
+
 @pytest.mark.parametrize("role", [EDITOR, CONTRIBUTOR])
 def test_editors_and_contributors_are_refused_every_import_page(role, private_root):
     wordpress_import = an_import(status=Status.FAILED)

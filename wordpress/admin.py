@@ -6,9 +6,9 @@ watch the run that a task worker makes of it, read its report.
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -123,7 +123,11 @@ class WordPressImportAdmin(admin.ModelAdmin):
     def the_import(self, request, object_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        wordpress_import = get_object_or_404(WordPressImport, pk=object_id)
+        # The admin's own lookup: an address that names no run (/abc/) is not found,
+        # rather than an error.
+        wordpress_import = self.get_object(request, unquote(object_id))
+        if wordpress_import is None:
+            raise Http404
         return wordpress_import
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -164,7 +168,7 @@ class WordPressImportAdmin(admin.ModelAdmin):
         """A run whose worker died, or that failed for good, queued again where it stopped."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        wordpress_import = get_object_or_404(WordPressImport, pk=object_id)
+        wordpress_import = self.the_import(request, object_id)
         if not can_resume(wordpress_import):
             raise Http404
         wordpress_import.status = WordPressImport.Status.WAITING

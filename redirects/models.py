@@ -162,10 +162,11 @@ class RedirectQuerySet(models.QuerySet):
         candidates = [wordpress_query_of(request), request.path]
         if not request.path.endswith("/"):
             candidates.append(f"{request.path}/")
-        found = {
-            redirect.old_path: redirect
-            for redirect in self.filter(old_path__in=[path for path in candidates if path])
-        }
+        # No old address holds a NUL (forms refuse it), and PostgreSQL refuses to be asked.
+        candidates = [path for path in candidates if path and "\x00" not in path]
+        if not candidates:
+            return None
+        found = {redirect.old_path: redirect for redirect in self.filter(old_path__in=candidates)}
         return next((found[path] for path in candidates if path in found), None)
 
     def count_hit(self, redirect):

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "articles",
     "redirects",
     "frontpage",
+    "newsletter",
     "reader",
     "newsroom",
     "newsroom.security",

@@ -30,9 +30,9 @@ from django.utils import translation
 import images.renditions
 from pagecache import forget_local_copies
 from tests.factories import ADMINISTRATOR, CONTRIBUTOR, EDITOR, ensure_starting_data, make_member
+from tests.mail_server import smtp_server  # noqa: F401 (a real SMTP server on loopback)
 from tests.servers import BASE_DIR, collect_static, migrate
 from tests.workers import private_root, worker_database  # noqa: F401 (fixtures of the task tests)
-from tests.mail_server import smtp_server  # noqa: F401 (a real SMTP server on loopback)
 
 TOOLS_DIR = Path(os.environ.get("SCREENMANIA_TOOLS_DIR", "/opt/screenmania-tools"))
 

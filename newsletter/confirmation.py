@@ -18,7 +18,7 @@ from django_tasks import task
 
 from newsletter import links
 from newsletter.models import Letter, Subscriber
-from newsletter.subscribing import is_suppressed
+from newsletter.subscribing import forget_unconfirmed, is_suppressed
 
 
 def queue_confirmation(subscriber):
@@ -57,6 +57,8 @@ def confirmation_message(subscriber):
 
 @task()
 def send_confirmation(subscriber_id):
+    # Here rather than on a schedule of its own: each sign-up's task tidies the earlier ones.
+    forget_unconfirmed()
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     # Erased meanwhile, or an address that bounced or complained: nothing goes to it.
     if subscriber is None or is_suppressed(subscriber.email):

@@ -111,22 +111,18 @@ def one_click_unsubscribe_url(subscriber, letter):
     return absolute_url("newsletter:unsubscribe", token(UNSUBSCRIBE, subscriber, letter))
 
 
-def unsubscribe_mailto(subscriber, letter):
-    """
-    The mailto target of List-Unsubscribe, for clients that only write: the token in the
-    subject lets whoever reads that mailbox (or a provider's inbound hook) act on it.
-    """
-    subject = quote(f"unsubscribe {token(UNSUBSCRIBE, subscriber, letter)}")
-    return f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_EMAIL}?subject={subject}"
-
-
 def list_unsubscribe_headers(subscriber, letter):
     """
     The headers of RFC 2369 and RFC 8058 that Gmail and Yahoo require of bulk senders:
     mail clients show an « unsubscribe » button that POSTs to the https target at once.
+    The mailto target, for clients that only write, has the same token in its subject,
+    for whoever reads that mailbox (or a provider's inbound hook) to act on it.
     """
-    https = one_click_unsubscribe_url(subscriber, letter)
+    signed = token(UNSUBSCRIBE, subscriber, letter)
+    https = absolute_url("newsletter:unsubscribe", signed)
+    subject = quote(f"unsubscribe {signed}")
+    mailto = f"mailto:{settings.NEWSLETTER_UNSUBSCRIBE_EMAIL}?subject={subject}"
     return {
-        "List-Unsubscribe": f"<{https}>, <{unsubscribe_mailto(subscriber, letter)}>",
+        "List-Unsubscribe": f"<{https}>, <{mailto}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

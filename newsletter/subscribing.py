@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsletter.models import Delivery, Letter, Subscriber, Subscription, Suppression
+from newsletter import links
+from newsletter.models import Delivery, Subscriber, Subscription, Suppression
 
 # A confirmation message goes to whatever address is typed: without a limit, the form
 # would let anyone fill a stranger's inbox. Three an hour let a reader try again after
@@ -159,5 +160,10 @@ def erase(subscriber):
     subscriber.delete()
 
 
-def offered_letters():
-    return Letter.objects.filter(is_active=True)
+def forget_unconfirmed():
+    """
+    Erases the addresses whose confirmation link expired unfollowed: typed by someone
+    else, or mistyped, they were never the reader's to keep (the privacy page says so).
+    """
+    cutoff = timezone.now() - links.CONFIRM.max_age
+    Subscriber.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()

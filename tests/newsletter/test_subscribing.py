@@ -1,10 +1,12 @@
 """A reader subscribes with no account and no cookie, and only the address's owner confirms."""
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from newsletter.models import Subscriber, Subscription, Suppression
 from tests.pages import soup, text
@@ -158,3 +160,19 @@ def test_the_thanks_page_says_what_to_do_next(client):
 
     assert text(page.h1) == "Vérifiez votre boîte de réception"
     assert "Le lien fonctionne 7 jours." in text(page)
+
+
+def test_an_address_left_unconfirmed_is_erased_once_its_link_expired(post, mail, letters):
+    stale = Subscriber.objects.create(email="jamais@exemple.fr")
+    kept = Subscriber.objects.create(email="fidele@exemple.fr", confirmed_at=timezone.now())
+    recent = Subscriber.objects.create(email="hier@exemple.fr")
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    Subscriber.objects.filter(pk__in=[stale.pk, kept.pk]).update(created_at=eight_days_ago)
+
+    ask(post, [letters["alertes"]])
+
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {
+        ADDRESS,
+        kept.email,
+        recent.email,
+    }

@@ -107,12 +107,12 @@ def signed_link(purpose, token):
 
 def broken_link(request, problem):
     if isinstance(problem, links.ExpiredLink):
-        reason, status = "expired", 410
+        kind, status = "expired", 410
     elif isinstance(problem, links.UnknownSubscriber):
-        reason, status = "unknown", 404
+        kind, status = "unknown", 404
     else:
-        reason, status = "broken", 404
-    context = {"reason": reason, "form": SubscribeForm()}
+        kind, status = "broken", 404
+    context = {"problem": kind, "form": SubscribeForm()}
     return personal(render(request, "newsletter/broken_link.html", context, status=status))
 
 

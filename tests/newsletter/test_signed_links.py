@@ -106,6 +106,7 @@ def test_a_tampered_link_gets_a_french_page_and_changes_nothing(client, reader, 
         page = soup_of(response)
         assert text(page.h1) == "Ce lien ne fonctionne pas"
         assert page.select_one("form.newsletter-form input[name=email]")
+        assert not page.select("[role=alert]"), "a fresh form, with nothing to correct"
     assert len(held_letters(reader)) == 3
 
 

@@ -539,6 +539,10 @@ NEWSLETTER_RETRY_DELAY = float(os.environ.get("NEWSLETTER_RETRY_DELAY", 60))
 NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("NEWSLETTER_MAX_ATTEMPTS", 5))
 # Tasks queued for an edition at once: as many workers as may send it side by side.
 NEWSLETTER_SENDERS = int(os.environ.get("NEWSLETTER_SENDERS", 2))
+# The mailto target of every newsletter's List-Unsubscribe header (newsletter/links.py).
+NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
+    "NEWSLETTER_UNSUBSCRIBE_EMAIL", f"desabonnement@{urlsplit(SITE_URL).hostname}"
+)
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {

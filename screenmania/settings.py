@@ -500,6 +500,8 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 # An error report is sent while the reader who met the error waits for the page.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+# Where readers' replies to a newsletter go (newsletter/mail.py); its sender otherwise.
+NEWSLETTER_REPLY_TO = os.environ.get("NEWSLETTER_REPLY_TO", "")
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {

@@ -502,6 +502,9 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
 # Where readers' replies to a newsletter go (newsletter/mail.py); its sender otherwise.
 NEWSLETTER_REPLY_TO = os.environ.get("NEWSLETTER_REPLY_TO", "")
+# Task workers make and send each daily digest at its hour (newsletter/editions.py); off
+# for workers that should only send what the desk sends.
+NEWSLETTER_DAILY_DIGESTS = env_flag("NEWSLETTER_DAILY_DIGESTS", default=True)
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Count, ExpressionWrapper
+from django.db.models.functions import Lower, Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -221,6 +224,34 @@ class EditionArticle(models.Model):
         return str(self.article)
 
 
+class DeliveryQuerySet(models.QuerySet):
+    def unfinished(self):
+        """Waiting to be sent, or being sent: what keeps an edition from being done."""
+        return self.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
+
+    def due(self):
+        """Waiting, and not held back until a later try."""
+        return self.filter(status=Delivery.Status.PENDING).filter(
+            models.Q(retry_at__isnull=True) | models.Q(retry_at__lte=Now())
+        )
+
+    def abandoned(self, lease):
+        """
+        Claimed longer ago than ``lease`` seconds: its worker, which renews its claim
+        while it sends, has died. The database's clock, not the worker's, so that
+        workers on machines whose clocks differ agree.
+        """
+        cutoff = ExpressionWrapper(
+            Now() - timedelta(seconds=lease), output_field=models.DateTimeField()
+        )
+        return self.filter(status=Delivery.Status.SENDING, claimed_at__lt=cutoff)
+
+    def counts(self):
+        """How many deliveries in each status: the progress of a sending."""
+        counted = dict(self.order_by().values_list("status").annotate(Count("pk")))
+        return {status: counted.get(status, 0) for status in Delivery.Status.values}
+
+
 class Delivery(models.Model):
     """
     One edition to one subscriber: created for every subscriber when the sending starts,
@@ -248,6 +279,11 @@ class Delivery(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
+    # After a temporary failure (the server said « try later », the connection dropped):
+    # not tried again before this time.
+    retry_at = models.DateTimeField(_("next try on"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")

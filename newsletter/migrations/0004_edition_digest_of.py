@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("newsletter", "0002_the_three_letters")]
+    dependencies = [("newsletter", "0003_delivery_retry_at")]
 
     operations = [
         migrations.AddField(

@@ -134,6 +134,21 @@ class Suppression(models.Model):
         return self.email
 
 
+class EditionQuerySet(models.QuerySet):
+    def gone_out(self):
+        """The editions whose sending has begun or is set for a time: no longer drafts."""
+        return self.exclude(status=Edition.Status.DRAFT)
+
+    def for_list(self):
+        """What a line of the editions' list shows: the letter, and the deliveries counted."""
+        return self.select_related("letter").annotate(
+            recipients=models.Count("deliveries"),
+            delivered=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=Delivery.Status.SENT)
+            ),
+        )
+
+
 class Edition(models.Model):
     """One issue of a letter: its subject, an intro by hand, articles in order."""
 
@@ -168,11 +183,21 @@ class Edition(models.Model):
     )
     created_at = models.DateTimeField(_("created on"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    # The Paris day a daily digest that sent itself covers; one per letter and day, so
+    # that two workers looking at the same hour cannot both make it.
+    digest_of = models.DateField(_("daily digest of"), null=True, blank=True, editable=False)
+
+    objects = EditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "digest_of"], name="newsletter_edition_one_digest_a_day"
+            ),
+        ]
 
     def __str__(self):
         return self.subject

@@ -512,6 +512,12 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Screenmania <lettre@localhost>")
+# Where readers' replies to a newsletter go (newsletter/mail.py); its sender otherwise.
+NEWSLETTER_REPLY_TO = os.environ.get("NEWSLETTER_REPLY_TO", "")
+# Task workers make and send each daily digest at its hour (newsletter/editions.py); off
+# for workers that should only send what the desk sends.
+NEWSLETTER_DAILY_DIGESTS = env_flag("NEWSLETTER_DAILY_DIGESTS", default=True)
+
 # django-anymail's settings, each from its variable: ANYMAIL_MAILGUN_API_KEY becomes
 # ANYMAIL["MAILGUN_API_KEY"], and so on for any provider. The bounce and complaint
 # webhooks (/anymail/<provider>/tracking/) take ANYMAIL_WEBHOOK_SECRET as their basic

@@ -240,9 +240,7 @@ def verdict(error):
         return PERMANENT if error.smtp_code >= 500 else TEMPORARY
     if isinstance(error, AnymailRecipientsRefused):
         return PERMANENT
-    if isinstance(error, smtplib.SMTPException | OSError | AnymailError):
-        raise ServerUnavailable(error) from error
-    raise error
+    raise ServerUnavailable(error) from error
 
 
 def retry_at(attempts):
@@ -313,19 +311,28 @@ class Sender:
                 raise
 
     def send(self, claim, delivery):
-        message = edition_message(
-            self.edition, delivery.subscriber, self.rendered, connection=self.connection
-        )
         # The same for every try of this delivery: a message sent twice (see sending.py)
         # is one that mail clients can recognise as such.
         message_id = f"<edition-{self.edition.pk}.{delivery.pk}@{self.domain}>"
-        message.extra_headers["Message-ID"] = message_id
         try:
+            message = edition_message(
+                self.edition, delivery.subscriber, self.rendered, connection=self.connection
+            )
+            message.extra_headers["Message-ID"] = message_id
             # Opened once for the batches that follow (send() would open and close it).
             self.connection.open()
             message.send()
-        except Exception as error:  # verdict() raises again what it does not know.
+        except (smtplib.SMTPException, OSError, AnymailError) as error:
             self.failed(claim, delivery, error, verdict(error))
+            return
+        except Exception as error:
+            # A message that cannot be made or addressed (an address the backend will not
+            # write, a bug): this reader's alone. Raised, it would stop the edition at the
+            # same reader after every lease.
+            logger.exception("Edition %s not sent to delivery %s", self.edition.pk, delivery.pk)
+            claim.mine(delivery).update(
+                status=Status.FAILED, attempts=F("attempts") + 1, error=describe(error)
+            )
             return
         # The server answered 250. From here to the commit of this UPDATE, a worker that
         # dies leaves a message delivered but recorded as being sent: the one window in

@@ -264,8 +264,10 @@ class Sender:
         Sends batches until none is left to claim. Returns when the edition is done, or
         when what is left waits for a later try (the task queued next takes it).
         """
+        still_sending = Edition.objects.filter(pk=self.edition.pk, status=Edition.Status.SENDING)
         try:
-            while True:
+            # Looked at before each batch: an edition the desk took back stops there.
+            while still_sending.exists():
                 claim = Claim(
                     self.edition, settings.NEWSLETTER_BATCH_SIZE, settings.NEWSLETTER_LEASE
                 )

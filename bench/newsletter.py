@@ -168,8 +168,10 @@ def main():
     start_sending(edition)
     addressed = time.perf_counter() - started
     print(f"{edition.deliveries.count():,} deliveries made in {addressed:.1f} s", flush=True)
+    loads = []
     while not Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENT).exists():
         time.sleep(1)
+        loads.append(os.getloadavg()[0])
         connection.close()  # A new snapshot of SQLite at each look.
     elapsed = time.perf_counter() - started
     counts = edition.deliveries.counts()
@@ -188,8 +190,9 @@ def main():
         "workers (`manage.py tasks_worker`, database backend, `DEBUG` off) through Django's "
         "SMTP backend to a local aiosmtpd sink in a process of its own, all on this machine. "
         "Each message is claimed in a batch, built, sent, and its delivery marked sent before "
-        "the next (sending.py). The machine was shared with other work: processor time is "
-        "the steadier figure.",
+        "the next (sending.py). The machine was shared with other work (load average "
+        f"{min(loads):.0f} to {max(loads):.0f} during the sending, on {os.cpu_count()} cores): "
+        "processor time is the steadier figure.",
         "",
         f"- Deliveries made by `start_sending()`: {addressed:.1f} s.",
         f"- From « send » to the edition marked sent: **{elapsed:,.0f} s** "
@@ -211,6 +214,14 @@ def main():
         f"| SMTP sink | {server_usage[0]:,.0f} s | "
         f"{server_usage[0] / received * 1000:.1f} ms | {server_usage[1]:,.0f} MiB |"
     )
+    cpu = total + server_usage[0]
+    lines += [
+        "",
+        f"Every message cost {cpu / received * 1000:.1f} ms of processor time, workers and sink "
+        f"together: on {os.cpu_count()} cores with nothing else running, the edition needs "
+        f"at least {cpu / os.cpu_count():,.0f} s ({cpu / os.cpu_count() / 60:.1f} minutes) of "
+        "wall time, which only a quiet machine can confirm.",
+    ]
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"Written to {REPORT}")
 

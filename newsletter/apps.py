@@ -10,3 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class NewsletterConfig(AppConfig):
     name = "newsletter"
     verbose_name = _("Newsletter")
+
+    def ready(self):
+        # The provider's reports of bounces and complaints: anymail's tracking signal.
+        from . import bounces, signals  # noqa: F401

@@ -7,7 +7,13 @@ from django.views.generic import TemplateView
 
 from newsroom.security.two_factor import AdminLoginForm
 from reader import sitemaps
-from reader.urls import article_patterns, author_patterns, site_page_patterns, work_patterns
+from reader.urls import (
+    article_patterns,
+    author_patterns,
+    newsletter_patterns,
+    site_page_patterns,
+    work_patterns,
+)
 
 admin.site.site_header = _("Screenmania newsroom")
 admin.site.site_title = _("Screenmania newsroom")
@@ -35,6 +41,9 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap_index"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
+    # The mail provider's reports of bounces and complaints (newsletter/bounces.py),
+    # refused unless signed or carrying ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("anymail.urls")),
 ]
 
 # French at the root, English under /en/: the language is in the URL, never in
@@ -43,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("", include(article_patterns)),
     path("", include(author_patterns)),
     path("", include(work_patterns)),
+    path("", include(newsletter_patterns)),
     path("", include("newsroom.urls")),
     path("", include(site_page_patterns)),
     prefix_default_language=False,

@@ -176,3 +176,17 @@ def test_an_address_left_unconfirmed_is_erased_once_its_link_expired(post, mail,
         kept.email,
         recent.email,
     }
+
+
+def test_a_sign_up_costs_a_fixed_number_of_queries(
+    post, mail, letters, django_assert_max_num_queries
+):
+    every_letter = list(letters.values())
+    ask(post, every_letter, email="premiere@exemple.fr")
+
+    # The letters checked, the address looked up and created, its subscriptions written;
+    # then, in the task, the tidying, the address and its letters read again.
+    with django_assert_max_num_queries(14):
+        ask(post, every_letter)
+
+    assert len(mail.messages) == 2

@@ -12,4 +12,6 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # The provider's reports of bounces and complaints (anymail's tracking signal),
+        # and the pages whose form lists the letters.
+        from newsletter import bounces, signals  # noqa: F401

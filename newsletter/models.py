@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Count, ExpressionWrapper
+from django.db.models.functions import Lower, Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -131,6 +134,21 @@ class Suppression(models.Model):
         return self.email
 
 
+class EditionQuerySet(models.QuerySet):
+    def gone_out(self):
+        """The editions whose sending has begun or is set for a time: no longer drafts."""
+        return self.exclude(status=Edition.Status.DRAFT)
+
+    def for_list(self):
+        """What a line of the editions' list shows: the letter, and the deliveries counted."""
+        return self.select_related("letter").annotate(
+            recipients=models.Count("deliveries"),
+            delivered=models.Count(
+                "deliveries", filter=models.Q(deliveries__status=Delivery.Status.SENT)
+            ),
+        )
+
+
 class Edition(models.Model):
     """One issue of a letter: its subject, an intro by hand, articles in order."""
 
@@ -165,11 +183,21 @@ class Edition(models.Model):
     )
     created_at = models.DateTimeField(_("created on"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    # The Paris day a daily digest that sent itself covers; one per letter and day, so
+    # that two workers looking at the same hour cannot both make it.
+    digest_of = models.DateField(_("daily digest of"), null=True, blank=True, editable=False)
+
+    objects = EditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "digest_of"], name="newsletter_edition_one_digest_a_day"
+            ),
+        ]
 
     def __str__(self):
         return self.subject
@@ -194,6 +222,34 @@ class EditionArticle(models.Model):
 
     def __str__(self):
         return str(self.article)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def unfinished(self):
+        """Waiting to be sent, or being sent: what keeps an edition from being done."""
+        return self.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
+
+    def due(self):
+        """Waiting, and not held back until a later try."""
+        return self.filter(status=Delivery.Status.PENDING).filter(
+            models.Q(retry_at__isnull=True) | models.Q(retry_at__lte=Now())
+        )
+
+    def abandoned(self, lease):
+        """
+        Claimed longer ago than ``lease`` seconds: its worker, which renews its claim
+        while it sends, has died. The database's clock, not the worker's, so that
+        workers on machines whose clocks differ agree.
+        """
+        cutoff = ExpressionWrapper(
+            Now() - timedelta(seconds=lease), output_field=models.DateTimeField()
+        )
+        return self.filter(status=Delivery.Status.SENDING, claimed_at__lt=cutoff)
+
+    def counts(self):
+        """How many deliveries in each status: the progress of a sending."""
+        counted = dict(self.order_by().values_list("status").annotate(Count("pk")))
+        return {status: counted.get(status, 0) for status in Delivery.Status.values}
 
 
 class Delivery(models.Model):
@@ -223,6 +279,11 @@ class Delivery(models.Model):
     message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=500, blank=True)
+    # After a temporary failure (the server said « try later », the connection dropped):
+    # not tried again before this time.
+    retry_at = models.DateTimeField(_("next try on"), null=True, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("delivery")

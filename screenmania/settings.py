@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     *(["django_rq"] if os.environ.get("REDIS_URL") else []),
+    # Mail providers' APIs and their webhooks, for the newsletter (README, « The newsletter »).
+    "anymail",
     # The project's apps, in their layers, lowest first (README, and pyproject.toml's
     # importlinter contract, which `make lint` checks).
     "markup",
@@ -487,8 +489,17 @@ if any("@" not in address for _name, address in ADMINS):
         "DJANGO_ADMINS must be e-mail addresses separated by commas, "
         "each alone or as Name <address>."
     )
-# E-mail, under Django's own names. Error reports leave from SERVER_EMAIL.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# E-mail, under Django's own names. Error reports leave from SERVER_EMAIL, newsletters
+# and their confirmations from DEFAULT_FROM_EMAIL. A laptop with no EMAIL_HOST prints
+# its messages in the console rather than failing to reach a server it does not have;
+# a provider's API is EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and its
+# ANYMAIL_* variables below (README, « The newsletter »).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -504,6 +515,40 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
 NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
     "NEWSLETTER_UNSUBSCRIBE_EMAIL", f"desabonnement@{urlsplit(SITE_URL).hostname}"
 )
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Screenmania <lettre@localhost>")
+# Where readers' replies to a newsletter go (newsletter/mail.py); its sender otherwise.
+NEWSLETTER_REPLY_TO = os.environ.get("NEWSLETTER_REPLY_TO", "")
+# Task workers make and send each daily digest at its hour (newsletter/editions.py); off
+# for workers that should only send what the desk sends.
+NEWSLETTER_DAILY_DIGESTS = env_flag("NEWSLETTER_DAILY_DIGESTS", default=True)
+
+# django-anymail's settings, each from its variable: ANYMAIL_MAILGUN_API_KEY becomes
+# ANYMAIL["MAILGUN_API_KEY"], and so on for any provider. The bounce and complaint
+# webhooks (/anymail/<provider>/tracking/) take ANYMAIL_WEBHOOK_SECRET as their basic
+# authentication; without one set, a secret nobody knows refuses every call, since a
+# forged bounce would otherwise silence any reader (newsletter/bounces.py).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
+ANYMAIL.setdefault("WEBHOOK_SECRET", f"refused:{os.urandom(24).hex()}")
+
+# Sending an edition (newsletter/sending.py): workers claim NEWSLETTER_BATCH_SIZE
+# deliveries at a time, for NEWSLETTER_LEASE seconds, renewed while they send; a
+# killed worker's claims go back to the others once that time has passed. All workers
+# together send at most EMAIL_RATE_LIMIT messages a second through the backend (0: no
+# limit; Amazon SES starts accounts at 1 a second, Brevo's plans at 10 or more).
+# A message the server refuses for now (4xx, a dropped connection) is tried again
+# NEWSLETTER_RETRY_DELAY seconds later, then four times as long, NEWSLETTER_MAX_ATTEMPTS
+# times in all.
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", 200))
+NEWSLETTER_LEASE = float(os.environ.get("NEWSLETTER_LEASE", 120))
+EMAIL_RATE_LIMIT = int(os.environ.get("EMAIL_RATE_LIMIT", 0))
+NEWSLETTER_RETRY_DELAY = float(os.environ.get("NEWSLETTER_RETRY_DELAY", 60))
+NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("NEWSLETTER_MAX_ATTEMPTS", 5))
+# Tasks queued for an edition at once: as many workers as may send it side by side.
+NEWSLETTER_SENDERS = int(os.environ.get("NEWSLETTER_SENDERS", 2))
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {

@@ -41,6 +41,9 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, name="sitemap_index"),
     path("sitemap-news.xml", sitemaps.news_sitemap, name="news_sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap"),
+    # The mail provider's reports of bounces and complaints (newsletter/bounces.py),
+    # refused unless signed or carrying ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("anymail.urls")),
 ]
 
 # French at the root, English under /en/: the language is in the URL, never in

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 
+from newsletter.editions import watch_daily_digests
+
 
 class Command(BaseCommand):
     help = "Runs the background tasks of the queue, as long as it is not stopped."
@@ -22,6 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *, reload, verbosity, **options):
         queue = settings.TASKS_QUEUE
+        if settings.NEWSLETTER_DAILY_DIGESTS:
+            # Beside the queue, in this process: the digests are due at an hour, not queued.
+            watch_daily_digests()
         if isinstance(task_backends["default"], DatabaseBackend):
             # A second between looks at the table: a newly queued import starts within it.
             call_command(

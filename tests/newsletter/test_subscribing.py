@@ -190,3 +190,13 @@ def test_a_sign_up_costs_a_fixed_number_of_queries(
         ask(post, every_letter)
 
     assert len(mail.messages) == 2
+
+
+def test_a_cache_outage_does_not_stop_a_sign_up(post, mail, letters, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("newsletter.subscribing.cache.add", down)
+
+    assert ask(post, [letters["alertes"]])["Location"] == "/lettre/merci/"
+    assert len(mail.to(ADDRESS)) == 1

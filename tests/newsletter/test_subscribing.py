@@ -82,6 +82,7 @@ def test_a_confirmed_address_gets_its_preferences_link_and_keeps_its_letters(
     _, second = mail.to(ADDRESS)
     assert second["Subject"] == "Vos préférences pour les lettres de Screenmania"
     assert "/lettre/confirmer/" not in body(second)
+    assert "Elle est déjà confirmée : choisissez vos lettres" in " ".join(body(second).split())
     assert link_in(second, "/lettre/preferences/")
     held = Subscription.objects.filter(subscriber__email=ADDRESS)
     assert [s.letter.slug for s in held] == ["alertes"]

@@ -1,28 +1,18 @@
 """Every page of the newsletter, including those a POST answers, is valid HTML."""
 
-from urllib.parse import urlsplit
-
 import pytest
 
-from newsletter import links, subscribing
-from newsletter.models import Subscriber
 from tests.html_validator import validate
+from tests.pages import newsletter_pages
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_newsletter_pages_are_valid_html(client, letters, vnu_jar, tmp_path):
-    subscriber = Subscriber.objects.create(email="ines@exemple.fr")
-    daily = letters["la-quotidienne"]
-    subscribing.record_consent(subscriber, [daily], {daily: "Oui."}, subscriber.created_at)
-    confirm, preferences, unsubscribe = (
-        urlsplit(url).path
-        for url in (
-            links.confirmation_url(subscriber),
-            links.preferences_url(subscriber),
-            links.one_click_unsubscribe_url(subscriber, daily),
-        )
-    )
+    pages = newsletter_pages()
+    confirm = pages["newsletter confirmation"]
+    preferences = pages["newsletter preferences"]
+    unsubscribe = pages["newsletter unsubscribe"]
     answers = {
         "subscribe": client.get("/lettre/"),
         "subscribe, refused": client.post("/lettre/", {"email": "ines@"}),

@@ -1,7 +1,7 @@
 """
 The message that answers the subscription form, sent by a task worker through the same
-queue and mail settings as the editions, so that the form's answer never waits on a
-mail server.
+queue and mail settings as the editions, in their look (newsletter/mail.py), so that the
+form's answer never waits on a mail server.
 
 What it says depends on the address when it is sent, not on the form: a new address is
 asked to confirm; a confirmed one gets its preferences link instead (anyone may type it,
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from newsletter import links
+from newsletter.mail import inline_css
 from newsletter.models import Letter, Subscriber
 from newsletter.subscribing import forget_unconfirmed, is_suppressed
 
@@ -43,15 +44,15 @@ def confirmation_message(subscriber):
         subject = _("Your %(site)s newsletter preferences") % {"site": settings.SITE_NAME}
     else:
         subject = _("Confirm your subscription to %(site)s") % {"site": settings.SITE_NAME}
+    context["subject"] = subject
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("newsletter/email/confirmation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[subscriber.email],
     )
-    message.attach_alternative(
-        render_to_string("newsletter/email/confirmation.html", context), "text/html"
-    )
+    html = inline_css(render_to_string("newsletter/email/confirmation.html", context))
+    message.attach_alternative(html, "text/html")
     return message
 
 

@@ -7,6 +7,8 @@ Asking to subscribe never tells whether an address is known: the form answers th
 and the message sent says the rest to the address's owner alone (newsletter/confirmation.py).
 """
 
+import logging
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -14,6 +16,8 @@ from django.utils import timezone
 
 from newsletter import links
 from newsletter.models import Delivery, Subscriber, Subscription, Suppression
+
+logger = logging.getLogger(__name__)
 
 # A confirmation message goes to whatever address is typed: without a limit, the form
 # would let anyone fill a stranger's inbox. Three an hour let a reader try again after
@@ -33,14 +37,20 @@ def normalize_address(email):
 def within_rate(kind, who, limit):
     """Counts one request of ``who`` and says whether it is within ``limit`` an hour."""
     key = f"newsletter-rate:{kind}:{who}"
-    # add() starts the window only once; incr() is atomic on Redis and in local memory.
-    cache.add(key, 0, RATE_WINDOW)
     try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window ended between the two calls: this request opens the next one.
-        cache.add(key, 1, RATE_WINDOW)
-        count = 1
+        # add() starts the window only once; incr() is atomic on Redis and in local memory.
+        cache.add(key, 0, RATE_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            # The window ended between the two calls: this request opens the next one.
+            cache.add(key, 1, RATE_WINDOW)
+            count = 1
+    except Exception:
+        # Redis down: readers keep subscribing (the confirmation still guards the
+        # address) rather than meet an error for an outage of ours.
+        logger.warning("Newsletter rate limit not counted: the cache failed", exc_info=True)
+        return True
     return count <= limit
 
 

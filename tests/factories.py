@@ -114,6 +114,7 @@ STARTING_DATA_MIGRATIONS = [
     ("frontpage", "0002_home_page_and_roles", "create"),
     ("wordpress", "0003_administrators_import", "grant"),
     ("redirects", "0002_roles", "grant"),
+    ("newsletter", "0002_the_three_letters", "create_letters"),
     ("newsletter", "0005_roles", "grant"),
 ]
 

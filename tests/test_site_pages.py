@@ -27,6 +27,7 @@ FOOTER = {
     "Contact": "/contact/",
     "Mentions légales": "/mentions-legales/",
     "Confidentialité": "/confidentialite/",
+    "La lettre d’information": "/lettre/",
     "Flux RSS": "/feed/",
     "Flux Atom": "/feed/atom/",
     "Plan du site": "/sitemap.xml",

@@ -82,6 +82,7 @@ def test_a_confirmed_address_gets_its_preferences_link_and_keeps_its_letters(
     _, second = mail.to(ADDRESS)
     assert second["Subject"] == "Vos préférences pour les lettres de Screenmania"
     assert "/lettre/confirmer/" not in body(second)
+    assert "Elle est déjà confirmée : choisissez vos lettres" in " ".join(body(second).split())
     assert link_in(second, "/lettre/preferences/")
     held = Subscription.objects.filter(subscriber__email=ADDRESS)
     assert [s.letter.slug for s in held] == ["alertes"]
@@ -176,3 +177,27 @@ def test_an_address_left_unconfirmed_is_erased_once_its_link_expired(post, mail,
         kept.email,
         recent.email,
     }
+
+
+def test_a_sign_up_costs_a_fixed_number_of_queries(
+    post, mail, letters, django_assert_max_num_queries
+):
+    every_letter = list(letters.values())
+    ask(post, every_letter, email="premiere@exemple.fr")
+
+    # The letters checked, the address looked up and created, its subscriptions written;
+    # then, in the task, the tidying, the address and its letters read again.
+    with django_assert_max_num_queries(14):
+        ask(post, every_letter)
+
+    assert len(mail.messages) == 2
+
+
+def test_a_cache_outage_does_not_stop_a_sign_up(post, mail, letters, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("newsletter.subscribing.cache.add", down)
+
+    assert ask(post, [letters["alertes"]])["Location"] == "/lettre/merci/"
+    assert len(mail.to(ADDRESS)) == 1

@@ -1,6 +1,7 @@
 """
-The reader's addresses, in three namespaces that name what a page shows:
-``articles:`` (home, articles, sections, tags, search), ``authors:`` and ``works:``.
+The reader's addresses, in namespaces that name what a page shows:
+``articles:`` (home, articles, sections, tags, search), ``authors:``, ``works:`` and
+``newsletter:``.
 """
 
 from datetime import date
@@ -8,7 +9,7 @@ from datetime import date
 from django.urls import path, register_converter
 
 from reader import feeds
-from reader.views import articles, authors, sitepages, works
+from reader.views import articles, authors, newsletter, sitepages, works
 
 
 class DateConverter:
@@ -74,6 +75,23 @@ work_patterns = (
         path("sorties/<date:day>/", works.ReleaseWeekView.as_view(), name="release_week"),
     ],
     "works",
+)
+
+# Reached from messages by signed links (newsletter/links.py), each token names its reader.
+newsletter_patterns = (
+    [
+        path("lettre/", newsletter.subscribe, name="subscribe"),
+        path("lettre/merci/", newsletter.SubscribedView.as_view(), name="subscribed"),
+        path("lettre/confirmer/<str:token>/", newsletter.confirm, name="confirm"),
+        path("lettre/preferences/<str:token>/", newsletter.preferences, name="preferences"),
+        path(
+            "lettre/preferences/<str:token>/donnees.json",
+            newsletter.download,
+            name="download",
+        ),
+        path("lettre/desabonnement/<str:token>/", newsletter.unsubscribe, name="unsubscribe"),
+    ],
+    "newsletter",
 )
 
 # Last in the URLconf, after every other address: a site page's address is one word

@@ -511,6 +511,10 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 # An error report is sent while the reader who met the error waits for the page.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+# The mailto target of every newsletter's List-Unsubscribe header (newsletter/links.py).
+NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
+    "NEWSLETTER_UNSUBSCRIBE_EMAIL", f"desabonnement@{urlsplit(SITE_URL).hostname}"
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Screenmania <lettre@localhost>")
 # Where readers' replies to a newsletter go (newsletter/mail.py); its sender otherwise.
 NEWSLETTER_REPLY_TO = os.environ.get("NEWSLETTER_REPLY_TO", "")

@@ -7,7 +7,13 @@ from django.views.generic import TemplateView
 
 from newsroom.security.two_factor import AdminLoginForm
 from reader import sitemaps
-from reader.urls import article_patterns, author_patterns, site_page_patterns, work_patterns
+from reader.urls import (
+    article_patterns,
+    author_patterns,
+    newsletter_patterns,
+    site_page_patterns,
+    work_patterns,
+)
 
 admin.site.site_header = _("Screenmania newsroom")
 admin.site.site_title = _("Screenmania newsroom")
@@ -46,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("", include(article_patterns)),
     path("", include(author_patterns)),
     path("", include(work_patterns)),
+    path("", include(newsletter_patterns)),
     path("", include("newsroom.urls")),
     path("", include(site_page_patterns)),
     prefix_default_language=False,

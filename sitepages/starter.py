@@ -67,6 +67,21 @@ par nous, et une bande-annonce ne vient de la plateforme vidéo que si vous cliq
 - Pour les membres de la rédaction seulement : un cookie de session, sans lequel on ne
   peut pas se connecter à l’espace de rédaction.
 
+## La lettre d’information
+
+Si vous vous abonnez à une de nos lettres, nous gardons votre adresse e-mail, les lettres
+choisies avec, pour chacune, la date et le texte de votre consentement, et la liste des
+messages qui vous ont été envoyés. Rien d’autre : ni nom, ni adresse IP, ni mesure des
+ouvertures ou des clics. Nos messages ne contiennent aucun pixel espion et aucun lien
+réécrit : leurs liens mènent tout droit à nos pages.
+
+Rien ne vous est envoyé avant que vous ayez suivi le lien de confirmation, et une adresse
+qui ne l’a pas suivi sous sept jours est effacée. Chaque message contient un lien pour vous
+désabonner en un clic, et un lien vers vos préférences, d’où vous pouvez aussi télécharger
+ou effacer tout ce que nous gardons sur vous. Une adresse que son serveur refuse, ou qui
+nous signale comme indésirable, est gardée sur une liste d’exclusion, pour ne plus jamais
+lui écrire.
+
 ## Vos droits
 
 Vous pouvez demander à consulter, corriger ou effacer ce qui vous concerne en écrivant à

@@ -4,7 +4,7 @@ of every public page.
 """
 
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 from django.conf import settings
@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, PreviewLink
+from newsletter import links
+from newsletter.models import Letter, Subscriber, Subscription
 from newsroom.preview import link_url
 from tests.factories import (
     ensure_starting_data,
@@ -59,6 +61,31 @@ def pages_showing(article, search):
         "tag": reverse("articles:tag", kwargs={"slug": article.tags.all()[0].slug}),
         "author": article.authors.all()[0].get_absolute_url(),
         "search": reverse("articles:search") + "?" + urlencode({"q": search}),
+    }
+
+
+def newsletter_pages():
+    """The subscription page, and the pages a subscriber's signed links open."""
+    subscriber = Subscriber.objects.create(email="lectrice@exemple.fr")
+    letter = Letter.objects.first()
+    Subscription.objects.create(
+        subscriber=subscriber, letter=letter, consented_at=timezone.now(), consent_text="Oui."
+    )
+    confirm, preferences, unsubscribe = (
+        urlsplit(url).path
+        for url in (
+            links.confirmation_url(subscriber),
+            links.preferences_url(subscriber),
+            links.one_click_unsubscribe_url(subscriber, letter),
+        )
+    )
+    return {
+        "newsletter": reverse("newsletter:subscribe"),
+        "newsletter thanks": reverse("newsletter:subscribed"),
+        "newsletter confirmation": confirm,
+        "newsletter preferences": preferences,
+        "newsletter download": preferences + "donnees.json",
+        "newsletter unsubscribe": unsubscribe,
     }
 
 
@@ -126,6 +153,8 @@ def public_pages():
             },
             "news sitemap": reverse("news_sitemap"),
             "image": articles[0].featured_image.file.url,
+            # The newsletter's pages, in French only: their links come from French messages.
+            **newsletter_pages(),
             "404": "/cette-page-n-existe-pas/",
         }
     )

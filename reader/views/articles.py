@@ -11,7 +11,8 @@ from articles import stored_relations
 from articles.models import Article, Section, bylines
 from authors.models import Author
 from frontpage.models import compose
-from pagecache import keys_for, public_page, texts_key
+from newsletter.models import Letter
+from pagecache import keys_for, list_key, public_page, texts_key
 from reader import stored_page
 from reader.pagination import SequentialPaginator, page_number
 from redirects.models import WORDPRESS_QUERY_KEYS
@@ -271,4 +272,5 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         return stored_page.render(article), stored_page.shown_by(article)
 
     def cache_keys(self, context):
-        return {*self.shown_by_page["keys"], *self.shown_by_cards}
+        # The newsletter's form lists the letters offered.
+        return {*self.shown_by_page["keys"], *self.shown_by_cards, list_key(Letter)}

@@ -103,6 +103,7 @@ def test_compose_preview_test_and_send(newsroom, chromium, smtp_server):
     keep_screenshot(page, "newsletter-send-1366.png", full_page=True)
     page.click("input[name=now]")
     expect(page.locator(".edition-sending [role=status]")).to_contain_text("Envoi en cours")
+    keep_screenshot(page, "newsletter-sending-1366.png", full_page=True)
     assert Edition.objects.get().status in {Edition.Status.SENDING, Edition.Status.SENT}
     assert not errors, errors
 

@@ -108,9 +108,9 @@ check-deploy: $(VENV)/.installed
 # redis wrk, then eval "$$(bash scripts/services.sh env)"). BENCH_ARGS go to both, e.g.
 # make bench-load BENCH_ARGS="--articles 5000" for a quick run.
 # Every measurement runs even if one fails; make bench fails if any did.
-.PHONY: bench-page-weight bench-load bench-explain bench-gc bench-hostile-text bench-wordpress-import
+.PHONY: bench-page-weight bench-load bench-explain bench-gc bench-hostile-text bench-wordpress-import bench-newsletter
 bench:
-	@status=0; for target in bench-page-weight bench-load bench-explain bench-gc bench-hostile-text bench-wordpress-import; do \
+	@status=0; for target in bench-page-weight bench-load bench-explain bench-gc bench-hostile-text bench-wordpress-import bench-newsletter; do \
 		$(MAKE) --no-print-directory $$target || status=1; \
 	done; exit $$status
 
@@ -131,6 +131,9 @@ bench-hostile-text: $(VENV)/.installed messages
 
 bench-wordpress-import: $(VENV)/.installed messages
 	env -u DATABASE_URL -u REDIS_URL $(PY) bench/wordpress_import.py $(BENCH_ARGS)
+
+bench-newsletter: $(VENV)/.installed messages
+	env -u DATABASE_URL -u REDIS_URL $(PY) bench/newsletter.py $(BENCH_ARGS)
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

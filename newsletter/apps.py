@@ -14,4 +14,4 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         # The provider's reports of bounces and complaints (anymail's tracking signal),
         # and the pages whose form lists the letters.
-        from newsletter import bounces, signals  # noqa: F401
+        from . import bounces, signals  # noqa: F401

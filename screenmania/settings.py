@@ -494,13 +494,12 @@ if any("@" not in address for _name, address in ADMINS):
 # its messages in the console rather than failing to reach a server it does not have;
 # a provider's API is EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend and its
 # ANYMAIL_* variables below (README, « The newsletter »).
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG and not os.environ.get("EMAIL_HOST")
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -511,10 +510,6 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 # An error report is sent while the reader who met the error waits for the page.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
-# The mailto target of every newsletter's List-Unsubscribe header (newsletter/links.py).
-NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
-    "NEWSLETTER_UNSUBSCRIBE_EMAIL", f"desabonnement@{urlsplit(SITE_URL).hostname}"
-)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Screenmania <lettre@localhost>")
 # Where readers' replies to a newsletter go (newsletter/mail.py); its sender otherwise.
 NEWSLETTER_REPLY_TO = os.environ.get("NEWSLETTER_REPLY_TO", "")
@@ -549,6 +544,10 @@ NEWSLETTER_RETRY_DELAY = float(os.environ.get("NEWSLETTER_RETRY_DELAY", 60))
 NEWSLETTER_MAX_ATTEMPTS = int(os.environ.get("NEWSLETTER_MAX_ATTEMPTS", 5))
 # Tasks queued for an edition at once: as many workers as may send it side by side.
 NEWSLETTER_SENDERS = int(os.environ.get("NEWSLETTER_SENDERS", 2))
+# The mailto target of every newsletter's List-Unsubscribe header (newsletter/links.py).
+NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
+    "NEWSLETTER_UNSUBSCRIBE_EMAIL", f"desabonnement@{urlsplit(SITE_URL).hostname}"
+)
 
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {

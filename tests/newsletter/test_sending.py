@@ -11,9 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from newsletter.delivering import Claim, SendingRate
-from newsletter.models import Delivery, Edition, Suppression
+from newsletter.models import Delivery, Edition, Subscriber, Suppression
 from newsletter.sending import start_sending
 from newsletter.tasks import send_edition
+from tests.mail_server import free_port
 from tests.newsletter.audience import make_edition, make_letter, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,38 @@ def test_the_rate_limit_holds_every_second(settings, monkeypatch):
         let_through.append(int(clock[0]))
 
     assert let_through == [1000, 1000, 1000, 1001, 1001, 1001, 1002]
+
+
+def test_a_message_that_cannot_be_written_fails_alone(letter, smtp_server):
+    readers = subscribe(letter, 3)
+    # An address that no header may hold, as an import from elsewhere could bring.
+    Subscriber.objects.filter(pk=readers[1].pk).update(email="lecteur1@lecteurs.example\nBcc: x")
+    edition = make_edition(letter)
+    start_sending(edition)
+
+    send_edition.call(edition.pk)
+
+    assert sorted(m["To"] for m in smtp_server.messages) == [readers[0].email, readers[2].email]
+    failed = edition.deliveries.get(subscriber=readers[1])
+    assert failed.status == Status.FAILED
+    assert failed.error.startswith("ValueError: Invalid address")
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT
+
+
+def test_a_server_that_cannot_be_reached_leaves_the_edition_for_later(letter, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # Nobody listens.
+    subscribe(letter, 3)
+    edition = make_edition(letter)
+    start_sending(edition)
+
+    send_edition.call(edition.pk)
+
+    # Nobody refused anything: no suppression, every delivery waits for its next try.
+    assert not Suppression.objects.exists()
+    assert edition.deliveries.counts()[Status.PENDING] == 3
+    assert not edition.deliveries.filter(retry_at__isnull=True).exists()
+    assert sorted(edition.deliveries.values_list("attempts", flat=True)) == [0, 0, 1]
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENDING

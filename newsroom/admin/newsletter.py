@@ -14,6 +14,7 @@ import logging
 from smtplib import SMTPException
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -400,7 +401,11 @@ class EditionAdmin(WordingMixin, LabelledFieldsMixin, admin.ModelAdmin):
         # Links open outside the frame, as a mail client opens them.
         html = html.replace("<head>", '<head><base target="_blank">', 1)
         response = HttpResponse(html)
+        # The site's origin, as the message's addresses name it, and the media's, when
+        # images are served from a bucket or a CDN.
         images = ["'self'", mail.absolute_url("/").rstrip("/")]
+        if settings.MEDIA_ORIGIN:
+            images.append(settings.MEDIA_ORIGIN)
         response._csp_replace = {
             "default-src": ["'none'"],
             "script-src": ["'none'"],

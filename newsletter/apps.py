@@ -12,5 +12,6 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
-        # The provider's reports of bounces and complaints: anymail's tracking signal.
+        # The provider's reports of bounces and complaints (anymail's tracking signal),
+        # and the pages whose form lists the letters.
         from . import bounces, signals  # noqa: F401

@@ -12,9 +12,10 @@ is a constraint of the database, so only one of them makes it.
 import datetime
 import logging
 import threading
+from dataclasses import replace
 
 from django.db import IntegrityError, connections, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,9 @@ from articles.models import Article
 from markup.formats import long_date
 
 from . import sending
-from .models import Edition, EditionArticle, Letter
+from .delivering import suppressions_of
+from .mail import edition_message, render_edition
+from .models import Edition, EditionArticle, Letter, Subscriber
 
 # An edition is read in a few minutes: beyond a dozen articles, readers stop scrolling.
 MAX_ARTICLES = 12
@@ -157,3 +160,26 @@ def watch_daily_digests(stop=None, every=CHECK_EVERY_SECONDS):
     thread = threading.Thread(target=watch, name="daily-digests", daemon=True)
     thread.start()
     return thread
+
+
+def audience(letter):
+    """How many readers an edition of ``letter`` sent now would reach."""
+    return (
+        Subscriber.objects.filter(confirmed_at__isnull=False, subscriptions__letter=letter)
+        .exclude(Exists(suppressions_of(OuterRef("email"))))
+        .count()
+    )
+
+
+def send_test(edition, address):
+    """
+    ``edition`` as its subscribers will receive it, to ``address`` alone, its subject
+    marked as a test; raises what the mail server or the backend raised.
+    """
+    # The reader's own links when the address subscribes, so that they can be tried.
+    subscriber = Subscriber.objects.filter(email__iexact=address).first() or Subscriber(
+        email=address
+    )
+    rendered = render_edition(edition)
+    rendered = replace(rendered, subject=_("[Test] %(subject)s") % {"subject": rendered.subject})
+    edition_message(edition, subscriber, rendered).send()

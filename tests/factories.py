@@ -106,7 +106,7 @@ def make_article(*, authors=None, tags=(), works=(), **overrides):
 CONTRIBUTOR, EDITOR, ADMINISTRATOR = "Contributeur", "Éditeur", "Administrateur"
 # The migrations that make the data every site starts with, in order, each with the
 # function that does it: the roles and their permissions, the pages the footer links to,
-# the home page's row.
+# the home page's row, the newsletter's letters.
 STARTING_DATA_MIGRATIONS = [
     ("articles", "0003_roles", "create_roles"),
     ("works", "0002_roles", "grant"),

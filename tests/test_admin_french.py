@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from articles.models import Article, Correction, EditorialAction, PreviewLink
 from frontpage.models import Block, FrontPage
 from images.models import Image
+from newsletter.models import Edition, Letter, Subscriber
 from newsroom import notes, workflow
 from newsroom.models import Note
 from tests.admin_forms import EMPTY_INLINES, article_fields
@@ -230,6 +231,12 @@ def newsroom(editor, contributor):
     PreviewLink.objects.create(
         article=article, created_by=editor, expires_at=timezone.now() + timedelta(days=1)
     )
+    # An edition of the daily letter, with an article in it, to a reader.
+    letter = Letter.objects.get(slug="la-quotidienne")
+    edition = Edition.objects.create(letter=letter, subject="Ce matin", intro="Bonjour.")
+    edition.items.create(article=article)
+    reader = Subscriber.objects.create(email="lectrice@example.org", confirmed_at=timezone.now())
+    reader.subscriptions.create(letter=letter, consented_at=timezone.now(), consent_text="Oui.")
     # Changes made through the admin's forms, stored as Django stores them (field names).
     client = logged_in(editor)
     section = article.section

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from articles.models import Article, EditorialAction, PreviewLink
 from frontpage.models import Block, FrontPage, LeadPick
+from newsletter.models import Edition, Letter, Subscriber, Suppression
 from newsroom.models import Note
 from redirects.models import Redirect
 from tests.factories import (
@@ -118,6 +119,13 @@ OTHER_VIEWS = {
     "articles_article_note_resolve": {"POST": change},
     "wordpress_wordpressimport_progress": {"GET": view},
     "wordpress_wordpressimport_resume": {"POST": add},
+    "newsletter_edition_preview": {"GET": view},
+    "newsletter_edition_message": {"GET": view},
+    "newsletter_edition_progress": {"GET": view},
+    "newsletter_edition_send": {"GET": change, "POST": change},
+    # A reader subscribes and changes their letters themselves: the desk only reads them.
+    "newsletter_subscriber_add": {"GET": nobody, "POST": nobody},
+    "newsletter_subscriber_change": {"GET": view, "POST": nobody},
 }
 # Views of the site itself that every staff account may open.
 EVERY_STAFF_ACCOUNT = {
@@ -187,6 +195,12 @@ def newsroom():
     apps.get_model("axes", "AccessFailureLog").objects.create(**attempt)
     Redirect.objects.point("/2023/07/28/ancien/", "/", source=Redirect.Source.WORDPRESS)
     WordPressImport.objects.create(file="wordpress/2026/12/export.xml", started_by=someone)
+    letter = Letter.objects.get(slug="la-quotidienne")
+    edition = Edition.objects.create(letter=letter, subject="Ce matin", created_by=someone)
+    edition.items.create(article=article)
+    reader = Subscriber.objects.create(email="lectrice@example.org", confirmed_at=timezone.now())
+    reader.subscriptions.create(letter=letter, consented_at=timezone.now(), consent_text="Oui.")
+    Suppression.objects.create(email="rebond@example.org", reason=Suppression.Reason.BOUNCED)
     samples = {}
     for model in admin.site._registry:
         samples[model] = model._default_manager.order_by("pk").first()

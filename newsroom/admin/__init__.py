@@ -6,6 +6,7 @@ from newsroom.admin import (  # noqa: F401
     authors,
     frontpage,
     images,
+    newsletter,
     redirects,
     sitepages,
     tags,

@@ -1,12 +1,13 @@
 """The daily digest sends itself at its hour, only when something new was published, once a day."""
 
 import datetime
+import threading
 
 import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from newsletter.editions import send_due_digests
+from newsletter.editions import send_due_digests, watch_daily_digests
 from newsletter.models import Edition, Subscription
 from tests.factories import make_article
 from tests.newsletter.editions import daily_letter, make_edition, make_subscriber
@@ -97,3 +98,35 @@ def test_the_next_day_has_only_what_came_after(letter):
     (next_day,) = send_due_digests(now=paris(1, 7, 1))
     assert articles_of(next_day) == ["De la matinée"]
     assert send_due_digests(now=paris(2, 7, 1)) == []
+
+
+class Rounds(threading.Event):
+    """A stop signal that also tells when the clock has made a round and waits for the next."""
+
+    def __init__(self):
+        super().__init__()
+        self.round_made = threading.Event()
+
+    def wait(self, timeout=None):
+        self.round_made.set()
+        return super().wait(timeout)
+
+
+def test_the_worker_s_clock_sends_the_digest_due(transactional_db):
+    """The check a task worker runs in a thread of its own, with its own connection."""
+    letter = daily_letter()
+    letter.send_time = datetime.time(0, 0)
+    letter.save()
+    make_article(title="De la nuit", published_at=timezone.now() - datetime.timedelta(minutes=5))
+    rounds = Rounds()
+
+    clock = watch_daily_digests(rounds, every=60)
+    # Nothing read meanwhile: SQLite's in-memory test database, shared between threads,
+    # refuses a read while the other thread writes, where a database on disk would wait.
+    assert rounds.round_made.wait(timeout=30)
+    rounds.set()
+    clock.join(timeout=10)
+
+    assert not clock.is_alive()
+    (edition,) = digests(letter)
+    assert articles_of(edition) == ["De la nuit"]

@@ -7,7 +7,6 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.models import Article
-from newsletter.links import preferences_url
 from newsletter.mail import edition_message, render_edition
 from tests.factories import make_article, make_author, make_image
 from tests.newsletter.editions import make_edition, make_subscriber
@@ -119,10 +118,11 @@ def test_css_is_inlined_and_the_layout_narrows_on_phones(received):
     assert "@media (max-width: 620px)" in style.text
 
 
-def test_a_visible_link_to_the_subscribers_preferences(received):
-    message, _edition, subscriber = received
+def test_a_visible_link_to_the_subscribers_preferences(received, client):
+    message, _edition, _subscriber = received
     text, html = parts(message)
-    url = preferences_url(subscriber)
-    (link,) = [a for a in html.select("a") if a.get("href") == url]
-    assert link.get_text() == "Changer mes lettres ou me désinscrire"
-    assert url in text
+    (link,) = html.find_all("a", string="Changer mes lettres ou me désinscrire")
+    assert f"Changer mes lettres ou me désinscrire\u00a0: {link['href']}" in text
+    # The reader's own page, without an account.
+    page = client.get(urlsplit(link["href"]).path)
+    assert "lectrice@example.org" in page.content.decode()

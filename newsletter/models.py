@@ -141,11 +141,16 @@ class EditionQuerySet(models.QuerySet):
 
     def for_list(self):
         """What a line of the editions' list shows: the letter, and the deliveries counted."""
-        return self.select_related("letter").annotate(
-            recipients=models.Count("deliveries"),
-            delivered=models.Count(
-                "deliveries", filter=models.Q(deliveries__status=Delivery.Status.SENT)
-            ),
+        # Ordered again: Django drops Meta.ordering from a query that groups rows.
+        return (
+            self.select_related("letter")
+            .annotate(
+                recipients=models.Count("deliveries"),
+                delivered=models.Count(
+                    "deliveries", filter=models.Q(deliveries__status=Delivery.Status.SENT)
+                ),
+            )
+            .order_by("-created_at", "-pk")
         )
 
 

@@ -358,6 +358,11 @@ class EditionAdmin(WordingMixin, LabelledFieldsMixin, admin.ModelAdmin):
             ),
             path("<path:object_id>/send/", view(self.send_view), name="newsletter_edition_send"),
             path(
+                "<path:object_id>/unschedule/",
+                view(self.unschedule_view),
+                name="newsletter_edition_unschedule",
+            ),
+            path(
                 "<path:object_id>/progress/",
                 view(self.progress_view),
                 name="newsletter_edition_progress",
@@ -467,6 +472,39 @@ class EditionAdmin(WordingMixin, LabelledFieldsMixin, admin.ModelAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/newsletter/edition/send.html", context)
 
+    def unschedule_view(self, request, object_id):
+        """Takes a scheduled edition back to a draft, as long as its time has not come."""
+        edition = self.viewable(request, object_id)
+        # Whoever may send editions may call one back; the edition itself, scheduled,
+        # is no longer a draft anyone changes.
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:newsletter_edition_change", args=[edition.pk])
+            )
+        # One UPDATE that holds only while it is scheduled: a worker that has begun
+        # sending it (status « sending ») wins, and nothing is called back half sent.
+        called_back = Edition.objects.filter(pk=edition.pk, status=Edition.Status.SCHEDULED).update(
+            status=Edition.Status.DRAFT, send_at=None
+        )
+        if called_back:
+            self.log_change(request, edition, gettext("Sending cancelled"))
+            self.message_user(
+                request,
+                gettext("« %(subject)s » will not go out: it is a draft again.")
+                % {"subject": edition.subject},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("Too late to cancel: « %(subject)s » is already going out.")
+                % {"subject": edition.subject},
+                messages.ERROR,
+            )
+        return HttpResponseRedirect(reverse("admin:newsletter_edition_change", args=[edition.pk]))
+
     def progress_view(self, request, object_id):
         edition = self.viewable(request, object_id)
         return JsonResponse(progress(edition))
@@ -475,6 +513,7 @@ class EditionAdmin(WordingMixin, LabelledFieldsMixin, admin.ModelAdmin):
         if obj is not None:
             context["progress"] = progress(obj)
             context["progress_url"] = reverse("admin:newsletter_edition_progress", args=[obj.pk])
+            context["can_unschedule"] = self.has_change_permission(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -241,6 +241,46 @@ def test_schedule_at_a_time_in_paris(editor):
     assert edition.send_at == datetime.datetime.combine(day, datetime.time(7, 30), paris)
 
 
+def test_a_scheduled_edition_is_called_back_to_a_draft(editor, contributor):
+    edition = make_edition(make_article())
+    subscribed(edition.letter)
+    client = logged_in(editor)
+    day = timezone.localdate() + datetime.timedelta(days=2)
+    client.post(
+        reverse("admin:newsletter_edition_send", args=[edition.pk]),
+        {"later": "1", "send_at": f"{day.isoformat()}T07:30"},
+    )
+    page = soup(client.get(change_url(edition)))
+    button = page.select_one("button[formaction$='/unschedule/']")
+    assert text(button) == "Annuler l’envoi : revenir au brouillon"
+    unschedule = button["formaction"]
+
+    assert logged_in(contributor).post(unschedule).status_code == 403
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SCHEDULED
+
+    response = client.post(unschedule, follow=True)
+    assert "ne partira pas : c’est de nouveau un brouillon" in text(soup(response))
+    edition.refresh_from_db()
+    assert (edition.status, edition.send_at) == (Edition.Status.DRAFT, None)
+    # Its time comes: the task queued for it finds a draft and sends nothing.
+    assert not edition.deliveries.exists()
+
+
+def test_an_edition_already_going_out_cannot_be_called_back(editor):
+    edition = make_edition(make_article())
+    subscribed(edition.letter)
+    client = logged_in(editor)
+    client.post(reverse("admin:newsletter_edition_send", args=[edition.pk]), {"now": "1"})
+
+    response = client.post(
+        reverse("admin:newsletter_edition_unschedule", args=[edition.pk]), follow=True
+    )
+    assert "Trop tard pour annuler" in text(soup(response))
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENDING
+
+
 def test_preview_frames_the_message_at_a_phone_s_width(editor):
     edition = make_edition(make_article(title="Au festival"))
     client = logged_in(editor)

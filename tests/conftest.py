@@ -52,6 +52,68 @@ def require_file(path, what):
     pytest.skip(message)
 
 
+# The slowest modules, by their seconds in a whole run (`make test`, 1,629 s at load 10,
+# from --durations=0 summed per module). `make test` hands the modules out in this
+# order (--no-loadscope-reorder), the longest first, so that none of them starts last
+# and keeps one process busy while the others have finished: xdist's own order, by
+# number of tests, started the few-test, slow modules (servers, browsers) last, and the
+# run ended on ten minutes of one or two processes. The others follow by number of tests.
+SLOWEST_MODULES = {
+    "test_admin_permissions.py": 466,
+    "test_hostile_requests.py": 228,
+    "test_hostile_text.py": 204,
+    "browser/test_admin_accessibility_browser.py": 152,
+    "browser/test_reading.py": 147,
+    "browser/test_body_editor_browser.py": 146,
+    "test_task_worker.py": 134,
+    "test_loaddemo.py": 129,
+    "browser/test_image_upload_browser.py": 118,
+    "test_production_server.py": 115,
+    "browser/test_calendar_browser.py": 108,
+    "browser/test_working_copy_browser.py": 103,
+    "browser/test_newsroom_day.py": 97,
+    "wordpress/test_import_again.py": 97,
+    "browser/test_library_browser.py": 96,
+    "test_slow_upload_blocks_no_one.py": 76,
+    "test_query_counts.py": 72,
+    "browser/test_desk_browser.py": 72,
+    "test_page_numbers.py": 65,
+    "test_admin_french.py": 64,
+    "browser/test_newsroom_browser.py": 60,
+    "test_renditions.py": 60,
+    "browser/test_wordpress_import_browser.py": 58,
+    "browser/test_trailers_browser.py": 58,
+    "browser/test_page_weight.py": 58,
+    "test_publishing.py": 57,
+    "test_concurrent_edits.py": 55,
+    "test_generate_articles.py": 55,
+    "test_search.py": 54,
+    "test_request_time_limit.py": 54,
+    "browser/test_body_syntax_browser.py": 51,
+    "test_page_cache.py": 48,
+    "browser/test_editorial_flow.py": 48,
+    "test_desk.py": 45,
+    "test_html_valid.py": 44,
+    "browser/test_redirects_browser.py": 43,
+    "test_calendar.py": 40,
+}
+
+
+def pytest_collection_modifyitems(items):
+    """The modules in the order xdist should hand them out: see SLOWEST_MODULES."""
+    tests_dir = Path(__file__).parent
+    modules = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+
+    def cost(path):
+        module = path.relative_to(tests_dir).as_posix() if path.is_relative_to(tests_dir) else ""
+        # Listed modules first, by their seconds; then by number of tests, as xdist does.
+        return (module not in SLOWEST_MODULES, -SLOWEST_MODULES.get(module, len(modules[path])))
+
+    items[:] = [item for path in sorted(modules, key=cost) for item in modules[path]]
+
+
 class OneRoundPBKDF2PasswordHasher(PBKDF2PasswordHasher):
     """
     The production hasher at one round: hashing a password the production way takes a

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.core.management.commands.migrate import Command as MigrateCommand
+from django.db import connection, connections, transaction
 from django.db.models.signals import post_migrate
 from django.utils import translation
 
@@ -355,6 +357,55 @@ def static_sources_digest():
             with storage.open(path) as file:
                 digest.update(hashlib.sha256(file.read()).digest())
     return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_once_per_run(request):
+    """
+    On SQLite, the test database migrated by one process of the run and copied into the
+    others', as Django's own parallel runner clones it: its hundred migrations take each
+    process 15 s of processor time. Only the process's first migrate, the one that makes
+    its test database, is shared; those a test runs itself are run as written. The copy
+    lives as long as the run (its id names it), so that no run starts from another's.
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    kept = kept_folder(request.config, "migrated-databases")
+    if run is None or kept is None:
+        yield
+        return
+    file = kept / f"{run}.sqlite3"
+    migrate_once = MigrateCommand.handle
+
+    def handle(command, *args, **options):
+        MigrateCommand.handle = migrate_once  # Whatever happens, only the first call.
+        database = connections[options["database"]]
+        if database.vendor != "sqlite" or not database.is_in_memory_db():
+            return migrate_once(command, *args, **options)
+        with held(kept / "lock"):
+            database.ensure_connection()
+            if file.exists():
+                with sqlite3.connect(file) as source:
+                    source.backup(database.connection)
+                source.close()
+                return None
+            result = migrate_once(command, *args, **options)
+            # Written whole, then renamed: a process never reads half a database.
+            partial = file.with_suffix(f".{os.getpid()}")
+            with sqlite3.connect(partial) as target:
+                database.connection.backup(target)
+            target.close()
+            partial.replace(file)
+            return result
+
+    MigrateCommand.handle = handle
+    yield
+    MigrateCommand.handle = migrate_once
+    # Each process made its test database with its first tests: the first to end removes
+    # the copy, and any left by a run that was stopped goes the next day.
+    file.unlink(missing_ok=True)
+    for older in kept.glob("*.sqlite3"):
+        if time.time() - older.stat().st_mtime > 24 * 3600:
+            older.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -55,11 +55,11 @@ def require_file(path, what):
 
 
 # The slowest modules, by their seconds in a whole run (`make test`, 1,629 s at load 10,
-# from --durations=0 summed per module). `make test` hands the modules out in this
-# order (--no-loadscope-reorder), the longest first, so that none of them starts last
-# and keeps one process busy while the others have finished: xdist's own order, by
-# number of tests, started the few-test, slow modules (servers, browsers) last, and the
-# run ended on ten minutes of one or two processes. The others follow by number of tests.
+# --durations=0 summed per module; the two killed imports as since made shorter).
+# `make test` hands the modules out slowest first (--no-loadscope-reorder), so that no
+# long module starts when the others are nearly done and keeps one process busy alone:
+# xdist's own order, by number of tests, left the few-test ones (servers, browsers,
+# walks) for last. The others follow by number of tests, as xdist orders them.
 SLOWEST_MODULES = {
     "test_admin_permissions.py": 466,
     "test_hostile_requests.py": 228,
@@ -67,19 +67,18 @@ SLOWEST_MODULES = {
     "browser/test_admin_accessibility_browser.py": 152,
     "browser/test_reading.py": 147,
     "browser/test_body_editor_browser.py": 146,
-    "test_task_worker.py": 134,
     "test_loaddemo.py": 129,
     "browser/test_image_upload_browser.py": 118,
     "test_production_server.py": 115,
     "browser/test_calendar_browser.py": 108,
     "browser/test_working_copy_browser.py": 103,
     "browser/test_newsroom_day.py": 97,
-    "wordpress/test_import_again.py": 97,
+    "test_task_worker.py": 98,
     "browser/test_library_browser.py": 96,
     "test_slow_upload_blocks_no_one.py": 76,
+    "wordpress/test_import_again.py": 69,
     "test_query_counts.py": 72,
     "browser/test_desk_browser.py": 72,
-    "test_page_numbers.py": 65,
     "test_admin_french.py": 64,
     "browser/test_newsroom_browser.py": 60,
     "test_renditions.py": 60,

@@ -79,7 +79,7 @@ serve: $(VENV)/.installed messages .secret_key
 # where its time went.
 TEST_WORKERS ?= $(shell echo $$(($$(nproc) + 1)))
 test: $(VENV)/.installed messages
-	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadscope --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=15 $(PYTEST_ARGS)
 
 # Needs root on Debian 12: see scripts/services.sh.
 services:

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.core.management.commands.migrate import Command as MigrateCommand
+from django.db import connection, connections, transaction
 from django.db.models.signals import post_migrate
 from django.utils import translation
 
@@ -50,6 +52,67 @@ def require_file(path, what):
     if in_ci():
         pytest.fail(f"{message} (CI=true: this check may not be skipped)", pytrace=False)
     pytest.skip(message)
+
+
+# The slowest modules, by their seconds in a whole run (`make test`, 1,629 s at load 10,
+# --durations=0 summed per module; the two killed imports as since made shorter).
+# `make test` hands the modules out slowest first (--no-loadscope-reorder), so that no
+# long module starts when the others are nearly done and keeps one process busy alone:
+# xdist's own order, by number of tests, left the few-test ones (servers, browsers,
+# walks) for last. The others follow by number of tests, as xdist orders them.
+SLOWEST_MODULES = {
+    "test_admin_permissions.py": 466,
+    "test_hostile_requests.py": 228,
+    "test_hostile_text.py": 204,
+    "browser/test_admin_accessibility_browser.py": 152,
+    "browser/test_reading.py": 147,
+    "browser/test_body_editor_browser.py": 146,
+    "test_loaddemo.py": 129,
+    "browser/test_image_upload_browser.py": 118,
+    "test_production_server.py": 115,
+    "browser/test_calendar_browser.py": 108,
+    "browser/test_working_copy_browser.py": 103,
+    "browser/test_newsroom_day.py": 97,
+    "test_task_worker.py": 98,
+    "browser/test_library_browser.py": 96,
+    "test_slow_upload_blocks_no_one.py": 76,
+    "wordpress/test_import_again.py": 69,
+    "test_query_counts.py": 72,
+    "browser/test_desk_browser.py": 72,
+    "test_admin_french.py": 64,
+    "browser/test_newsroom_browser.py": 60,
+    "test_renditions.py": 60,
+    "browser/test_wordpress_import_browser.py": 58,
+    "browser/test_trailers_browser.py": 58,
+    "browser/test_page_weight.py": 58,
+    "test_publishing.py": 57,
+    "test_concurrent_edits.py": 55,
+    "test_generate_articles.py": 55,
+    "test_search.py": 54,
+    "test_request_time_limit.py": 54,
+    "browser/test_body_syntax_browser.py": 51,
+    "test_page_cache.py": 48,
+    "browser/test_editorial_flow.py": 48,
+    "test_desk.py": 45,
+    "test_html_valid.py": 44,
+    "browser/test_redirects_browser.py": 43,
+    "test_calendar.py": 40,
+}
+
+
+def pytest_collection_modifyitems(items):
+    """The modules in the order xdist should hand them out: see SLOWEST_MODULES."""
+    tests_dir = Path(__file__).parent
+    modules = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+
+    def cost(path):
+        module = path.relative_to(tests_dir).as_posix() if path.is_relative_to(tests_dir) else ""
+        # Listed modules first, by their seconds; then by number of tests, as xdist does.
+        return (module not in SLOWEST_MODULES, -SLOWEST_MODULES.get(module, len(modules[path])))
+
+    items[:] = [item for path in sorted(modules, key=cost) for item in modules[path]]
 
 
 class OneRoundPBKDF2PasswordHasher(PBKDF2PasswordHasher):
@@ -293,6 +356,56 @@ def static_sources_digest():
             with storage.open(path) as file:
                 digest.update(hashlib.sha256(file.read()).digest())
     return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_once_per_run(request):
+    """
+    On SQLite, the test database migrated by one process of the run and copied into the
+    others', as Django's own parallel runner clones it: its hundred migrations take each
+    process 6 s of processor time, three processes at once on two cores. Only a process's
+    first migrate, the one that makes its test database, is shared; those a test runs
+    itself are run as written. The copy lives as long as the run (its id names it), so
+    that no run starts from another's.
+    """
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    kept = kept_folder(request.config, "migrated-databases")
+    if run is None or kept is None:
+        yield
+        return
+    file = kept / f"{run}.sqlite3"
+    migrate_once = MigrateCommand.handle
+
+    def handle(command, *args, **options):
+        MigrateCommand.handle = migrate_once  # Whatever happens, only the first call.
+        database = connections[options["database"]]
+        if database.vendor != "sqlite" or not database.is_in_memory_db():
+            return migrate_once(command, *args, **options)
+        with held(kept / "lock"):
+            database.ensure_connection()
+            if file.exists():
+                with sqlite3.connect(file) as source:
+                    source.backup(database.connection)
+                source.close()
+                return None
+            result = migrate_once(command, *args, **options)
+            # Written whole, then renamed: a process never reads half a database.
+            partial = file.with_suffix(f".{os.getpid()}")
+            with sqlite3.connect(partial) as target:
+                database.connection.backup(target)
+            target.close()
+            partial.replace(file)
+            return result
+
+    MigrateCommand.handle = handle
+    yield
+    MigrateCommand.handle = migrate_once
+    # Each process made its test database with its first tests: the first to end removes
+    # the copy, and any left by a run that was stopped goes the next day.
+    file.unlink(missing_ok=True)
+    for older in kept.glob("*.sqlite3"):
+        if time.time() - older.stat().st_mtime > 24 * 3600:
+            older.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,9 @@
 """A list's pages have one address each: any other page number is a 404, never an error."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
+from tests.conftest import made_once
 from tests.pages import public_pages
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +30,17 @@ NOT_PAGE_NUMBERS = [
 ]
 
 
-@pytest.fixture
-def pages():
-    return public_pages()
+@pytest.fixture(scope="module")
+def pages(django_db_setup, django_db_blocker, tmp_path_factory):
+    """
+    The site of every public page, made once for the module's tests, which only read it;
+    its images' files in a folder of the module's.
+    """
+    with (
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        made_once(django_db_blocker, public_pages) as pages,
+    ):
+        yield pages
 
 
 @pytest.fixture

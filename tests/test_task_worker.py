@@ -131,14 +131,14 @@ def test_an_import_whose_worker_was_killed_is_reported_then_resumed_without_dupl
     worker_database, private_root, administrator, tmp_path, settings
 ):
     settings.TASKS_STALLED_AFTER = 1
-    wordpress_import = uploaded(120, by=administrator)
+    wordpress_import = uploaded(40, by=administrator)
     queue_import(wordpress_import)
 
     with running_worker(worker_database, tmp_path) as worker:
         wait_for(lambda: status_of(wordpress_import) and wordpress_import.done >= 10, worker)
         worker.kill()
     halfway = Article.objects.count()
-    assert 10 <= halfway < 120
+    assert 10 <= halfway < 40
 
     page = Client()
     page.force_login(administrator)
@@ -152,9 +152,9 @@ def test_an_import_whose_worker_was_killed_is_reported_then_resumed_without_dupl
     with running_worker(worker_database, tmp_path) as worker:
         wait_for(lambda: status_of(wordpress_import) == Status.DONE, worker, timeout=120)
 
-    assert Article.objects.count() == 120
-    assert ImportedItem.objects.filter(kind="post").count() == 120
-    assert sum(wordpress_import.report["counts"]["post"].values()) == 120
+    assert Article.objects.count() == 40
+    assert ImportedItem.objects.filter(kind="post").count() == 40
+    assert sum(wordpress_import.report["counts"]["post"].values()) == 40
 
 
 def test_ci_runs_these_tests_on_rq_in_its_postgresql_and_redis_phase(settings):

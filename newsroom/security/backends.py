@@ -19,6 +19,22 @@ class Joined(Aggregate):
         return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
 
 
+def permission_names(condition):
+    """The names of the permissions that meet ``condition``, joined in one string."""
+    return Subquery(
+        Permission.objects.filter(condition)
+        .order_by()
+        # Every row in one group: a constant is left out of GROUP BY.
+        .values(every=Value(1))
+        .annotate(
+            joined=Joined(
+                Concat("content_type__app_label", Value("."), "codename"), Value(SEPARATOR)
+            )
+        )
+        .values("joined")
+    )
+
+
 def held_by(user):
     """The permissions ``user`` (a user or a reference to one) holds, theirs and their groups'."""
     return Q(user=user) | Q(group__user=user)
@@ -33,21 +49,14 @@ class ModelBackend(backends.ModelBackend):
     """
 
     def get_user(self, user_id):
-        # The same rows as get_all_permissions() reads, one string for the user's row; a
-        # permission held twice (own and a group's) comes twice, and the set keeps one.
-        names = (
-            Permission.objects.filter(held_by(OuterRef("pk")))
-            .order_by()
-            # Every row in one group: a constant is left out of GROUP BY.
-            .values(every=Value(1))
-            .annotate(
-                joined=Joined(
-                    Concat("content_type__app_label", Value("."), "codename"), Value(SEPARATOR)
-                )
-            )
-            .values("joined")
+        # The same rows as get_all_permissions() reads, as two strings on the user's row:
+        # their own permissions, and their groups'. One subquery for both, joined by an OR
+        # across both paths, made SQLite read every permission for every admin request
+        # (10 ms on this machine); each path alone starts from the user's few rows.
+        users = get_user_model()._default_manager.annotate(
+            own_permission_names=permission_names(Q(user=OuterRef("pk"))),
+            group_permission_names=permission_names(Q(group__user=OuterRef("pk"))),
         )
-        users = get_user_model()._default_manager.annotate(permission_names=Subquery(names))
         try:
             user = users.get(pk=user_id)
         except users.model.DoesNotExist:
@@ -55,8 +64,12 @@ class ModelBackend(backends.ModelBackend):
         if not self.user_can_authenticate(user):
             return None
         if not user.is_superuser:
-            # Kept on the user for the request, under Django's own name, as Django does.
-            user._perm_cache = set(filter(None, (user.permission_names or "").split(SEPARATOR)))
+            # Kept on the user for the request, under Django's own name, as Django does; a
+            # permission held twice (own and a group's) comes twice, and the set keeps one.
+            joined = (
+                f"{user.own_permission_names or ''}{SEPARATOR}{user.group_permission_names or ''}"
+            )
+            user._perm_cache = set(filter(None, joined.split(SEPARATOR)))
         return user
 
     def get_all_permissions(self, user_obj, obj=None):

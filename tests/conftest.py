@@ -74,6 +74,7 @@ SLOWEST_MODULES = {
     "browser/test_working_copy_browser.py": 103,
     "browser/test_newsroom_day.py": 97,
     "test_task_worker.py": 98,
+    "newsletter/test_sending_workers.py": 95,
     "browser/test_library_browser.py": 96,
     "test_slow_upload_blocks_no_one.py": 76,
     "wordpress/test_import_again.py": 69,
@@ -96,6 +97,8 @@ SLOWEST_MODULES = {
     "test_desk.py": 45,
     "test_html_valid.py": 44,
     "browser/test_redirects_browser.py": 43,
+    "browser/test_newsletter_admin_browser.py": 42,
+    "browser/test_newsletter_browser.py": 40,
     "test_calendar.py": 40,
 }
 

@@ -123,6 +123,8 @@ OTHER_VIEWS = {
     "newsletter_edition_message": {"GET": view},
     "newsletter_edition_progress": {"GET": view},
     "newsletter_edition_send": {"GET": change, "POST": change},
+    # Calling a scheduled edition back takes the right to send it.
+    "newsletter_edition_unschedule": {"GET": change, "POST": change},
     # A reader subscribes and changes their letters themselves: the desk only reads them.
     "newsletter_subscriber_add": {"GET": nobody, "POST": nobody},
     "newsletter_subscriber_change": {"GET": view, "POST": nobody},

@@ -41,7 +41,7 @@ from tests.factories import (
     make_work,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_every_database]
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -10,6 +10,8 @@ from tests.factories import make_article, make_author, make_image, make_work
 from tests.html_validator import html_problems
 from tests.pages import pages_showing
 
+pytestmark = pytest.mark.same_on_every_database
+
 # Everything Markdown lets an editor write, so that the sanitised body is checked too.
 RICH_BODY = """\
 ## Le contexte de la grève à Hollywood

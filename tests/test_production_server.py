@@ -24,6 +24,9 @@ from tests.servers import (
     serving,
 )
 
+# Static files, compression and gunicorn's settings: nothing a database changes.
+pytestmark = pytest.mark.same_on_every_database
+
 ONE_YEAR = 365 * 24 * 3600
 
 

@@ -13,7 +13,7 @@ from tests.factories import logged_in, make_article, make_author, make_image
 from tests.pages import pages_showing
 from tests.test_settings import PRODUCTION, run_python
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_every_database]
 
 DENIED_FEATURES = [
     "browsing-topics",

@@ -16,6 +16,8 @@ from newsletter.sending import start_sending
 from tests.newsletter.audience import make_edition, make_letter, subscribe
 from tests.workers import Worker, wait_for
 
+pytestmark = pytest.mark.task_workers
+
 Status = Delivery.Status
 
 

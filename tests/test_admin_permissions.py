@@ -42,7 +42,8 @@ from tests.factories import (
 from tests.pages import soup
 from wordpress.models import WordPressImport
 
-pytestmark = pytest.mark.django_db
+# Django's permissions, the same rows on every database: the walk runs on SQLite (CI).
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_every_database]
 
 NO_ROLE = "staff without a role"
 

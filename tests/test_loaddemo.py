@@ -31,6 +31,9 @@ from sitepages.starter import PAGES as STARTER_PAGES
 from tests.html_validator import html_problems
 from works.models import Work, release_week_start
 
+# The demo's content and pages, made through the ORM alone: CI loads it on SQLite.
+pytestmark = pytest.mark.same_on_every_database
+
 # The demo articles readers must never see, with the state that hides each.
 UNPUBLISHED = {
     "rentree-cinema-films-attendus": "draft",

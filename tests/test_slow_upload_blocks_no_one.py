@@ -20,6 +20,9 @@ from PIL import Image as PillowImage
 
 from tests.servers import BASE_DIR, copy_database, free_port, production_env, serving
 
+# Threads of one server, and SQLite's single writer the harder case: CI runs it there.
+pytestmark = pytest.mark.same_on_every_database
+
 # Made in the server's database, by the server's own code: two editors and an article,
 # then the article form's fields as they stand.
 SETUP = """

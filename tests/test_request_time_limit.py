@@ -12,6 +12,9 @@ import pytest
 
 from tests.servers import copy_database, free_port, production_env, serving
 
+# gunicorn's time limit on a request: nothing a database changes (CI runs it on SQLite).
+pytestmark = pytest.mark.same_on_every_database
+
 STUCK_APP = "tests.stuck_wsgi:application"
 LIMIT = 2
 # How long after the interruption a stuck worker exits: 10 s in production, shorter

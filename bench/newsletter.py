@@ -190,9 +190,10 @@ def main():
         "workers (`manage.py tasks_worker`, database backend, `DEBUG` off) through Django's "
         "SMTP backend to a local aiosmtpd sink in a process of its own, all on this machine. "
         "Each message is claimed in a batch, built, sent, and its delivery marked sent before "
-        "the next (sending.py). The machine was shared with other work (load average "
-        f"{min(loads):.0f} to {max(loads):.0f} during the sending, on {os.cpu_count()} cores): "
-        "processor time is the steadier figure.",
+        "the next (sending.py). Load average during the sending: "
+        f"{min(loads):.0f} to {max(loads):.0f} on {os.cpu_count()} cores (the workers and the "
+        "sink are 3 busy processes; more means other work shared the machine, and processor "
+        "time is then the steadier figure).",
         "",
         f"- Deliveries made by `start_sending()`: {addressed:.1f} s.",
         f"- From « send » to the edition marked sent: **{elapsed:,.0f} s** "
@@ -220,7 +221,7 @@ def main():
         f"Every message cost {cpu / received * 1000:.1f} ms of processor time, workers and sink "
         f"together: on {os.cpu_count()} cores with nothing else running, the edition needs "
         f"at least {cpu / os.cpu_count():,.0f} s ({cpu / os.cpu_count() / 60:.1f} minutes) of "
-        "wall time, which only a quiet machine can confirm.",
+        "wall time.",
     ]
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"Written to {REPORT}")

@@ -9,7 +9,12 @@ def validate(vnu_jar, files):
     """The Nu Html Checker's error messages for ``files``, in its JSON format."""
     java = shutil.which("java")
     assert java, "java not found: the Nu Html Checker needs a Java runtime (Debian: default-jre)"
-    command = [java, "-jar", str(vnu_jar), "--errors-only", "--format", "json", *map(str, files)]
+    # A short run: the first compiler only and one garbage collector thread spare the JVM
+    # 40 % of its processor time (8.5 s to 5.1 s on 6 MB of pages); the first compiler's
+    # larger frames need a deeper stack than the checker's default.
+    jvm = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss8m"]
+    command = [java, *jvm, "-jar", str(vnu_jar), "--errors-only", "--format", "json"]
+    command += map(str, files)
     result = subprocess.run(  # noqa: S603 (our own files, no shell)
         command,
         capture_output=True,

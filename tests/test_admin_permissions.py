@@ -329,11 +329,23 @@ def reader_may_open(obj):
     return Client().get(obj.get_absolute_url()).status_code == 200
 
 
-def walk(user, samples):
-    """Every request of the walk as (label, response, whether ``user`` has the right)."""
+def walk(user, samples, only=None):
+    """
+    Every request of the walk as (label, response, whether ``user`` has the right): those
+    whose label is in ``only``, when it is given.
+    """
     client = client_of(user)
     data = payload(samples[Article])
+    for label, method, url, right in planned_walk(user, samples):
+        if only is not None and label not in only:
+            continue
+        # Logging out ends the session: in a client of its own.
+        own_client = client_of(user) if url == reverse("admin:logout") else client
+        yield label, outcome(own_client, method, url, data), right
 
+
+def planned_walk(user, samples):
+    """Each request of the walk as (label, method, URL, whether ``user`` has the right)."""
     for url, name, rights, model, names_object in model_admin_urls(samples):
         obj = samples[model] if names_object else None
 
@@ -341,27 +353,20 @@ def walk(user, samples):
             return holds(user, action, other or model, obj if other is None else None)
 
         for method, right in rights.items():
-            yield f"{method} {url} ({name})", outcome(client, method, url, data), right(may)
+            yield f"{method} {url} ({name})", method, url, right(may)
 
     for name in site_urls():
         if name in EVERY_STAFF_ACCOUNT:
             url = reverse(f"admin:{name}")
-            # Logging out ends the session: in a client of its own.
-            own_client = client_of(user) if name == "logout" else client
             method = "POST" if name == "logout" else "GET"
-            yield f"{method} {url}", outcome(own_client, method, url, data), True
+            yield f"{method} {url}", method, url, True
         elif name == "app_list":
             for app_label in {model._meta.app_label for model in admin.site._registry}:
                 url = reverse("admin:app_list", kwargs={"app_label": app_label})
-                yield (
-                    f"GET {url}",
-                    outcome(client, "GET", url, data),
-                    user.has_module_perms(app_label),
-                )
+                yield f"GET {url}", "GET", url, user.has_module_perms(app_label)
         elif name == "autocomplete":
             for url, remote in autocomplete_urls():
-                response = outcome(client, "GET", url, data)
-                yield f"GET {url}", response, holds(user, "view", remote)
+                yield f"GET {url}", "GET", url, holds(user, "view", remote)
         elif name == "view_on_site":
             for model, obj in samples.items():
                 content_type = ContentType.objects.get_for_model(model)
@@ -369,15 +374,14 @@ def walk(user, samples):
                 right = hasattr(obj, "get_absolute_url") and (
                     reader_may_open(obj) or holds(user, "change", model, obj)
                 )
-                yield f"GET {url} ({model._meta.label})", outcome(client, "GET", url, data), right
+                yield f"GET {url} ({model._meta.label})", "GET", url, right
         elif name == "calendar":
             url = reverse("admin:calendar")
-            yield f"GET {url}", outcome(client, "GET", url, data), holds(user, "view", Article)
+            yield f"GET {url}", "GET", url, holds(user, "view", Article)
         elif name == "calendar_move":
             article = samples[Article]
             url = reverse("admin:calendar_move", args=[article.pk])
-            right = holds(user, "change", Article, article)
-            yield f"POST {url}", outcome(client, "POST", url, data), right
+            yield f"POST {url}", "POST", url, holds(user, "change", Article, article)
         elif name is not None:  # The last pattern, unnamed, answers 404 for any other path.
             raise AssertionError(f"admin:{name}: say in the walk what right this view takes")
 
@@ -457,22 +461,21 @@ def test_administrators_reach_every_view_a_superuser_reaches(newsroom):
     The walk reaches real pages: the role with every permission is refused nothing, and
     like every role it is refused what it lacks the right to and meets no server error.
     """
-    administrator = account(ADMINISTRATOR)
-    superuser = User.objects.create_superuser("tout", password="pw")
-
-    by_administrator = list(walk(administrator, newsroom))
-    by_superuser = list(walk(superuser, newsroom))
-
+    by_administrator = list(walk(account(ADMINISTRATOR), newsroom))
     assert wrong_answers(by_administrator) == []
+
+    # A superuser, asked only what administrators were refused: half the walk's time.
+    refused_to_administrators = {
+        label for label, response, _right in by_administrator if refused(response)
+    }
+    superuser = User.objects.create_superuser("tout", password="pw")
     wrong = [
         f"{label}: refused to administrators"
-        for (label, response, _right), (_label, reference, _right_too) in zip(
-            by_administrator, by_superuser, strict=True
-        )
-        if refused(response) and not refused(reference)
+        for label, reference, _right in walk(superuser, newsroom, only=refused_to_administrators)
+        if not refused(reference)
     ]
     assert wrong == []
-    assert sum(not refused(response) for _label, response, _right in by_superuser) > 50
+    assert sum(not refused(response) for _label, response, _right in by_administrator) > 50
 
 
 def test_the_action_walk_sees_what_an_action_changes(newsroom):

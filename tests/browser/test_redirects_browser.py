@@ -12,7 +12,7 @@ from articles.models import Article
 from redirects.models import Redirect
 from tests.browser.axe import serious_violations
 from tests.browser.test_desk_browser import log_in, newsroom
-from tests.browser.test_reading import screenshot_dir
+from tests.browser.test_reading import keep_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -42,10 +42,7 @@ def redirects(newsroom):
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
-def test_an_editor_lists_adds_and_imports_redirects(
-    redirects, chromium, axe_js, viewport, tmp_path
-):
-    shots = screenshot_dir(tmp_path)
+def test_an_editor_lists_adds_and_imports_redirects(redirects, chromium, axe_js, viewport):
     width = viewport["width"]
     page = log_in(chromium, redirects, "ines", viewport=viewport, locale="fr-FR", bypass_csp=True)
     axe_source = axe_js.read_text()
@@ -55,7 +52,7 @@ def test_an_editor_lists_adds_and_imports_redirects(
         page.wait_for_load_state("load")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         problems.extend(serious_violations(page, axe_source, name))
-        page.screenshot(path=shots / f"redirects-{name}-{width}.png", full_page=True)
+        keep_screenshot(page, f"redirects-{name}-{width}.png", full_page=True)
 
     page.goto(redirects + reverse("admin:redirects_redirect_changelist"))
     expect(page.locator("#result_list")).to_contain_text("Import WordPress")

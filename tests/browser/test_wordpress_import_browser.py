@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.served_demo import live_server
-from tests.browser.test_reading import screenshot_dir
+from tests.browser.test_reading import keep_screenshot
 from tests.factories import ADMINISTRATOR, make_member
 from tests.wordpress.wxr_files import export, post
 from tests.workers import running_worker, wait_for
@@ -46,7 +46,6 @@ def test_an_administrator_uploads_an_export_watches_it_run_and_reads_the_report(
     viewport, origin, worker_database, private_root, wxr_file, chromium, tmp_path
 ):
     make_member(ADMINISTRATOR, "ines")
-    pictures = screenshot_dir(tmp_path)
     width = viewport["width"]
     page = chromium.new_context(viewport=viewport, locale="fr-FR").new_page()
     page.goto(origin + reverse("admin:login"))
@@ -58,7 +57,7 @@ def test_an_administrator_uploads_an_export_watches_it_run_and_reads_the_report(
     page.goto(origin + reverse("admin:wordpress_wordpressimport_add"))
     expect(page.locator("h1")).to_have_text("Importer un export WordPress")
     page.set_input_files("#id_file", wxr_file)
-    page.screenshot(path=pictures / f"wordpress-import-upload-{width}.png", full_page=True)
+    keep_screenshot(page, f"wordpress-import-upload-{width}.png", full_page=True)
     page.get_by_role("button", name="Importer").click()
 
     # No worker yet: the page says the import waits for one.
@@ -68,7 +67,7 @@ def test_an_administrator_uploads_an_export_watches_it_run_and_reads_the_report(
     )
     status = page.get_by_role("status")
     expect(status).to_have_text("En attente d’un processus de traitement pour lancer l’import…")
-    page.screenshot(path=pictures / f"wordpress-import-waiting-{width}.png", full_page=True)
+    keep_screenshot(page, f"wordpress-import-waiting-{width}.png", full_page=True)
 
     # Halfway through, as a worker's run reports it: the bar and its sentence follow
     # without a reload. (A real run of forty posts can end between two of the page's
@@ -77,7 +76,7 @@ def test_an_administrator_uploads_an_export_watches_it_run_and_reads_the_report(
     wordpress_import.advance(12, POSTS)
     expect(status).to_have_text(f"12 éléments sur {POSTS} importés (30 %).")
     expect(page.locator(".wordpress-import progress")).to_have_js_property("value", 30)
-    page.screenshot(path=pictures / f"wordpress-import-progress-{width}.png", full_page=True)
+    keep_screenshot(page, f"wordpress-import-progress-{width}.png", full_page=True)
     # Back to waiting, for the real worker to run it from the start.
     WordPressImport.objects.filter(pk=wordpress_import.pk).update(
         status=WordPressImport.Status.WAITING, started_at=None, progressed_at=None, done=0, total=0
@@ -109,7 +108,7 @@ def test_an_administrator_uploads_an_export_watches_it_run_and_reads_the_report(
     expect(loss).to_have_count(1)
     expect(loss.get_by_role("link")).to_have_attribute("href", "/2023/07/28/contact/")
     expect(loss).to_contain_text("contact-form-7")
-    page.screenshot(path=pictures / f"wordpress-import-report-{width}.png", full_page=True)
+    keep_screenshot(page, f"wordpress-import-report-{width}.png", full_page=True)
 
     # Nothing wider than the phone: the tables scroll in their own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= width

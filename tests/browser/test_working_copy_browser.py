@@ -12,6 +12,7 @@ from newsroom.models import WorkingCopy
 from tests.browser.axe import serious_violations
 from tests.browser.login import log_in_by_cookie
 from tests.browser.test_newsroom_browser import show_markdown
+from tests.browser.test_reading import keep_screenshot
 from tests.factories import EDITOR, make_article, make_member
 
 pytestmark = pytest.mark.browser
@@ -128,7 +129,7 @@ def offered(newsroom):
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
-def test_the_banner_on_a_laptop_and_a_phone(offered, chromium, axe_js, viewport, tmp_path):
+def test_the_banner_on_a_laptop_and_a_phone(offered, chromium, axe_js, viewport):
     origin, url = offered
     context, page = machine(chromium, origin, viewport=viewport, bypass_csp=True)
     page.goto(origin + url)
@@ -138,7 +139,7 @@ def test_the_banner_on_a_laptop_and_a_phone(offered, chromium, axe_js, viewport,
     expect(banner.get_by_role("button", name="Ignorer")).to_be_visible()
 
     width = viewport["width"]
-    page.screenshot(path=tmp_path / f"working-copy-{width}.png")
+    keep_screenshot(page, f"working-copy-{width}.png")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     # The banner's own: the rest of the edit page is the edit page's tests' business.

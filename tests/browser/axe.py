@@ -30,3 +30,17 @@ def serious_violations(page, axe_source, label, scope="document", rules=None):
         for v in violations
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+def serious_violations_at(page, axe_source, label, viewports, **options):
+    """
+    serious_violations() at each of ``viewports`` in turn, the window resized: the page
+    is loaded once for every width. The window is left at the first.
+    """
+    problems = []
+    for viewport in viewports:
+        page.set_viewport_size(viewport)
+        width_label = f"{label} at {viewport['width']} px"
+        problems += serious_violations(page, axe_source, width_label, **options)
+    page.set_viewport_size(viewports[0])
+    return problems

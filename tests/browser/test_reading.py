@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.static import serve
 
 from screenmania.urls import urlpatterns as site_urlpatterns
-from tests.browser.axe import WCAG_22, serious_violations
+from tests.browser.axe import WCAG_22, serious_violations_at
 from tests.browser.served_demo import served_demo
 from tests.factories import image_bytes, make_article, make_image, make_work
 
@@ -273,11 +273,7 @@ def test_reader_pages_have_no_serious_accessibility_violation(
     problems = []
     for path in (*READER_PAGES.values(), *film_of_the_week):
         page.goto(demo_site + path)
-        # On a phone, then on a laptop: the same page, its window resized.
-        for name, viewport in (("phone", PHONE), ("laptop", LAPTOP)):
-            page.set_viewport_size(viewport)
-            problems += serious_violations(page, axe_source, f"{path} ({name})", rules=WCAG_22)
-        page.set_viewport_size(PHONE)
+        problems += serious_violations_at(page, axe_source, path, (PHONE, LAPTOP), rules=WCAG_22)
     context.close()
     assert not problems, "\n".join(problems)
 

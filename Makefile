@@ -71,9 +71,10 @@ serve: $(VENV)/.installed messages .secret_key
 
 # One test process per core, plus one (pytest-xdist): the browser tests and those that
 # start servers spend part of their time waiting, which the extra process fills. On
-# this 2-core machine with nothing else running, the whole SQLite suite took 369 to
-# 386 s of wall time (530 to 557 s of processor time) in 3 processes, and 414 s in 4;
-# a first run, which draws the demo's pictures, 26 s more. Shared with other work
+# this 2-core machine with nothing else running, the whole SQLite suite took 346 s of
+# wall time (499 s of processor time) in 3 processes; a first run, which draws the
+# demo's pictures and their renditions, about 26 s more. In 4 processes it was slower
+# (414 s against 371 s in 3, an earlier state of the suite). Shared with other work
 # (load average 6 to 12), 568 s in 3 and 701 s in 2. A module's tests stay in one
 # process, so that a module's fixtures (the demo, a server) are made once.
 # TEST_WORKERS=0 runs the suite in this process alone. The slowest tests are listed at

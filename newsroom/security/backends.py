@@ -1,6 +1,6 @@
 """The login backend: Django's, reading a user and their permissions in one query."""
 
-import functools
+import threading
 
 from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
@@ -37,7 +37,11 @@ def permission_names(condition):
     )
 
 
-@functools.cache
+# Per thread: compiling a query adjusts its subqueries' alias counts as it goes, and
+# gunicorn's threads would otherwise compile the one shared query at the same time.
+_built = threading.local()
+
+
 def users_with_permission_names():
     """
     Users, each with the same rows as get_all_permissions() reads, as two strings on the
@@ -45,13 +49,16 @@ def users_with_permission_names():
     an OR across both paths, made SQLite read every permission for every admin request
     (10 ms on this machine); each path alone starts from the user's few rows.
 
-    Made once per process and cloned by each lookup: building these subqueries took the
+    Made once per thread and cloned by each lookup: building these subqueries took the
     ORM 1.2 ms of every admin request, more than running them.
     """
-    return get_user_model()._default_manager.annotate(
-        own_permission_names=permission_names(Q(user=OuterRef("pk"))),
-        group_permission_names=permission_names(Q(group__user=OuterRef("pk"))),
-    )
+    users = getattr(_built, "users", None)
+    if users is None:
+        users = _built.users = get_user_model()._default_manager.annotate(
+            own_permission_names=permission_names(Q(user=OuterRef("pk"))),
+            group_permission_names=permission_names(Q(group__user=OuterRef("pk"))),
+        )
+    return users
 
 
 def held_by(user):

@@ -553,10 +553,17 @@ LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "client_errors_without_traceback": {"()": "screenmania.log.ClientErrorsWithoutTraceback"},
+    },
     "handlers": {
-        # Messages with their traceback, whether or not any mail goes out.
-        "console": {"class": "logging.StreamHandler"},
+        # Messages with their traceback, whether or not any mail goes out; a refusal (4xx)
+        # without (screenmania/log.py), whichever logger it comes from.
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_without_traceback"],
+        },
         # To ADMINS, when there are any and DEBUG is off: a laptop's errors are on its screen.
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler",
@@ -570,6 +577,8 @@ LOGGING = {
         # Named here, so that Django's default handlers for this logger are replaced, not
         # added to: one report per error.
         "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # Each refusal of a request, from here on its way to every handler.
+        "django.request": {"filters": ["client_errors_without_traceback"]},
         # A Host header that ALLOWED_HOSTS refuses is a stranger's doing, answered 400:
         # logged, not mailed.
         "django.security.DisallowedHost": {"handlers": ["console"], "propagate": False},

@@ -1,11 +1,14 @@
 """
 A server error in production reaches someone: an e-mail to DJANGO_ADMINS, and the
-traceback in the log. Run in a fresh Python with the production settings, as served.
+traceback in the log. A refusal is one line of the log. Run in a fresh Python with the
+production settings, as served.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 
 from screenmania.urls import urlpatterns as site_urlpatterns
+from tests.servers import copy_database
 from tests.test_settings import PRODUCTION, run_python
 
 
@@ -13,7 +16,11 @@ def broken_view(request):
     raise RuntimeError("the projector caught fire")
 
 
-urlpatterns = [path("boom/", broken_view), *site_urlpatterns]
+def refusing_view(request):
+    raise PermissionDenied
+
+
+urlpatterns = [path("boom/", broken_view), path("refused/", refusing_view), *site_urlpatterns]
 
 # The site's own settings, this module's URLs, and two requests: one that fails, one
 # from a Host the site refuses.
@@ -27,9 +34,16 @@ with override_settings(ROOT_URLCONF="tests.test_error_reports"):
     print("STATUS", client.get("/boom/", secure=True).status_code)
     print("STATUS", client.get("/boom/", secure=True, headers={"host": "evil.example"}).status_code)
 """
+# Then a third, for a page its visitor may not open.
+REFUSALS = (
+    REQUESTS
+    + """
+    print("STATUS", client.get("/refused/", secure=True).status_code)
+"""
+)
 
 
-def serve(static_root, **environ):
+def serve(static_root, requests=REQUESTS, **environ):
     environ = {
         **PRODUCTION,
         "DJANGO_STATIC_ROOT": str(static_root),
@@ -39,7 +53,7 @@ def serve(static_root, **environ):
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         **environ,
     }
-    result = run_python("-c", REQUESTS, **environ)
+    result = run_python("-c", requests, **environ)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -61,6 +75,21 @@ def test_a_server_error_is_mailed_to_the_admins_and_logged_with_its_traceback(co
     assert "Traceback (most recent call last)" in result.stderr
     assert "RuntimeError: the projector caught fire" in result.stderr
     assert "Invalid HTTP_HOST header: 'evil.example'" in result.stderr
+
+
+def test_a_refused_request_is_one_line_of_the_log(collected_static, migrated_database, tmp_path):
+    # The page that says « refused » shows the site's sections: a database to read them.
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    copy_database(migrated_database, database)
+    result = serve(collected_static, REFUSALS, **database)
+    assert "STATUS 400" in result.stdout
+    assert "STATUS 403" in result.stdout
+    assert "Invalid HTTP_HOST header: 'evil.example'" in result.stderr
+    assert "Forbidden (Permission denied): /refused/" in result.stderr
+    # The 500's traceback, and no other: neither refusal brings Django's own.
+    assert result.stderr.count("Traceback (most recent call last)") == 1
+    assert "PermissionDenied" not in result.stderr
+    assert "DisallowedHost" not in result.stderr
 
 
 def test_without_admins_the_error_is_logged_all_the_same(collected_static):

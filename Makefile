@@ -70,13 +70,15 @@ serve: $(VENV)/.installed messages .secret_key
 	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 # One test process per core, plus one (pytest-xdist): the browser tests and those that
-# start servers spend part of their time waiting, which the extra process fills. On
-# this 2-core machine with nothing else running, the whole SQLite suite took 346 s of
-# wall time (499 s of processor time) in 3 processes; a first run, which draws the
-# demo's pictures and their renditions, about 26 s more. In 4 processes it was slower
-# (414 s against 371 s in 3, an earlier state of the suite). Shared with other work
-# (load average 6 to 12), 568 s in 3 and 701 s in 2. A module's tests stay in one
-# process, so that a module's fixtures (the demo, a server) are made once.
+# start servers spend part of their time waiting, which the extra process fills. The
+# whole SQLite suite, warm, in 3 processes on 2-core machines of this kind with nothing
+# else running: 346 s on one (2026-12-06), 516 to 540 s on another (2026-12-07), whose
+# cores did the same Python work 15 to 25 % slower. A first run, which draws the demo's
+# pictures and their renditions, takes 20 to 50 s more. In 4 processes it was slower on
+# both (414 s against 371 s; 562 s against 516 to 540 s): the cores are then never idle
+# (0.3 % of the time), and a quarter of their work is Chromium's, which the processor
+# time `time` reports leaves out. A module's tests stay in one process, so that a
+# module's fixtures (the demo, a server) are made once.
 # TEST_WORKERS=0 runs the suite in this process alone. The slowest tests are listed at
 # the end, so that a run's log says where its time went.
 TEST_WORKERS ?= $(shell echo $$(($$(nproc) + 1)))

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import BrowserContext, expect, sync_playwright
 
 from tests.browser.test_reading import CHROMIUM_ARGS
 
@@ -45,6 +45,19 @@ live_requests = LiveRequests()
 request_started.connect(live_requests.started, dispatch_uid="tests.browser.live_requests")
 request_finished.connect(live_requests.finished, dispatch_uid="tests.browser.live_requests")
 
+close_online = BrowserContext.close
+
+
+def close_offline(context, *args, **kwargs):
+    """
+    Every context, whether a test closes it or the fixture does, goes offline first: a
+    closing page sends the writer's working copy (autosave.js, on « pagehide »), which
+    would reach the live server while the test's database is being emptied. On SQLite
+    the emptying then fails, and the next test finds the last one's users.
+    """
+    context.set_offline(True)
+    close_online(context, *args, **kwargs)
+
 
 @pytest.fixture(scope="module")
 def module_chromium(chromium_path):
@@ -64,6 +77,7 @@ def module_chromium(chromium_path):
     own = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        patch.setattr(BrowserContext, "close", close_offline)
         for alias, connection in own.items():
             connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
@@ -79,10 +93,6 @@ def chromium(module_chromium):
     """
     yield module_chromium
     for context in module_chromium.contexts:
-        # Offline first: a closing page sends the writer's working copy, which would
-        # reach the live server while the test's database is being emptied. Stopping
-        # the whole browser, as each test did, sent nothing.
-        context.set_offline(True)
         context.close()
     # A request sent before (an autosave, an upload) may still be running, and on
     # PostgreSQL the test database's emptying, which comes next, deadlocks with it.

@@ -9,7 +9,9 @@ width gets no file at that width.
 
 File names are derived from the original's digest and everything that shapes the pixels
 (box, size, encoder options), so a name never changes meaning: a CDN may cache them for
-a year, and saving an image again reuses every file already there. What exists is listed
+a year, and saving an image again reuses every file already there. The shape is not in
+the name: where two shapes crop the same box to the same size (a 16:9 still's own
+proportions and its 16:9 cards), they list one file, drawn and stored once. What exists is listed
 in ``Image.renditions``, so a page builds its ``srcset`` from the row it already loaded,
 without asking the storage or Pillow anything.
 
@@ -82,11 +84,12 @@ def generate(image):
     """
     storage = image.file.storage
     stored = stored_names(storage, folder(image))
-    missing = [
-        (name, box, (width, height), encoding)
+    # By name, so that a file two shapes share is drawn once.
+    missing = {
+        name: (box, (width, height), encoding)
         for _shape, encoding, width, height, box, name in _files(image)
         if name not in stored
-    ]
+    }
     if missing:
         with image.file.open("rb") as original:
             pixels = processing.open_for_renditions(original)
@@ -94,12 +97,10 @@ def generate(image):
         # shortens the editor's wait after an upload by as many. Every file is encoded
         # before any is stored, so that an encoder failing leaves nothing behind.
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            encoded = list(
-                pool.map(lambda job: processing.encode(pixels, job[1], job[2], job[3]), missing)
-            )
+            encoded = list(pool.map(lambda job: processing.encode(pixels, *job), missing.values()))
         stored_now = []
         try:
-            for (name, *_job), data in zip(missing, encoded, strict=True):
+            for name, data in zip(missing, encoded, strict=True):
                 stored_now.append(storage.save(name, ContentFile(data)))
         except BaseException:
             # A full disk or a bucket refusing: no half set of renditions either.
@@ -152,7 +153,7 @@ def _files(image):
         shape_encodings = ["jpeg"] if shape == SOCIAL_CARD else encodings()
         for width, height, box in sizes:
             for encoding in shape_encodings:
-                name = _name(image, shape, width, height, box, encoding)
+                name = _name(image, width, height, box, encoding)
                 yield shape, encoding, width, height, box, name
 
 
@@ -169,7 +170,7 @@ def _height_for(box, width):
     return max(round((box[3] - box[1]) * width / (box[2] - box[0])), 1)
 
 
-def _name(image, shape, width, height, box, encoding):
+def _name(image, width, height, box, encoding):
     recipe = [
         DRAWING_VERSION,
         image.file_digest,
@@ -180,4 +181,4 @@ def _name(image, shape, width, height, box, encoding):
     ]
     token = hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:10]
     extension = "jpg" if encoding == "jpeg" else encoding
-    return f"{folder(image)}/{shape}-{width}x{height}-{token}.{extension}"
+    return f"{folder(image)}/{width}x{height}-{token}.{extension}"

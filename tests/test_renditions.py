@@ -235,6 +235,20 @@ def test_images_with_the_same_bytes_share_their_files(own_renditions):
     assert file_times(own_renditions) == written
 
 
+def test_a_16_9_still_draws_its_page_and_card_sizes_once(own_renditions):
+    image = make_image(file=upload("photogramme.jpg", jpeg(1600, 900)))
+
+    # Its own proportions are the cards': each size is one file, listed by both shapes.
+    for encoding in ["avif", "webp", "jpeg"]:
+        assert files(image, "wide", encoding) == files(image, "full", encoding)
+    stored = {
+        path.relative_to(own_renditions.parent).as_posix() for path in file_times(own_renditions)
+    }
+    listed = {name for _shape, _width, _height, name in every_file(image)}
+    assert stored == listed
+    assert len(stored) == len(every_file(image)) - 3 * len(configured_widths("wide"))
+
+
 def test_changed_settings_give_new_names_only_to_changed_pixels(settings):
     image = make_image(file=upload("affiche.jpg", jpeg(400, 300)))
     full_360 = files(image, "full")[0]

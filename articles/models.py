@@ -372,8 +372,10 @@ def bylines(portraits=False):
     (an image row each, with its renditions: half the time of the bylines' query).
     """
     # The prefetch already joins the through table; ordering on it reuses the
-    # join, so authors come back in their byline order at no extra cost.
-    authors = Author.objects.order_by("authorships__position")
+    # join, so authors come back in their byline order at no extra cost. Authors at
+    # one position (added without one) come in the order they were added, as the
+    # through model orders them: PostgreSQL would otherwise return them in any order.
+    authors = Author.objects.order_by("authorships__position", "authorships__id")
     if portraits:
         authors = authors.select_related("avatar")
     return Prefetch("authors", queryset=authors)

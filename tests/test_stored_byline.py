@@ -113,6 +113,20 @@ def test_a_byline_changed_shows_at_once(client, article):
     assert byline(client.get(url)) == ["Marie Curieuse", "Inès Nouvelle"]
 
 
+def test_authors_added_at_one_position_are_named_in_the_order_they_were_added(client):
+    albert = make_author(name="Albert Blanc", slug="albert")
+    zoe = make_author(name="Zoé Arnaud", slug="zoe")
+    article = make_article(title="Le tournage secret", authors=[zoe])
+    article.authors.add(albert)  # At the default position, as Zoé's.
+    # Zoé's row written again: PostgreSQL then reads it after Albert's.
+    Authorship.objects.get(author=zoe).save()
+    article.save()
+
+    assert byline(client.get(article.get_absolute_url())) == ["Zoé Arnaud", "Albert Blanc"]
+    card = text(soup(client.get("/")).select_one(".card__meta"))
+    assert card.endswith("Zoé Arnaud et Albert Blanc")
+
+
 def test_retagging_renaming_merging_and_deleting_tags_show_at_once(client, article):
     url = article.get_absolute_url()
     cached(client, url)

@@ -11,9 +11,9 @@ File names are derived from the original's digest and everything that shapes the
 (box, size, encoder options), so a name never changes meaning: a CDN may cache them for
 a year, and saving an image again reuses every file already there. The shape is not in
 the name: where two shapes crop the same box to the same size (a 16:9 still's own
-proportions and its 16:9 cards), they list one file, drawn and stored once. What exists is listed
-in ``Image.renditions``, so a page builds its ``srcset`` from the row it already loaded,
-without asking the storage or Pillow anything.
+proportions and its 16:9 cards), they list one file, drawn and stored once. What exists
+is listed in ``Image.renditions``, so a page builds its ``srcset`` from the row it
+already loaded, without asking the storage or Pillow anything.
 
 Files are read and written through the image field's storage only, never a path on disk:
 with an S3-compatible store, renditions sit in the bucket beside the originals.

@@ -82,6 +82,11 @@ serve: $(VENV)/.installed messages .secret_key
 # TEST_WORKERS=0 runs the suite in this process alone. The slowest tests are listed at
 # the end, so that a run's log says where its time went.
 TEST_WORKERS ?= $(shell echo $$(($$(nproc) + 1)))
+# Compiled modules are kept (__pycache__, ignored by git) even where the environment says
+# not to, as container images often do (PYTHONDONTWRITEBYTECODE): each of the suite's
+# processes would otherwise rewrite the tests' assertions and compile them again, which
+# made collecting the tests take each process 6.3 s instead of 2.6 s.
+test: export PYTHONDONTWRITEBYTECODE =
 test: $(VENV)/.installed messages
 	$(BIN)/pytest --numprocesses $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder --durations=15 $(PYTEST_ARGS)
 
